@@ -1,0 +1,1 @@
+"""Vigie's Streamlit dashboards; they read only the published serving snapshot."""

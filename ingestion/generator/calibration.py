@@ -1,0 +1,82 @@
+"""Published figures the synthetic history is calibrated on (Chorus Pro activity reports,
+Observatoire des délais de paiement). Shares are fractions of invoices unless stated."""
+
+from __future__ import annotations
+
+from datetime import date
+
+#: invoices received by the hub per calendar year
+YEARLY_INVOICES: dict[int, int] = {
+    2017: 11_100_000,
+    2018: 27_400_000,
+    2019: 45_616_095,
+    2020: 54_562_304,
+    2021: 68_000_000,
+    2022: 74_000_000,
+    2023: 78_000_000,
+}
+#: growth assumed after the last published year
+GROWTH_AFTER_LAST_YEAR = 0.04
+
+CHANNEL_SHARES = {"edi": 0.50, "api": 0.14, "portal": 0.36}
+#: portal share for State recipients (higher than average)
+STATE_PORTAL_SHARE = 0.50
+SYNTAX_SHARES_BY_CHANNEL = {
+    "edi": {"UBL": 0.45, "CII": 0.40, "FACTURX": 0.15, "PDF": 0.0},
+    "api": {"UBL": 0.50, "CII": 0.30, "FACTURX": 0.20, "PDF": 0.0},
+    "portal": {"UBL": 0.0, "CII": 0.0, "FACTURX": 0.30, "PDF": 0.70},
+}
+#: recipients: 8.5 M of 45.6 M invoices in 2019 went to public health establishments
+RECIPIENT_CATEGORY_SHARES = {"state": 0.34, "local": 0.40, "health": 0.186, "other": 0.074}
+#: suppliers: large companies 32 %, mid-caps 37 %, SMEs 27 % of invoices in 2019
+SUPPLIER_SIZE_SHARES = {"large": 0.32, "intermediate": 0.37, "sme": 0.27, "micro": 0.04}
+#: legal payment delay by public category (Code de la commande publique R.2192-10/11)
+LEGAL_DELAY_DAYS = {"state": 30, "local": 30, "health": 50, "public_undertaking": 60, "other": 30}
+#: mean observed payment delay (Observatoire des délais de paiement)
+MEAN_PAYMENT_DELAY_DAYS = {"state": 17.0, "local": 27.0, "health": 52.0, "other": 25.0}
+#: billing frameworks of deposited documents; works chain A4 -> A15 -> A19
+FRAMEWORK_SHARES = {
+    "A1": 0.897,
+    "A2": 0.020,
+    "A9": 0.020,
+    "A12": 0.010,
+    "A4": 0.0177,
+    "A15": 0.0177,
+    "A19": 0.0176,
+}
+CREDIT_NOTE_SHARE = 0.04
+PLATFORM_REFUSAL_SHARE = 0.03
+#: outcome shares after MISE_A_DISPOSITION
+REJECTION_SHARE = 0.045
+SUSPENSION_SHARE = 0.03
+RECYCLING_SHARE = 0.015
+#: share of public structures that do not report the payment status
+NOT_REPORTING_PAYMENT_SHARE = 0.08
+#: 2020 support requests: 920,353 by the virtual assistant, 240,798 by human support
+YEARLY_SOLICITATIONS = 920_353 + 240_798
+ASSISTANT_SHARE = 920_353 / (920_353 + 240_798)
+#: structures known to the hub at scale 1.0 (public entities in scope, active suppliers)
+PUBLIC_STRUCTURES = 130_000
+PRIVATE_STRUCTURES = 1_200_000
+VAT_RATE_SHARES = {"20.00": 0.78, "10.00": 0.09, "5.50": 0.10, "2.10": 0.03}
+
+
+def yearly_invoices(year: int) -> int:
+    if year in YEARLY_INVOICES:
+        return YEARLY_INVOICES[year]
+    first, last = min(YEARLY_INVOICES), max(YEARLY_INVOICES)
+    if year < first:
+        return 0
+    return round(YEARLY_INVOICES[last] * (1 + GROWTH_AFTER_LAST_YEAR) ** (year - last))
+
+
+def day_weight(day: date) -> float:
+    """Relative activity of a day: weekdays, first-week peak, December high, 2020 lockdown."""
+    weight = (1.0, 1.0, 1.0, 1.0, 0.95, 0.10, 0.04)[day.weekday()]
+    if day.day <= 7:
+        weight *= 1.35
+    if day.month == 12:
+        weight *= 1.12
+    if date(2020, 3, 17) <= day <= date(2020, 5, 10):
+        weight *= 0.62
+    return weight

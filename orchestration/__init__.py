@@ -1,0 +1,1 @@
+"""Vigie's orchestration: pipeline steps, the Dagster code location, the ``vigie`` command."""

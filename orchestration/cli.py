@@ -1,0 +1,189 @@
+"""The ``vigie`` command: one entry point for every part of Vigie.
+
+Imports are local to each command so that ``vigie --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+
+from vigie.platform.settings import get_settings
+
+
+def _day(_ctx, _param, value):
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _progress(total_days: int):
+    """A progress bar on stderr when it is a terminal, nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total_days, unit="day", file=sys.stderr, leave=False)
+    return (lambda _day: bar.update(1)), bar.close
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="vigie")
+def main() -> None:
+    """Vigie: analytics, reporting and e-reporting warehouse for a national e-invoicing hub.
+
+    Everything is written under VIGIE_HOME (default ./data).
+    """
+
+
+@main.command()
+@click.option("--no-serve", is_flag=True, help="Run the pipeline, print a summary and exit.")
+@click.option("--from", "start", default="2019-01-01", callback=_day, show_default=True,
+              help="First day of the sample history.")  # fmt: skip
+@click.option("--to", "end", default="2020-12-31", callback=_day, show_default=True,
+              help="Last day of the sample history.")  # fmt: skip
+@click.option("--scale", default=0.00005, show_default=True,
+              help="Fraction of the national volume (0.00005: about 5,000 invoices).")  # fmt: skip
+@click.option("--seed", default=7, show_default=True, help="Random seed of the generator.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--api-port", default=8000, show_default=True)
+@click.option("--dagster-port", default=3000, show_default=True)
+@click.option("--dashboards-port", default=8501, show_default=True)
+def demo(no_serve, start, end, scale, seed, host, api_port, dagster_port, dashboards_port):
+    """Sample history, warehouse build, snapshot, then serve.
+
+    Generates a small history into the landing zone, runs dbt build, publishes the serving
+    snapshot, then serves the platform API, the Dagster UI and the dashboards on 127.0.0.1
+    until Ctrl-C (or exits after a summary with --no-serve).
+    """
+    from vigie.orchestration.dbt import DbtFailed
+    from vigie.orchestration.pipeline import run_demo
+
+    settings = get_settings()
+    click.echo(f"Vigie demo: data in {settings.home}")
+    tick, close = _progress((end - start).days + 1)
+    try:
+        result = run_demo(settings, start=start, end=end, scale=scale, seed=seed, progress=tick)
+    except DbtFailed as err:
+        raise click.ClickException(str(err)) from None
+    finally:
+        close()
+    g, r = result.generated, result.refresh
+    click.echo(
+        f"  generated   {g.rows['invoices']:,} invoices, {g.rows['invoice_status_events']:,} "
+        f"status events, {g.rows['structures']:,} structures ({start} → {end}, scale {scale}, "
+        f"seed {seed}) in {g.seconds:.1f} s → {settings.landing_dir}"
+    )
+    click.echo(f"  dbt build   passed in {r.dbt.seconds:.1f} s → {settings.warehouse_path}")
+    click.echo(
+        f"  published   {r.snapshot.path} ({result.monthly_rows} months, "
+        f"{result.invoices_in_snapshot:,} invoices)"
+    )
+    if no_serve:
+        return
+    _serve(settings, host, api_port, dagster_port, dashboards_port)
+
+
+def _serve(settings, host, api_port, dagster_port, dashboards_port) -> None:
+    from vigie.orchestration.dbt import prepare_manifest
+    from vigie.orchestration.services import demo_services, serve
+
+    prepare_manifest(settings)
+    services = demo_services(
+        settings,
+        host=host,
+        api_port=api_port,
+        dagster_port=dagster_port,
+        dashboards_port=dashboards_port,
+    )
+    sys.exit(serve(services, settings.home / "logs", echo=click.echo))
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--api-port", default=8000, show_default=True)
+@click.option("--dagster-port", default=3000, show_default=True)
+@click.option("--dashboards-port", default=8501, show_default=True)
+def serve_command(host, api_port, dagster_port, dashboards_port):
+    """Serve the API, the Dagster UI and the dashboards."""
+    _serve(get_settings(), host, api_port, dagster_port, dashboards_port)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+def api(host, port):
+    """Serve the platform's HTTP API (OpenAPI at /docs)."""
+    import uvicorn
+
+    uvicorn.run("vigie.platform.api:create_app", factory=True, host=host, port=port)
+
+
+@main.command()
+@click.option("--from", "start", required=True, callback=_day, help="First day (YYYY-MM-DD).")
+@click.option("--to", "end", required=True, callback=_day, help="Last day, included.")
+@click.option("--scale", default=0.001, show_default=True,
+              help="Fraction of the national volume (1.0 = a national year).")  # fmt: skip
+@click.option("--seed", default=7, show_default=True)
+def generate(start, end, scale, seed):
+    """Write a synthetic history into the landing zone."""
+    from vigie.ingestion.generator import generate as run
+
+    settings = get_settings()
+    settings.ensure_dirs()
+    tick, close = _progress((end - start).days + 1)
+    try:
+        summary = run(settings.landing_dir, start, end, scale=scale, seed=seed, progress=tick)
+    finally:
+        close()
+    rows = ", ".join(f"{t} {n:,}" for t, n in sorted(summary.rows.items()))
+    click.echo(f"wrote {summary.files:,} files in {summary.seconds:.1f} s: {rows}")
+
+
+@main.group()
+def pipeline():
+    """Warehouse pipeline: dbt build and publication."""
+
+
+@pipeline.command("run")
+def pipeline_run():
+    """Build the warehouse with dbt and publish the serving snapshot if every test passed."""
+    from vigie.orchestration.dbt import DbtFailed
+    from vigie.orchestration.pipeline import refresh_warehouse
+
+    try:
+        result = refresh_warehouse(get_settings())
+    except DbtFailed as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"dbt build passed in {result.dbt.seconds:.1f} s; published {result.snapshot.path}")
+
+
+@pipeline.command("manifest")
+def pipeline_manifest():
+    """Parse the dbt project into transformations/target (what Dagster loads)."""
+    from vigie.orchestration.dbt import prepare_manifest
+
+    click.echo(prepare_manifest(get_settings()))
+
+
+@main.command()
+def status():
+    """Show the data folder, snapshot and last build."""
+    from vigie.dashboards.snapshot import current_snapshot, last_build
+
+    settings = get_settings()
+    snap, build = current_snapshot(settings), last_build(settings)
+    click.echo(f"VIGIE_HOME  {settings.home}")
+    click.echo(f"snapshot    {snap.path if snap else 'none published yet'}")
+    if build:
+        when = build.at.astimezone().strftime("%Y-%m-%d %H:%M")
+        click.echo(f"last build  {'ok' if build.ok else 'FAILED'} at {when}: {build.message}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

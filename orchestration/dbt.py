@@ -1,0 +1,71 @@
+"""Running dbt on the project in ``transformations/`` with the settings' environment."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from vigie.platform.settings import DBT_PROJECT_DIR, Settings
+
+#: where ``make manifest`` (``dbt parse``) leaves the manifest Dagster loads its assets from
+MANIFEST_TARGET_DIR = DBT_PROJECT_DIR / "target"
+
+
+class DbtFailed(RuntimeError):
+    """dbt exited non-zero; the message holds the end of its output."""
+
+
+@dataclass(frozen=True)
+class DbtRun:
+    args: tuple[str, ...]
+    seconds: float
+    log_path: Path
+
+
+def dbt_executable() -> str:
+    beside = Path(sys.executable).parent / "dbt"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("dbt")
+    if not found:
+        raise FileNotFoundError("the dbt executable was not found; run `make setup`")
+    return found
+
+
+def dbt_environment(settings: Settings, *, target_path: Path | None = None) -> dict[str, str]:
+    env = {**os.environ, **settings.dbt_env()}
+    if target_path is not None:
+        env["DBT_TARGET_PATH"] = str(target_path)
+    return env
+
+
+def run_dbt(settings: Settings, args: list[str], *, target_path: Path | None = None) -> DbtRun:
+    """Run ``dbt <args>`` in a subprocess; raise ``DbtFailed`` with its output's tail."""
+    import time
+
+    settings.ensure_dirs()
+    log_path = settings.dbt_dir / "last_run.log"
+    began = time.perf_counter()
+    with log_path.open("w", encoding="utf-8") as log:
+        proc = subprocess.run(
+            [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR)],
+            env=dbt_environment(settings, target_path=target_path),
+            cwd=DBT_PROJECT_DIR,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    if proc.returncode != 0:
+        tail = log_path.read_text(encoding="utf-8").splitlines()[-25:]
+        raise DbtFailed(f"dbt {' '.join(args)} failed (log: {log_path}):\n" + "\n".join(tail))
+    return DbtRun(tuple(args), time.perf_counter() - began, log_path)
+
+
+def prepare_manifest(settings: Settings) -> Path:
+    """``dbt parse`` into ``transformations/target`` so Dagster can load the dbt assets."""
+    run_dbt(settings, ["parse", "--quiet"], target_path=MANIFEST_TARGET_DIR)
+    return MANIFEST_TARGET_DIR / "manifest.json"

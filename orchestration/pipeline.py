@@ -1,0 +1,76 @@
+"""The pipeline steps as plain functions: generate → dbt build → publish.
+
+The Dagster assets and the ``vigie`` command both call these, so the demo, the tests and
+the scheduled runs execute the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from vigie.dashboards.snapshot import SnapshotRef
+from vigie.ingestion.generator import GenerateSummary, generate
+from vigie.orchestration.dbt import DbtFailed, DbtRun, run_dbt
+from vigie.orchestration.publish import publish_snapshot, record_build
+from vigie.platform.settings import Settings
+
+DEMO_START = date(2019, 1, 1)
+DEMO_END = date(2020, 12, 31)
+DEMO_SCALE = 0.00005
+DEMO_SEED = 7
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    dbt: DbtRun
+    snapshot: SnapshotRef
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    generated: GenerateSummary
+    refresh: RefreshResult
+    monthly_rows: int
+    invoices_in_snapshot: int
+
+
+def build_warehouse(settings: Settings) -> DbtRun:
+    """``dbt seed`` + ``dbt build`` (models and tests); records a failure for the dashboards."""
+    try:
+        return run_dbt(settings, ["build"])
+    except DbtFailed as err:
+        record_build(settings, ok=False, message=str(err).splitlines()[0])
+        raise
+
+
+def refresh_warehouse(settings: Settings) -> RefreshResult:
+    """Build, then publish only if every dbt test passed."""
+    run = build_warehouse(settings)
+    snapshot = publish_snapshot(settings)
+    record_build(settings, ok=True, message=f"published {snapshot.snapshot_id}")
+    return RefreshResult(run, snapshot)
+
+
+def run_demo(
+    settings: Settings,
+    *,
+    start: date = DEMO_START,
+    end: date = DEMO_END,
+    scale: float = DEMO_SCALE,
+    seed: int = DEMO_SEED,
+    progress: Callable[[date], None] | None = None,
+) -> DemoResult:
+    settings.ensure_dirs()
+    generated = generate(
+        settings.landing_dir, start, end, scale=scale, seed=seed, progress=progress
+    )
+    refresh = refresh_warehouse(settings)
+    with duckdb.connect(str(refresh.snapshot.path), read_only=True) as con:
+        months, invoices = con.execute(
+            "select count(*), coalesce(sum(invoice_count), 0) from reports.rpt_monthly_volumes"
+        ).fetchone()
+    return DemoResult(generated, refresh, int(months), int(invoices))

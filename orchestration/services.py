@@ -1,0 +1,195 @@
+"""Serving the three front doors on 127.0.0.1: platform API, Dagster UI, dashboards.
+
+Each service runs in its own process group with its output in ``$VIGIE_HOME/logs``. The
+supervisor waits until every URL answers, prints them, and on Ctrl-C (or SIGTERM) stops
+them all, politely first, then by force.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vigie.platform.settings import DASHBOARD_APP, Settings
+
+DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
+
+
+@dataclass
+class Service:
+    name: str
+    url: str
+    argv: list[str]
+    env: dict[str, str]
+    stop_signal: int = signal.SIGTERM
+    proc: subprocess.Popen | None = field(default=None, repr=False)
+    log_path: Path | None = None
+
+
+def _bin(name: str) -> str:
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else (shutil.which(name) or name)
+
+
+def prepare_dagster_home(settings: Settings) -> Path:
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(DAGSTER_YAML, settings.dagster_home / "dagster.yaml")
+    return settings.dagster_home
+
+
+def demo_services(
+    settings: Settings,
+    *,
+    host: str = "127.0.0.1",
+    api_port: int = 8000,
+    dagster_port: int = 3000,
+    dashboards_port: int = 8501,
+) -> list[Service]:
+    env = {**os.environ, "VIGIE_HOME": str(settings.home), **settings.dbt_env()}
+    env.pop("DBT_TARGET_PATH", None)  # dagster-dbt chooses its own per-run target folder
+    dagster_env = {**env, "DAGSTER_HOME": str(prepare_dagster_home(settings))}
+    return [
+        Service(
+            "platform API",
+            f"http://{host}:{api_port}/docs",
+            [_bin("vigie"), "api", "--host", host, "--port", str(api_port)],
+            env,
+        ),
+        Service(
+            "Dagster UI",
+            f"http://{host}:{dagster_port}/",
+            [
+                _bin("dagster"),
+                "dev",
+                "-m",
+                "vigie.orchestration.definitions",
+                "-h",
+                host,
+                "-p",
+                str(dagster_port),
+            ],  # fmt: skip
+            dagster_env,
+            stop_signal=signal.SIGINT,
+        ),
+        Service(
+            "dashboards",
+            f"http://{host}:{dashboards_port}/",
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(DASHBOARD_APP),
+                "--server.address",
+                host,
+                "--server.port",
+                str(dashboards_port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],  # fmt: skip
+            env,
+        ),
+    ]
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as resp:  # noqa: S310 (loopback only)
+            return resp.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def start(services: list[Service], logs_dir: Path) -> None:
+    logs_dir.mkdir(parents=True, exist_ok=True)
+    for svc in services:
+        svc.log_path = logs_dir / (svc.name.replace(" ", "_").lower() + ".log")
+        log = svc.log_path.open("w", encoding="utf-8")
+        svc.proc = subprocess.Popen(
+            svc.argv, env=svc.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        log.close()
+
+
+def wait_ready(services: list[Service], timeout: float = 180.0) -> None:
+    deadline = time.monotonic() + timeout
+    waiting = list(services)
+    while waiting:
+        for svc in list(waiting):
+            assert svc.proc is not None
+            if svc.proc.poll() is not None:
+                tail = svc.log_path.read_text(encoding="utf-8")[-2000:] if svc.log_path else ""
+                raise RuntimeError(f"{svc.name} exited with {svc.proc.returncode}:\n{tail}")
+            if _answers(svc.url):
+                waiting.remove(svc)
+        if waiting and time.monotonic() > deadline:
+            names = ", ".join(s.name for s in waiting)
+            raise TimeoutError(f"not answering after {timeout:.0f} s: {names}")
+        if waiting:
+            time.sleep(0.5)
+
+
+def stop(services: list[Service], grace: float = 20.0) -> None:
+    for svc in services:
+        if svc.proc is not None and svc.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(svc.proc.pid, svc.stop_signal)
+    deadline = time.monotonic() + grace
+    for svc in services:
+        if svc.proc is None:
+            continue
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            svc.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        # whatever is left in the group (workers, code servers) goes too
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(svc.proc.pid, signal.SIGKILL)
+        svc.proc.wait()
+
+
+def serve(
+    services: list[Service],
+    logs_dir: Path,
+    *,
+    echo: Callable[[str], None] = print,
+    ready_timeout: float = 180.0,
+) -> int:
+    """Start, wait until every URL answers, print them, run until Ctrl-C; return 0."""
+    stopping = False
+
+    def _on_signal(signum, frame):  # noqa: ARG001
+        nonlocal stopping
+        stopping = True
+
+    previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        start(services, logs_dir)
+        echo("starting " + ", ".join(s.name for s in services) + " …")
+        wait_ready(services, ready_timeout)
+        echo("")
+        for svc in services:
+            echo(f"  {svc.name:<14} {svc.url}")
+        echo(f"\nlogs in {logs_dir}; press Ctrl-C to stop")
+        while not stopping:
+            for svc in services:
+                if svc.proc is not None and svc.proc.poll() is not None:
+                    echo(f"{svc.name} stopped unexpectedly (see {svc.log_path})")
+                    stopping = True
+            time.sleep(0.3)
+        echo("stopping …")
+        return 0
+    finally:
+        stop(services)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,264 @@
+"""The landing-zone tables: one pydantic model per table, one field per column.
+
+``$VIGIE_HOME/landing/<table>/date=YYYY-MM-DD/*.parquet`` holds the rows of each table,
+partitioned by the Europe/Paris calendar day of the table's partition column. The dbt
+sources (``transformations/models/staging/platform/_platform__sources.yml``) declare the
+same columns with the same types; a unit test fails when the two drift apart.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import ClassVar, get_type_hints
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from vigie.platform.contracts.types import (
+    ActorRole,
+    BillingFramework,
+    Channel,
+    Code,
+    ColumnSpec,
+    Count,
+    CountryCode,
+    CurrencyCode,
+    Day,
+    Days,
+    Flag,
+    GoodsServicesNature,
+    Id,
+    Money,
+    PublicCategory,
+    Scope,
+    Sha256,
+    Siren,
+    Siret,
+    SolicitationChannel,
+    StatusCode,
+    SupplierSize,
+    Syntax,
+    Text,
+    Timestamp,
+    TypeCode,
+    UserRole,
+    VatRate,
+    column_spec,
+)
+
+
+class LandingRecord(BaseModel):
+    """Base of every landing table."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    table: ClassVar[str]
+    #: column whose Europe/Paris calendar day names the partition
+    partition_by: ClassVar[str]
+    primary_key: ClassVar[tuple[str, ...]]
+
+    @classmethod
+    def columns(cls) -> list[ColumnSpec]:
+        """The table's columns, in contract order."""
+        return list(_columns(cls))
+
+
+@cache
+def _columns(model: type[LandingRecord]) -> tuple[ColumnSpec, ...]:
+    hints = get_type_hints(model, include_extras=True)
+    return tuple(column_spec(name, hints[name]) for name in model.model_fields)
+
+
+class Structure(LandingRecord):
+    """One version of a structure (public entity or supplier); the latest ``updated_at`` wins."""
+
+    table: ClassVar[str] = "structures"
+    partition_by: ClassVar[str] = "updated_at"
+    primary_key: ClassVar[tuple[str, ...]] = ("structure_id", "updated_at")
+
+    structure_id: Id
+    siret: Siret | None
+    siren: Siren | None
+    vat_id: Code | None
+    name: Text
+    country_code: CountryCode
+    is_public: Flag
+    public_category: PublicCategory | None
+    legal_payment_delay_days: Days | None
+    supplier_size: SupplierSize | None
+    requires_engagement_number: Flag
+    requires_service_code: Flag
+    reports_payment_status: Flag
+    is_active: Flag
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    @model_validator(mode="after")
+    def _public_has_category(self) -> Structure:
+        if self.is_public and (self.public_category is None or not self.legal_payment_delay_days):
+            raise ValueError("a public structure needs public_category and its legal delay")
+        if not self.is_public and self.public_category is not None:
+            raise ValueError("a private structure has no public_category")
+        return self
+
+
+class Service(LandingRecord):
+    """One version of a service (routing code) of a structure."""
+
+    table: ClassVar[str] = "services"
+    partition_by: ClassVar[str] = "updated_at"
+    primary_key: ClassVar[tuple[str, ...]] = ("service_id", "updated_at")
+
+    service_id: Id
+    structure_id: Id
+    service_code: Code
+    name: Text
+    requires_engagement_number: Flag
+    reports_payment_status: Flag
+    is_active: Flag
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class User(LandingRecord):
+    """A user account attached to a structure (new registrations per year)."""
+
+    table: ClassVar[str] = "users"
+    partition_by: ClassVar[str] = "created_at"
+    primary_key: ClassVar[tuple[str, ...]] = ("user_id",)
+
+    user_id: Id
+    structure_id: Id
+    role: UserRole
+    created_at: Timestamp
+
+
+class Invoice(LandingRecord):
+    """One row per deposited (accepted) document."""
+
+    table: ClassVar[str] = "invoices"
+    partition_by: ClassVar[str] = "deposited_at"
+    primary_key: ClassVar[tuple[str, ...]] = ("invoice_id",)
+
+    invoice_id: Id
+    invoice_number: Code
+    type_code: TypeCode
+    supplier_structure_id: Id
+    recipient_structure_id: Id | None
+    service_code: Code | None
+    engagement_number: Code | None
+    billing_framework: BillingFramework
+    channel: Channel
+    syntax: Syntax
+    scope: Scope
+    goods_services_nature: GoodsServicesNature | None
+    issue_date: Day
+    deposited_at: Timestamp
+    currency_code: CurrencyCode
+    total_excl_vat: Money
+    total_vat: Money
+    total_incl_vat: Money
+    amount_due: Money
+    line_count: Count
+    original_invoice_number: Code | None
+    document_sha256: Sha256
+
+
+class InvoiceVatLine(LandingRecord):
+    """One row per VAT breakdown line (BG-23) of a deposited invoice."""
+
+    table: ClassVar[str] = "invoice_vat_lines"
+    partition_by: ClassVar[str] = "deposited_at"
+    primary_key: ClassVar[tuple[str, ...]] = ("invoice_id", "line_number")
+
+    invoice_id: Id
+    line_number: Count
+    deposited_at: Timestamp
+    vat_category_code: Code
+    vat_rate: VatRate | None
+    taxable_amount: Money
+    tax_amount: Money
+
+
+class InvoiceStatusEvent(LandingRecord):
+    """One row per status an invoice went through."""
+
+    table: ClassVar[str] = "invoice_status_events"
+    partition_by: ClassVar[str] = "occurred_at"
+    primary_key: ClassVar[tuple[str, ...]] = ("event_id",)
+
+    event_id: Id
+    invoice_id: Id
+    status_code: StatusCode
+    occurred_at: Timestamp
+    actor_role: ActorRole
+    reason_code: Code | None
+    comment: Text | None
+    payment_date: Day | None
+    payment_amount: Money | None
+
+
+class DepositRefusal(LandingRecord):
+    """One row per document the platform refused at deposit (never became an invoice)."""
+
+    table: ClassVar[str] = "deposit_refusals"
+    partition_by: ClassVar[str] = "refused_at"
+    primary_key: ClassVar[tuple[str, ...]] = ("refusal_id",)
+
+    refusal_id: Id
+    supplier_structure_id: Id
+    recipient_siret: Siret | None
+    invoice_number: Code | None
+    channel: Channel
+    syntax: Syntax | None
+    refused_at: Timestamp
+    rule_code: Code
+    rule_codes: Text
+
+
+class Payment(LandingRecord):
+    """A payment receipt needed by e-reporting (per invoice, or a B2C daily total per rate)."""
+
+    table: ClassVar[str] = "payments"
+    partition_by: ClassVar[str] = "payment_date"
+    primary_key: ClassVar[tuple[str, ...]] = ("payment_id",)
+
+    payment_id: Id
+    declarant_structure_id: Id
+    invoice_id: Id | None
+    scope: Scope
+    payment_date: Day
+    currency_code: CurrencyCode
+    vat_rate: VatRate
+    amount_incl_vat: Money
+    received_at: Timestamp
+
+
+class Solicitation(LandingRecord):
+    """A support request, answered by the virtual assistant or by human support."""
+
+    table: ClassVar[str] = "solicitations"
+    partition_by: ClassVar[str] = "created_at"
+    primary_key: ClassVar[tuple[str, ...]] = ("solicitation_id",)
+
+    solicitation_id: Id
+    structure_id: Id
+    category: Code
+    channel: SolicitationChannel
+    invoice_id: Id | None
+    created_at: Timestamp
+
+
+LANDING_TABLES: dict[str, type[LandingRecord]] = {
+    model.table: model
+    for model in (
+        Structure,
+        Service,
+        User,
+        Invoice,
+        InvoiceVatLine,
+        InvoiceStatusEvent,
+        DepositRefusal,
+        Payment,
+        Solicitation,
+    )
+}

@@ -1,0 +1,24 @@
+with
+
+invoices as (
+    select * from {{ ref('stg_platform__invoices') }}
+),
+
+monthly as (
+    select
+        cast(date_trunc('month', deposited_date) as date) as month_start_date,
+        count(*) as invoice_count
+    from invoices
+    group by 1
+),
+
+final as (
+    select
+        month_start_date,
+        cast(extract(year from month_start_date) as integer) as year,
+        cast(extract(month from month_start_date) as integer) as month,
+        invoice_count
+    from monthly
+)
+
+select * from final
