@@ -24,6 +24,17 @@ from vigie.ingestion import landing
 from vigie.ingestion.generator import calibration as cal
 
 PART = "generated"
+#: landing tables this generator writes
+GENERATED_TABLES = (
+    "structures",
+    "services",
+    "users",
+    "invoices",
+    "invoice_vat_lines",
+    "invoice_status_events",
+    "deposit_refusals",
+    "solicitations",
+)
 UTC = "UTC"
 PARIS = landing.PARIS
 _HEX = np.frombuffer(b"".join(f"{i:02x}".encode() for i in range(256)), dtype=np.uint8)

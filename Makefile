@@ -1,0 +1,64 @@
+# Vigie: every command starts from a fresh machine with only Python 3.11 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+
+.DEFAULT_GOAL := help
+.PHONY: help setup demo demo-no-serve test lint format manifest dev api dashboards pipeline status lock clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --python $(BIN)/python --quiet -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps -e .
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv and install the pinned dependencies (requirements.lock)
+
+demo: setup ## Sample history -> dbt build -> serving snapshot, then serve API, Dagster UI, dashboards
+	$(BIN)/vigie demo --host $(HOST)
+
+demo-no-serve: setup ## The demo pipeline only: exits with a summary
+	$(BIN)/vigie demo --no-serve
+
+test: setup lint ## Lint (ruff check + format check), then the whole pytest suite
+	$(BIN)/pytest
+
+lint: setup ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup ## Reformat the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+manifest: setup ## dbt parse into transformations/target (what Dagster loads)
+	$(BIN)/vigie pipeline manifest
+
+dev: manifest ## Dagster UI alone on http://127.0.0.1:3000 (code location loads in seconds)
+	@mkdir -p data/dagster && cp orchestration/dagster.yaml data/dagster/dagster.yaml
+	DAGSTER_HOME=$(CURDIR)/data/dagster $(BIN)/dagster dev -m vigie.orchestration.definitions -h $(HOST) -p 3000
+
+api: setup ## Platform API alone on http://127.0.0.1:8000/docs
+	$(BIN)/vigie api --host $(HOST) --port 8000
+
+dashboards: setup ## Dashboards alone on http://127.0.0.1:8501
+	$(BIN)/streamlit run dashboards/app.py --server.address $(HOST) --server.port 8501 --server.headless true --browser.gatherUsageStats false
+
+pipeline: setup ## dbt build, then publish the serving snapshot if every test passed
+	$(BIN)/vigie pipeline run
+
+status: setup ## Where the data is, the current snapshot, the last build
+	$(BIN)/vigie status
+
+lock: setup ## Recompile requirements.lock from requirements.in (exact pins, no index URL)
+	$(BIN)/uv pip compile requirements.in --python-version 3.11 --no-emit-index-url -o requirements.lock
+
+clean: ## Remove .venv, caches and dbt's target (keeps ./data)
+	rm -rf $(VENV) .pytest_cache .ruff_cache transformations/target transformations/logs *.egg-info

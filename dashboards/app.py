@@ -1,0 +1,58 @@
+"""Vigie dashboards: ``streamlit run dashboards/app.py``.
+
+Reads only the published serving snapshot (never the warehouse being built).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from vigie.dashboards.i18n import LANGUAGES, t
+from vigie.dashboards.snapshot import current_snapshot, last_build
+from vigie.platform.settings import get_settings
+
+st.set_page_config(page_title="Vigie", page_icon=":material/monitoring:", layout="wide")
+
+if st.query_params.get("lang") not in LANGUAGES:
+    st.query_params["lang"] = "fr"
+lang = st.query_params["lang"]
+
+settings = get_settings()
+snapshot = current_snapshot(settings)
+build = last_build(settings)
+
+
+def _switch_language() -> None:
+    st.query_params["lang"] = st.session_state.get("language") or "fr"
+
+
+st.session_state["language"] = lang  # the URL decides; the control follows it
+with st.sidebar:
+    st.segmented_control(
+        t("language", lang), options=list(LANGUAGES), format_func=str.upper,
+        key="language", on_change=_switch_language,
+    )  # fmt: skip
+    if snapshot is None:
+        st.warning(t("no_snapshot", lang))
+    else:
+        when = snapshot.published_at.astimezone().strftime("%d/%m/%Y %H:%M")
+        st.caption(t("data_as_of", lang, when=when))
+    if build is not None and not build.ok:
+        when = build.at.astimezone().strftime("%d/%m/%Y %H:%M")
+        st.error(t("last_build_failed", lang, when=when), icon=":material/error:")
+
+st.session_state["vigie_lang"] = lang
+st.session_state["vigie_snapshot"] = snapshot
+
+page = st.navigation(
+    [
+        st.Page(
+            "app_pages/bilan.py",
+            title=t("page_bilan", lang),
+            icon=":material/bar_chart:",
+            url_path="bilan",
+            default=True,
+        )
+    ]  # fmt: skip
+)
+page.run()

@@ -1,0 +1,38 @@
+"""French number formatting: ``12 345,67 €`` (narrow no-break space between thousands)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+THIN = "\u202f"
+
+
+def _group(digits: str, sep: str) -> str:
+    head = len(digits) % 3 or 3
+    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return sep.join(parts)
+
+
+def format_number(value: int | float | Decimal, lang: str = "fr", decimals: int = 0) -> str:
+    quantum = Decimal(1).scaleb(-decimals)
+    number = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    whole, _, frac = f"{abs(number):f}".partition(".")
+    if lang == "fr":
+        text = _group(whole, THIN) + ("," + frac if frac else "")
+    else:
+        text = _group(whole, ",") + ("." + frac if frac else "")
+    return sign + text
+
+
+def format_eur(value: Decimal, lang: str = "fr") -> str:
+    amount = format_number(value, lang, decimals=2)
+    return f"{amount}\u00a0€" if lang == "fr" else f"€{amount}"
+
+
+def format_percent(value: float | Decimal | None, lang: str = "fr", decimals: int = 1) -> str:
+    if value is None:
+        return "—"
+    text = format_number(Decimal(str(value)) * 100, lang, decimals)
+    sign = "+" if value > 0 else ""
+    return f"{sign}{text}\u00a0%" if lang == "fr" else f"{sign}{text}%"

@@ -1,0 +1,20 @@
+"""Jobs: the warehouse refresh (dbt build → publish) and the demo (generate first)."""
+
+import dagster as dg
+
+WAREHOUSE_WRITE_TAGS = {"warehouse": "write"}
+
+warehouse_refresh = dg.define_asset_job(
+    "warehouse_refresh",
+    selection=dg.AssetSelection.groups("reference", "staging", "intermediate", "marts", "reports")
+    | dg.AssetSelection.assets("serving_snapshot"),
+    description="dbt build of every model and test, then publication of the serving snapshot.",
+    tags=WAREHOUSE_WRITE_TAGS,
+)
+
+demo_pipeline = dg.define_asset_job(
+    "demo_pipeline",
+    selection=dg.AssetSelection.all(),
+    description="Generate the sample history, build the warehouse, publish the snapshot.",
+    tags=WAREHOUSE_WRITE_TAGS,
+)

@@ -1,0 +1,58 @@
+"""The real Streamlit app (AppTest) on the demo's serving snapshot."""
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from vigie.dashboards.formatting import format_number
+from vigie.dashboards.snapshot import current_snapshot
+from vigie.platform.settings import REPO_ROOT
+
+pytestmark = pytest.mark.integration
+APP = str(REPO_ROOT / "dashboards" / "app.py")
+
+
+@pytest.fixture
+def app(demo_home, monkeypatch):
+    monkeypatch.setenv("VIGIE_HOME", str(demo_home.home))
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def _yearly(demo_home) -> dict[int, int]:
+    with duckdb.connect(str(current_snapshot(demo_home).path), read_only=True) as con:
+        return dict(
+            con.execute(
+                "select year, sum(invoice_count) from reports.rpt_monthly_volumes group by 1"
+            ).fetchall()
+        )
+
+
+def test_bilan_page_shows_the_latest_year_from_the_snapshot_in_french(app, demo_home):
+    app.run()
+    assert not app.exception
+    yearly = _yearly(demo_home)
+    latest = max(yearly)
+    assert app.title[0].value == "Bilan annuel"
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Factures reçues"] == format_number(yearly[latest], "fr")
+    assert app.selectbox(key="year").value == latest
+    assert app.caption[0].value.startswith("Données au ")
+
+
+def test_bilan_page_follows_the_year_in_the_url_and_switches_to_english(app, demo_home):
+    yearly = _yearly(demo_home)
+    first = min(yearly)
+    app.query_params["year"] = str(first)
+    app.query_params["lang"] = "en"
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Yearly report"
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Invoices received"] == format_number(yearly[first], "en")
+
+
+def test_app_says_when_nothing_is_published(vigie_home):
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    assert not app.exception
+    assert any("Aucune donnée publiée" in w.value for w in app.warning)
