@@ -49,7 +49,7 @@ api: setup ## Platform API alone on http://127.0.0.1:8000/docs
 	$(BIN)/vigie api --host $(HOST) --port 8000
 
 dashboards: setup ## Dashboards alone on http://127.0.0.1:8501
-	$(BIN)/streamlit run dashboards/app.py --server.address $(HOST) --server.port 8501 --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run dashboards/app.py --server.address $(HOST) --server.port 8501 --server.headless true --browser.gatherUsageStats false --client.toolbarMode viewer
 
 pipeline: setup ## dbt build, then publish the serving snapshot if every test passed
 	$(BIN)/vigie pipeline run

@@ -11,8 +11,8 @@ from vigie.dashboards.i18n import MONTHS, t
 def monthly_comparison(frame: pl.DataFrame, year: int, lang: str) -> alt.Chart:
     """Grouped bars per month, this year and the previous one (the yearly report's chart).
 
-    Years differ by colour *and* by bar pattern position and label, and the tooltip names
-    the year, so the chart reads without colour.
+    Years differ by colour, by position (last year always on the left, said by the legend)
+    and in the tooltip, so the chart reads without colour.
     """
     rows = [
         {**r, "month_label": MONTHS[lang][r["month"] - 1], "year_label": str(r["year"])}

@@ -32,6 +32,17 @@ def year_summary(monthly: pl.DataFrame, year: int) -> dict[str, float | int | No
     return {"invoices": current, "previous": previous, "growth": growth, "months": months}
 
 
+def monthly_table(monthly: pl.DataFrame, year: int, month_names: list[str],
+                  columns: tuple[str, str]) -> pl.DataFrame:  # fmt: skip
+    """The months of ``year`` for display: month name and invoices, labelled columns."""
+    return monthly.filter(pl.col("year") == year).select(
+        pl.col("month")
+        .replace_strict(dict(enumerate(month_names, start=1)), return_dtype=pl.String)
+        .alias(columns[0]),
+        pl.col("invoice_count").alias(columns[1]),
+    )  # fmt: skip
+
+
 def year_over_year(monthly: pl.DataFrame, year: int) -> pl.DataFrame:
     """One row per month of ``year`` and ``year - 1``: month number, year, invoices."""
     return monthly.filter(pl.col("year").is_in([year, year - 1])).select(

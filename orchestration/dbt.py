@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,8 +46,6 @@ def dbt_environment(settings: Settings, *, target_path: Path | None = None) -> d
 
 def run_dbt(settings: Settings, args: list[str], *, target_path: Path | None = None) -> DbtRun:
     """Run ``dbt <args>`` in a subprocess; raise ``DbtFailed`` with its output's tail."""
-    import time
-
     settings.ensure_dirs()
     log_path = settings.dbt_dir / "last_run.log"
     began = time.perf_counter()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from vigie.dashboards import charts, queries
 from vigie.dashboards.formatting import format_number, format_percent
-from vigie.dashboards.i18n import t
+from vigie.dashboards.i18n import MONTHS, t
 
 lang = st.session_state["vigie_lang"]
 snapshot = st.session_state["vigie_snapshot"]
@@ -33,5 +33,5 @@ st.altair_chart(
 )
 
 st.subheader(t("table_title", lang))
-table = monthly.filter(monthly["year"] == year)
+table = queries.monthly_table(monthly, year, MONTHS[lang], (t("month", lang), t("invoices", lang)))
 st.dataframe(table, hide_index=True)

@@ -154,7 +154,7 @@ def build_population(start: date, scale: float, seed: int) -> Population:
     priv_counts = priv_counts.astype(np.int64)
     n_pub, n_priv = int(pub_counts.sum()), int(priv_counts.sum())
     n = n_pub + n_priv
-    ids = np.array([f"ST{i:08d}" for i in range(n)])
+    ids = _ids("ST", n, 8).to_numpy()
     sirets = np.concatenate(
         [_luhn_sirets(rng, n_pub, [1, 2]), _luhn_sirets(rng, n_priv, [3, 4, 5, 6, 7, 8, 9])]
     )
@@ -171,7 +171,9 @@ def build_population(start: date, scale: float, seed: int) -> Population:
         {
             "structure_id": ids[:n_pub],
             "siret": sirets[:n_pub],
-            "name": [f"{_PUBLIC_NAMES[c]} n°{i}" for i, c in enumerate(category)],
+            "name": pl.Series(category).replace_strict(_PUBLIC_NAMES)
+            + " n°"
+            + pl.Series(np.arange(n_pub)).cast(pl.String),
             "is_public": True,
             "public_category": category,
             "legal_payment_delay_days": [cal.LEGAL_DELAY_DAYS[c] for c in category],
@@ -186,7 +188,7 @@ def build_population(start: date, scale: float, seed: int) -> Population:
         {
             "structure_id": ids[n_pub:],
             "siret": sirets[n_pub:],
-            "name": [f"Entreprise {i:06d}" for i in range(n_priv)],
+            "name": _ids("Entreprise ", n_priv, 6),
             "is_public": False,
             "public_category": None,
             "legal_payment_delay_days": None,
@@ -259,10 +261,10 @@ def services_frame(pop: Population) -> pl.DataFrame:
     created = pop.structures.get_column("created_at").gather(owner)
     return pl.DataFrame(
         {
-            "service_id": [f"SV{i:08d}" for i in range(len(owner))],
+            "service_id": _ids("SV", len(owner), 8),
             "structure_id": pop.public_ids[owner],
-            "service_code": [f"SE{r:03d}" for r in rank],
-            "name": [f"Service {r}" for r in rank],
+            "service_code": "SE" + pl.Series(rank).cast(pl.String).str.zfill(3),
+            "name": "Service " + pl.Series(rank).cast(pl.String),
             "requires_engagement_number": pop.public_requires_ej[owner],
             "reports_payment_status": pop.public_reports_payment[owner],
             "is_active": True,
@@ -282,7 +284,7 @@ def users_frame(pop: Population, seed: int, end: date) -> pl.DataFrame:
     delay = pl.Series(pd_seconds(rng.random(len(owner)) * 400 * 86_400 * (rank > 0)))
     frame = pl.DataFrame(
         {
-            "user_id": [f"US{i:09d}" for i in range(len(owner))],
+            "user_id": _ids("US", len(owner), 9),
             "structure_id": pop.structures.get_column("structure_id").gather(owner),
             "role": np.where(rank == 0, "main_manager", "user"),
             "created_at": created + delay,

@@ -56,3 +56,19 @@ def test_app_says_when_nothing_is_published(vigie_home):
     app.run()
     assert not app.exception
     assert any("Aucune donnée publiée" in w.value for w in app.warning)
+
+
+def test_bilan_detail_table_lists_each_month_with_its_count(app, demo_home):
+    app.query_params["year"] = "2020"
+    app.run()
+    table = app.dataframe[0].value
+    assert list(table.columns) == ["Mois", "Factures reçues"]
+    with duckdb.connect(str(current_snapshot(demo_home).path), read_only=True) as con:
+        expected = con.execute(
+            "select month, invoice_count from reports.rpt_monthly_volumes "
+            "where year = 2020 order by month"
+        ).fetchall()
+    months = ["janv.", "févr.", "mars"]
+    assert list(zip(table["Mois"], table["Factures reçues"], strict=True)) == [
+        (months[m - 1], n) for m, n in expected
+    ]
