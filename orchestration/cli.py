@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -143,6 +144,29 @@ def generate(start, end, scale, seed):
         close()
     rows = ", ".join(f"{t} {n:,}" for t, n in sorted(summary.rows.items()))
     click.echo(f"wrote {summary.files:,} files in {summary.seconds:.1f} s: {rows}")
+
+
+@main.group()
+def invoice():
+    """Invoice documents: check one without any registry."""
+
+
+@invoice.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def invoice_check(file):
+    """Parse and validate FILE (UBL, CII, Factur-X PDF or a ZIP of them); print JSON.
+
+    Exits 0 when the document passes document-level validation, 1 with the list of failed
+    rules otherwise. No registry is consulted (recipient, service code and duplicates are
+    checked at deposit).
+    """
+    import json
+
+    from vigie.platform.documents.check import check_bytes
+
+    verdict = check_bytes(file.read_bytes(), file.name)
+    click.echo(json.dumps(verdict, ensure_ascii=False, indent=2))
+    sys.exit(0 if verdict["valid"] else 1)
 
 
 @main.group()
