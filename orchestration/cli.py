@@ -147,6 +147,93 @@ def generate(start, end, scale, seed):
 
 
 @main.group()
+def structure():
+    """Structures (public entities and suppliers) of the platform."""
+
+
+@structure.command("create")
+@click.option("--siret", required=True, help="14 digits, Luhn-checked (La Poste exception).")
+@click.option("--name", required=True)
+@click.option(
+    "--public",
+    "category",
+    type=click.Choice(["state", "local", "health", "other"]),
+    help="A public structure of this category (legal delay 30, 30, 50, 30 days).",
+)
+@click.option("--private", is_flag=True, help="A private structure (a supplier).")
+@click.option(
+    "--service",
+    "services",
+    multiple=True,
+    metavar="CODE",
+    help="A service code of the structure (repeat for several).",
+)
+@click.option("--requires-service-code", is_flag=True, help="Invoices must name a service.")
+@click.option("--requires-engagement", is_flag=True, help="Invoices must carry an engagement.")
+@click.option(
+    "--no-payment-status", is_flag=True, help="The structure does not report MISE_EN_PAIEMENT."
+)
+@click.option("--delay", type=click.IntRange(1, 120), help="Override the legal delay (days).")
+def structure_create(siret, name, category, private, services, requires_service_code,
+                     requires_engagement, no_payment_status, delay):  # fmt: skip
+    """Create a structure; print it as JSON with its id and API key."""
+    import json
+
+    from vigie.platform.service import Platform, PlatformError
+
+    if bool(category) == bool(private):
+        raise click.UsageError("give exactly one of --public CATEGORY or --private")
+    platform = Platform(get_settings())
+    try:
+        created = platform.create_structure(
+            siret=siret, name=name, public_category=category,
+            legal_payment_delay_days=delay, requires_service_code=requires_service_code,
+            requires_engagement_number=requires_engagement,
+            reports_payment_status=not no_payment_status,
+            services=[{"code": code} for code in services],
+        )  # fmt: skip
+    except PlatformError as err:
+        raise click.ClickException(f"{err.code}: {err.message_en} ({err.detail})") from None
+    finally:
+        platform.close()
+    click.echo(json.dumps(created, ensure_ascii=False, indent=2))
+
+
+@main.command("operator-key")
+@click.option("--name", required=True, help="Who the key is for.")
+def operator_key(name):
+    """Create an operator API key (sees everything, manages structures); print it as JSON."""
+    import json
+
+    from vigie.platform.store import Store
+
+    store = Store(get_settings().platform_db_path)
+    try:
+        click.echo(json.dumps({"name": name, "role": "operator",
+                               "api_key": store.create_operator_key(name)}))  # fmt: skip
+    finally:
+        store.close()
+
+
+@main.group()
+def documents():
+    """The archive of deposited documents (content-addressed by SHA-256)."""
+
+
+@documents.command("verify")
+def documents_verify():
+    """Recompute the hash of every archived document; list and fail on mismatches."""
+    from vigie.platform.document_store import DocumentStore
+
+    store = DocumentStore(get_settings().documents_dir)
+    checked, bad = store.verify()
+    for m in bad:
+        click.echo(f"MISMATCH {m.path}: content hashes to {m.actual}")
+    click.echo(f"{checked:,} documents checked, {len(bad):,} mismatches")
+    sys.exit(1 if bad else 0)
+
+
+@main.group()
 def invoice():
     """Invoice documents: check one without any registry."""
 

@@ -151,6 +151,12 @@ RULES: dict[str, Rule] = dict(
         _r("VAT-01", "La somme des bases de TVA (BT-116) doit égaler le total HT (BT-109).",
            "The sum of VAT taxable amounts (BT-116) must equal the total without VAT (BT-109)."),
         _r("DEC-01", "Montant, taux ou date illisible.", "Unreadable amount, rate or date."),
+        _r("DEC-02", "Montant ou taux hors des limites (16 chiffres entiers, taux de 0 à 100).",
+           "Amount or rate out of range (16 integer digits, rates from 0 to 100)."),
+        _r("BR-DEC", "Un montant a au plus deux décimales.",
+           "An amount has at most two decimals."),
+        _r("NUM-01", "Le numéro de facture (BT-1) dépasse 35 caractères.",
+           "The invoice number (BT-1) exceeds 35 characters."),
         # --- routing (registry)
         _r("REG-01", "Destinataire inconnu : aucune structure active ne porte ce SIRET.",
            "Unknown recipient: no active structure has this SIRET."),
@@ -210,6 +216,7 @@ def check_document(doc: InvoiceDocument) -> list[Violation]:
         add(violation("DEC-01", f"{term}: {found!r}"))
     for code, detail in doc.syntax_findings:
         add(violation(code, detail))
+    _check_numbers(doc, add)
     structured = doc.syntax != "PDF"
     mandatory = [
         ("BR-02", doc.invoice_number),
@@ -288,3 +295,33 @@ def _check_totals(doc: InvoiceDocument, add) -> None:
         expected = doc.total_with_vat - _or0(doc.prepaid_amount) + _or0(doc.rounding_amount)
         if expected != doc.amount_due:
             add(violation("BR-CO-16", f"BT-115 {doc.amount_due} ≠ {expected}"))
+
+
+_LIMIT = Decimal(10) ** 16
+
+
+def _check_numbers(doc: InvoiceDocument, add) -> None:
+    if doc.invoice_number is not None and len(doc.invoice_number) > 35:
+        add(violation("NUM-01", doc.invoice_number[:60]))
+    amounts = [
+        ("BT-106", doc.sum_of_line_net), ("BT-107", doc.allowance_total),
+        ("BT-108", doc.charge_total), ("BT-109", doc.total_without_vat),
+        ("BT-110", doc.total_vat), ("BT-112", doc.total_with_vat),
+        ("BT-113", doc.prepaid_amount), ("BT-114", doc.rounding_amount),
+        ("BT-115", doc.amount_due),
+    ]  # fmt: skip
+    for line in doc.vat_breakdown:
+        amounts += [("BT-116", line.taxable), ("BT-117", line.tax)]
+        if (
+            line.rate is not None
+            and not (0 <= line.rate <= 100)
+            or (line.rate is not None and line.rate != line.rate.quantize(_CENT))
+        ):
+            add(violation("DEC-02", f"BT-119 {line.rate}"))
+    for term, value in amounts:
+        if value is None:
+            continue
+        if abs(value) >= _LIMIT:
+            add(violation("DEC-02", f"{term} {value}"))
+        elif value != value.quantize(_CENT):
+            add(violation("BR-DEC", f"{term} {value}"))

@@ -17,6 +17,7 @@ DASHBOARD_APP = REPO_ROOT / "dashboards" / "app.py"
 
 DEFAULT_HOME = "data"
 DEFAULT_MEMORY_LIMIT = "8GB"
+DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Settings:
     dbt_target: str
     duckdb_memory_limit: str
     duckdb_threads: int
+    #: largest request body the platform API reads (bigger uploads answer 413)
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
 
     @property
     def platform_db_path(self) -> Path:
@@ -121,4 +124,5 @@ def get_settings(environ: dict[str, str] | None = None) -> Settings:
         dbt_target=env.get("DBT_TARGET", "dev"),
         duckdb_memory_limit=env.get("VIGIE_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
         duckdb_threads=int(env.get("VIGIE_DUCKDB_THREADS", str(os.cpu_count() or 2))),
+        max_upload_bytes=int(env.get("VIGIE_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)),
     )

@@ -145,7 +145,7 @@ class Invoice(LandingRecord):
     supplier_structure_id: Id
     recipient_structure_id: Id | None
     service_code: Code | None
-    engagement_number: Code | None
+    engagement_number: Text | None
     billing_framework: BillingFramework
     channel: Channel
     syntax: Syntax
@@ -159,7 +159,7 @@ class Invoice(LandingRecord):
     total_incl_vat: Money
     amount_due: Money
     line_count: Count
-    original_invoice_number: Code | None
+    original_invoice_number: Text | None
     document_sha256: Sha256
 
 

@@ -1,0 +1,287 @@
+"""The platform's system of record: SQLite in WAL mode, with an event outbox.
+
+Every change (structure, service, user, invoice, VAT lines, status event, deposit refusal,
+solicitation) appends its landing record to ``outbox`` **in the same transaction**, under
+an ``INTEGER PRIMARY KEY`` sequence. Writers are serialised (``BEGIN IMMEDIATE``) and rows
+are never deleted, so the sequence has no gaps and ``vigie extract`` can read "everything
+after N". Money is stored as decimal text, never as a float.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from vigie.platform.contracts.landing import LandingRecord
+
+SCHEMA = """
+create table if not exists structures (
+    structure_id text primary key,
+    siret text unique,
+    siren text,
+    vat_id text,
+    name text not null,
+    country_code text not null default 'FR',
+    is_public integer not null,
+    public_category text,
+    legal_payment_delay_days integer,
+    supplier_size text,
+    requires_engagement_number integer not null default 0,
+    requires_service_code integer not null default 0,
+    reports_payment_status integer not null default 1,
+    is_active integer not null default 1,
+    created_at text not null,
+    updated_at text not null
+);
+create table if not exists services (
+    service_id text primary key,
+    structure_id text not null references structures,
+    service_code text not null,
+    name text not null,
+    requires_engagement_number integer not null default 0,
+    reports_payment_status integer not null default 1,
+    is_active integer not null default 1,
+    created_at text not null,
+    updated_at text not null,
+    unique (structure_id, service_code)
+);
+create table if not exists users (
+    user_id text primary key,
+    structure_id text not null references structures,
+    role text not null,
+    created_at text not null
+);
+create table if not exists api_keys (
+    key_hash text primary key,
+    role text not null check (role in ('structure', 'operator')),
+    structure_id text references structures,
+    name text not null,
+    created_at text not null
+);
+create table if not exists invoices (
+    invoice_id text primary key,
+    invoice_number text not null,
+    issue_year integer not null,
+    type_code text not null,
+    supplier_structure_id text not null references structures,
+    recipient_structure_id text references structures,
+    service_code text,
+    engagement_number text,
+    billing_framework text not null,
+    channel text not null,
+    syntax text not null,
+    scope text not null,
+    goods_services_nature text,
+    issue_date text not null,
+    deposited_at text not null,
+    currency_code text not null,
+    total_excl_vat text not null,
+    total_vat text not null,
+    total_incl_vat text not null,
+    amount_due text not null,
+    line_count integer not null,
+    original_invoice_number text,
+    document_sha256 text not null,
+    file_name text,
+    status text not null,
+    status_at text not null,
+    unique (supplier_structure_id, invoice_number, issue_year)
+);
+create index if not exists invoices_by_recipient on invoices (recipient_structure_id, deposited_at);
+create index if not exists invoices_by_supplier on invoices (supplier_structure_id, deposited_at);
+create index if not exists invoices_by_number on invoices (invoice_number);
+create table if not exists invoice_vat_lines (
+    invoice_id text not null references invoices,
+    line_number integer not null,
+    vat_category_code text not null,
+    vat_rate text,
+    taxable_amount text not null,
+    tax_amount text not null,
+    primary key (invoice_id, line_number)
+);
+create table if not exists invoice_status_events (
+    event_id text primary key,
+    invoice_id text not null references invoices,
+    status_code text not null,
+    occurred_at text not null,
+    actor_role text not null,
+    actor_structure_id text,
+    reason_code text,
+    comment text,
+    payment_date text,
+    payment_amount text,
+    is_out_of_order integer not null default 0
+);
+create index if not exists events_by_invoice on invoice_status_events (invoice_id, occurred_at);
+create table if not exists deposit_refusals (
+    refusal_id text primary key,
+    supplier_structure_id text,
+    recipient_siret text,
+    invoice_number text,
+    channel text not null,
+    syntax text,
+    file_name text,
+    refused_at text not null,
+    rule_code text not null,
+    errors text not null
+);
+create table if not exists solicitations (
+    solicitation_id text primary key,
+    structure_id text not null references structures,
+    category text not null,
+    channel text not null,
+    invoice_id text references invoices,
+    created_at text not null
+);
+create table if not exists outbox (
+    seq integer primary key,
+    recorded_at text not null,
+    table_name text not null,
+    record_id text not null,
+    payload text not null
+);
+"""
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex}"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def hash_key(api_key: str) -> str:
+    return hashlib.sha256(api_key.encode()).hexdigest()
+
+
+def new_api_key() -> str:
+    return "vk_" + secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: an operator, or the structure an API key belongs to."""
+
+    role: str  # "operator" | "structure"
+    structure_id: str | None
+    name: str
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role == "operator"
+
+
+class Store:
+    """One SQLite database; safe to share between threads (one connection, one lock)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._con = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=30
+        )
+        self._con.row_factory = sqlite3.Row
+        for pragma in (
+            "journal_mode = WAL",
+            "synchronous = NORMAL",
+            "foreign_keys = ON",
+            "busy_timeout = 30000",
+        ):
+            self._con.execute(f"pragma {pragma}")
+        with self.write():
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self._con.execute(statement)
+        self._callers: dict[str, Caller] = {}
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()
+
+    # ---- transactions
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE``): all or nothing."""
+        with self._lock:
+            self._con.execute("begin immediate")
+            try:
+                yield self._con
+            except BaseException:
+                self._con.execute("rollback")
+                raise
+            self._con.execute("commit")
+
+    def read(self, sql: str, params: tuple | list | dict = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._con.execute(sql, params).fetchall()
+
+    def read_one(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Row | None:
+        with self._lock:
+            return self._con.execute(sql, params).fetchone()
+
+    # ---- outbox
+    @staticmethod
+    def emit(con: sqlite3.Connection, record: LandingRecord, record_id: str) -> int:
+        """Append ``record`` to the outbox, inside the caller's transaction."""
+        cur = con.execute(
+            "insert into outbox (recorded_at, table_name, record_id, payload) values (?,?,?,?)",
+            (utcnow().isoformat(), record.table, record_id, record.model_dump_json()),
+        )
+        return cur.lastrowid
+
+    def outbox_after(self, seq: int, limit: int = 10_000) -> list[dict[str, Any]]:
+        """Outbox events with a sequence above ``seq``, in order."""
+        rows = self.read(
+            "select seq, recorded_at, table_name, record_id, payload from outbox"
+            " where seq > ? order by seq limit ?",
+            (seq, limit),
+        )
+        return [{**dict(r), "payload": json.loads(r["payload"])} for r in rows]
+
+    def last_seq(self) -> int:
+        row = self.read_one("select coalesce(max(seq), 0) as seq from outbox")
+        return int(row["seq"])
+
+    # ---- keys
+    def add_api_key(
+        self, con: sqlite3.Connection, role: str, structure_id: str | None, name: str
+    ) -> str:
+        key = new_api_key()
+        con.execute(
+            "insert into api_keys (key_hash, role, structure_id, name, created_at)"
+            " values (?,?,?,?,?)",
+            (hash_key(key), role, structure_id, name, utcnow().isoformat()),
+        )
+        return key
+
+    def create_operator_key(self, name: str) -> str:
+        with self.write() as con:
+            return self.add_api_key(con, "operator", None, name)
+
+    def caller(self, api_key: str) -> Caller | None:
+        digest = hash_key(api_key)
+        cached = self._callers.get(digest)
+        if cached is not None:
+            return cached
+        row = self.read_one(
+            "select k.role, k.structure_id, coalesce(s.name, k.name) as name"
+            " from api_keys k left join structures s using (structure_id) where key_hash = ?",
+            (digest,),
+        )
+        if row is None:
+            return None
+        caller = Caller(row["role"], row["structure_id"], row["name"])
+        self._callers[digest] = caller
+        return caller
