@@ -1,0 +1,67 @@
+"""The platform's commands: invoice check, structure create, documents verify."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import CORPUS
+from helpers import siret
+
+from vigie.platform.service import Platform
+from vigie.platform.settings import get_settings
+from vigie.platform.store import Caller
+
+pytestmark = pytest.mark.integration
+
+
+def test_invoice_check_prints_the_expected_columns_and_exits_0(vigie_cli, tmp_path):
+    proc = vigie_cli(["invoice", "check", str(CORPUS / "cii/EN16931_Rabatte.cii.xml")], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    verdict = json.loads(proc.stdout)
+    header = (CORPUS / "expected.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert set(header) <= set(verdict)
+    assert (verdict["invoice_number"], verdict["total_with_vat"]) == (
+        "471102",
+        "215.07",
+    )  # expected.csv BT-112
+    assert verdict["errors"] == []
+
+
+def test_invoice_check_exits_1_with_the_failed_rules(vigie_cli, tmp_path):
+    bad = CORPUS / "invalid/not_validating_full_invoice_based_onTest_EeISI_300_CENfullmodel.ubl.xml"
+    proc = vigie_cli(["invoice", "check", str(bad)], tmp_path)
+    assert proc.returncode == 1
+    codes = [e["code"] for e in json.loads(proc.stdout)["errors"]]
+    assert "BR-CO-10" in codes and "BR-CO-15" in codes
+
+
+def test_structure_create_prints_id_siret_and_key(vigie_cli, tmp_path):
+    proc = vigie_cli(["structure", "create", "--siret", siret(42), "--name", "CHU Test",
+                      "--public", "health", "--service", "PHARMA"], tmp_path)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["siret"] == siret(42) and out["id"] and out["api_key"].startswith("vk_")
+    assert out["legal_payment_delay_days"] == 50
+    assert [s["code"] for s in out["services"]] == ["PHARMA"]
+    bad = vigie_cli(["structure", "create", "--siret", "12345678912345", "--name", "X",
+                     "--private"], tmp_path)  # fmt: skip
+    assert bad.returncode != 0 and "STR-01" in bad.stderr
+
+
+def test_documents_verify_lists_a_tampered_document(vigie_cli, tmp_path):
+    settings = get_settings({"VIGIE_HOME": str(tmp_path)})
+    platform = Platform(settings)
+    recipient = platform.create_structure(siret=siret(1), name="R", public_category="state")
+    supplier = platform.create_structure(siret=siret(2), name="S")
+    caller = Caller("structure", supplier["id"], "S")
+    data = (CORPUS / "ubl/ubl-tc434-example1.xml").read_bytes()
+    [outcome] = platform.deposit(caller, data, "a.xml", recipient_siret=recipient["siret"])
+    assert outcome.accepted
+    platform.close()
+    assert vigie_cli(["documents", "verify"], tmp_path).returncode == 0
+    [path] = [p for p in settings.documents_dir.rglob("*") if p.is_file()]
+    path.write_bytes(data + b" ")
+    proc = vigie_cli(["documents", "verify"], tmp_path)
+    assert proc.returncode == 1
+    assert f"MISMATCH {path}" in proc.stdout and "1 mismatches" in proc.stdout

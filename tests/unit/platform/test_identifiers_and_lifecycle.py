@@ -1,0 +1,70 @@
+"""SIRET/SIREN/VAT checks (chorus-pro.md §6) and the lifecycle table (§2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from vigie.platform import lifecycle
+from vigie.platform.identifiers import fr_vat_id, siren_ok, siret_ok, siret_problem
+
+
+@pytest.mark.parametrize(
+    ("siret", "ok"),
+    [
+        ("73282932000074", True),  # Luhn
+        ("12345678912345", False),  # Luhn fails
+        ("35600000000048", True),  # La Poste head office passes Luhn
+        ("35600000049837", True),  # La Poste: fails Luhn, digit sum 35
+        ("35600000049838", False),  # La Poste: digit sum 36
+        ("7328293200007", False),  # 13 digits
+        ("7328293200007A", False),
+    ],
+)
+def test_siret_check_follows_luhn_and_the_la_poste_exception(siret, ok):
+    assert siret_ok(siret) is ok
+    assert (siret_problem(siret) is None) is ok
+
+
+def test_siren_and_vat_key_worked_examples():
+    assert siren_ok("552081317") and siren_ok("732829320")
+    assert not siren_ok("552081318")
+    assert fr_vat_id("732829320") == "FR44732829320"
+    assert fr_vat_id("552081317") == "FR03552081317"
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "actor", "code", "http"),
+    [
+        ("MISE_A_DISPOSITION", "SERVICE_FAIT", "recipient", None, 200),
+        ("MISE_A_DISPOSITION", "SUSPENDUE", "recipient", None, 200),
+        ("MISE_A_DISPOSITION", "SERVICE_FAIT", "supplier", "LC-02", 403),
+        ("SUSPENDUE", "COMPLETEE", "supplier", None, 200),
+        ("SUSPENDUE", "COMPLETEE", "recipient", "LC-02", 403),
+        ("SUSPENDUE", "SERVICE_FAIT", "recipient", "LC-01", 409),
+        ("A_RECYCLER", "DEPOSEE", "supplier", None, 200),
+        ("REJETEE", "SERVICE_FAIT", "recipient", "LC-01", 409),
+        ("MISE_EN_PAIEMENT", "REJETEE", "recipient", "LC-01", 409),
+        ("COMPTABILISEE", "MISE_EN_PAIEMENT", "recipient", None, 200),
+        ("MISE_A_DISPOSITION", "MISE_A_DISPOSITION", "recipient", "LC-05", 422),
+        ("MISE_A_DISPOSITION", "BROUILLON", "recipient", "LC-05", 422),
+    ],
+)
+def test_lifecycle_decides_transitions_and_actors(current, new, actor, code, http):
+    decision = lifecycle.decide(current, new, actor)
+    assert decision.ok is (code is None)
+    assert decision.code == code
+    assert decision.http_status == http
+
+
+def test_helios_accounting_statuses_out_of_order_are_accepted_and_flagged():
+    late = lifecycle.decide("MISE_EN_PAIEMENT", "MANDATEE", "recipient")
+    assert late.ok and late.out_of_order
+    assert lifecycle.decide("COMPTABILISEE", "SERVICE_FAIT", "recipient").out_of_order
+    assert not lifecycle.decide("SERVICE_FAIT", "MANDATEE", "recipient").out_of_order
+
+
+def test_every_status_that_can_be_reached_has_a_transition_row():
+    reachable = set().union(*lifecycle.TRANSITIONS.values())
+    assert reachable <= set(lifecycle.TRANSITIONS)
+    assert lifecycle.TRANSITIONS["MISE_EN_PAIEMENT"] == frozenset()
+    assert lifecycle.TRANSITIONS["REJETEE"] == frozenset()
