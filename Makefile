@@ -54,6 +54,10 @@ dashboards: setup ## Dashboards alone on http://127.0.0.1:8501
 pipeline: setup ## dbt build, then publish the serving snapshot if every test passed
 	$(BIN)/vigie pipeline run
 
+bench: setup ## Platform benchmarks: parse + validate (one core), full deposits over HTTP
+	$(BIN)/vigie bench parse
+	$(BIN)/vigie bench api
+
 status: setup ## Where the data is, the current snapshot, the last build
 	$(BIN)/vigie status
 

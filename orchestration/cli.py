@@ -234,6 +234,45 @@ def documents_verify():
 
 
 @main.group()
+def bench():
+    """Benchmarks: print figures (rows/s, latency, peak memory) at stated scales."""
+
+
+@bench.command("parse")
+@click.option("--count", default=5000, show_default=True, help="Invoices to parse.")
+@click.option("--lines", default=10, show_default=True, help="Lines per invoice.")
+def bench_parse(count, lines):
+    """Parse + XSD + EN 16931 rules on COUNT distinct UBL invoices, one core (target ≥ 2,000/s)."""
+    from vigie.platform.bench import bench_parse as run
+
+    r = run(count, lines)
+    click.echo(f"bench parse: {r.documents:,} UBL invoices of {lines} lines in {r.seconds:.2f} s")
+    click.echo(f"  {r.per_second:,.0f} invoices/s on one core, {r.mean_us:,.0f} µs each; "
+               f"peak RSS {r.peak_rss_mib:,.0f} MiB")  # fmt: skip
+
+
+@bench.command("api")
+@click.option("--count", default=5000, show_default=True, help="Deposits to send.")
+@click.option("--concurrency", default=8, show_default=True, help="Concurrent clients.")
+@click.option("--lines", default=10, show_default=True, help="Lines per invoice.")
+def bench_api(count, concurrency, lines):
+    """Full deposits over HTTP against one uvicorn worker (target ≥ 500/s, p99 ≤ 50 ms)."""
+    from vigie.platform.bench import bench_api as run
+
+    r = run(count, concurrency, lines)
+    click.echo(f"bench api: {r.requests:,} deposits, {r.concurrency} concurrent clients, "
+               f"one worker, {r.seconds:.2f} s")  # fmt: skip
+    click.echo(
+        f"  {r.per_second:,.0f} deposits/s; latency p50 {r.p50_ms:.1f} ms, "
+        f"p95 {r.p95_ms:.1f} ms, p99 {r.p99_ms:.1f} ms, max {r.max_ms:.1f} ms"
+    )
+    click.echo(f"  errors {r.errors:,}; acknowledged {r.acknowledged:,}; stored {r.stored:,}; "
+               f"server peak RSS {r.server_peak_rss_mib or 0:,.0f} MiB")  # fmt: skip
+    if r.errors or r.stored != r.acknowledged:
+        sys.exit(1)
+
+
+@main.group()
 def invoice():
     """Invoice documents: check one without any registry."""
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from importlib.metadata import version
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -22,7 +22,7 @@ from vigie.platform.documents.archive import is_zip
 from vigie.platform.documents.pdf import PdfHeaderFields
 from vigie.platform.documents.read import MAX_UPLOAD_BYTES
 from vigie.platform.rules import violation
-from vigie.platform.service import Platform, PlatformError
+from vigie.platform.service import Platform, PlatformError, tune_gc
 from vigie.platform.settings import Settings, get_settings
 from vigie.platform.store import Caller
 
@@ -93,6 +93,47 @@ class SolicitationIn(BaseModel):
     invoice_id: str | None = None
 
 
+class DepositForm(BaseModel):
+    """The multipart form of ``POST /v1/invoices`` (documented; parsed by hand)."""
+
+    file: bytes = Field(description="UBL 2.1, CII D16B, Factur-X/ZUGFeRD PDF, PDF or ZIP")
+    recipient_siret: str | None = Field(
+        default=None, description="used when the document does not identify a known recipient"
+    )
+    channel: Literal["api", "portal", "edi"] = "api"
+    billing_framework: str | None = Field(default=None, description="A1 (default) … A25, B1…")
+    supplier_siret: str | None = Field(default=None, description="operator keys only")
+    invoice_number: str | None = Field(default=None, description="plain PDF header field")
+    issue_date: date | None = Field(default=None, description="plain PDF header field")
+    type_code: str | None = Field(default=None, description="plain PDF header field (380)")
+    currency: str | None = Field(default=None, description="plain PDF header field (EUR)")
+    total_excl_vat: Decimal | None = Field(default=None, description="plain PDF header field")
+    total_vat: Decimal | None = Field(default=None, description="plain PDF header field")
+    total_incl_vat: Decimal | None = Field(default=None, description="plain PDF header field")
+    amount_due: Decimal | None = Field(default=None, description="plain PDF header field")
+    vat_rate: Decimal | None = Field(default=None, description="plain PDF header field")
+    service_code: str | None = Field(default=None, description="plain PDF header field (BT-10)")
+    engagement_number: str | None = Field(default=None, description="plain PDF (BT-13)")
+
+
+def _deposit_schema() -> dict[str, Any]:
+    schema = DepositForm.model_json_schema()
+    schema["properties"]["file"] = {
+        "type": "string",
+        "format": "binary",
+        "description": DepositForm.model_fields["file"].description,
+    }
+    return schema  # fmt: skip
+
+
+DEPOSIT_REQUEST_BODY = {
+    "required": True,
+    "content": {"multipart/form-data": {"schema": _deposit_schema()}},
+}
+HEADER_FIELDS = frozenset(PdfHeaderFields.model_fields)
+DEPOSIT_FIELDS = frozenset({"recipient_siret", "channel", "billing_framework", "supplier_siret"})
+
+
 class BodyLimit:
     """Refuse request bodies above ``max_bytes`` (413) without reading them."""
 
@@ -144,6 +185,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.platform = Platform(settings)
+        tune_gc()
         yield
         app.state.platform.close()
 
@@ -160,10 +202,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def platform_error(_request: Request, err: PlatformError) -> JSONResponse:
         return JSONResponse({"error": err.as_dict()}, status_code=err.http_status)
 
-    def platform(request: Request) -> Platform:
+    # async dependencies: a sync one would hop to the thread pool on every request
+    async def platform(request: Request) -> Platform:
         return request.app.state.platform
 
-    def caller(
+    async def caller(
         request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Caller:
@@ -225,53 +268,51 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return p.add_service(who, structure_id, **body.model_dump())
 
     # ---------------------------------------------------------------- invoices
-    @app.post("/v1/invoices", tags=["invoices"], status_code=201,
-              responses={422: {"description": "refused, with every failed rule"},
-                         200: {"description": "a ZIP batch: one result per entry"}})  # fmt: skip
-    async def deposit(
-        p: P,
-        who: C,
-        file: Annotated[UploadFile, File(description="UBL, CII, Factur-X/PDF or ZIP")],
-        recipient_siret: Annotated[str | None, Form()] = None,
-        channel: Annotated[Literal["api", "portal", "edi"], Form()] = "api",
-        billing_framework: Annotated[str | None, Form()] = None,
-        supplier_siret: Annotated[str | None, Form(description="operators only")] = None,
-        invoice_number: Annotated[str | None, Form(description="plain PDF header")] = None,
-        issue_date: Annotated[date | None, Form()] = None,
-        type_code: Annotated[str | None, Form()] = None,
-        currency: Annotated[str | None, Form()] = None,
-        total_excl_vat: Annotated[Decimal | None, Form()] = None,
-        total_vat: Annotated[Decimal | None, Form()] = None,
-        total_incl_vat: Annotated[Decimal | None, Form()] = None,
-        amount_due: Annotated[Decimal | None, Form()] = None,
-        vat_rate: Annotated[Decimal | None, Form()] = None,
-        service_code: Annotated[str | None, Form()] = None,
-        engagement_number: Annotated[str | None, Form()] = None,
-    ) -> JSONResponse:
-        """Deposit one document, or a ZIP batch judged entry by entry."""
-        data = await file.read()
-        fields = {
-            k: v
-            for k, v in dict(
-                invoice_number=invoice_number, issue_date=issue_date, type_code=type_code,
-                currency=currency, total_excl_vat=total_excl_vat, total_vat=total_vat,
-                total_incl_vat=total_incl_vat, amount_due=amount_due, vat_rate=vat_rate,
-                service_code=service_code, engagement_number=engagement_number,
-            ).items()
-            if v is not None
-        }  # fmt: skip
+    @app.post(
+        "/v1/invoices",
+        tags=["invoices"],
+        status_code=201,
+        openapi_extra={"requestBody": DEPOSIT_REQUEST_BODY},
+        responses={
+            201: {"description": "accepted: the invoice id and its status"},
+            200: {"description": "a ZIP batch: one result per entry"},
+            413: {"description": "upload too large (SIZE-01)"},
+            422: {"description": "refused, with every failed rule (code, FR and EN message)"},
+        },
+    )
+    async def deposit(request: Request, p: P, who: C) -> JSONResponse:
+        """Deposit one document (UBL, CII, Factur-X or plain PDF), or a ZIP batch judged
+        entry by entry. The form is parsed by hand (no per-field dependency resolution):
+        a deposit is the hot path of the platform."""
+        form = await request.form(max_files=1, max_fields=40)
         try:
-            header = PdfHeaderFields(**fields) if fields else None
-        except ValidationError as err:
-            raise PlatformError(
-                422, "FORM-01", "Champ d'en-tête invalide.", "Invalid header field.",
-                "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in err.errors()),
-            ) from None  # fmt: skip
-        outcomes = p.deposit(
-            who, data, file.filename or "upload", recipient_siret=recipient_siret,
-            channel=channel, billing_framework=billing_framework, header=header,
-            supplier_siret=supplier_siret,
-        )  # fmt: skip
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise PlatformError(422, "FORM-02", "Le champ « file » est obligatoire.",
+                                    "The 'file' field is required.")  # fmt: skip
+            fields = {k: v for k, v in form.multi_items() if k != "file" and isinstance(v, str)}
+            unknown = set(fields) - DEPOSIT_FIELDS - HEADER_FIELDS
+            if unknown:
+                raise PlatformError(422, "FORM-01", "Champ inconnu.", "Unknown field.",
+                                    ", ".join(sorted(unknown)))  # fmt: skip
+            header_values = {k: v for k, v in fields.items() if k in HEADER_FIELDS and v != ""}
+            try:
+                header = PdfHeaderFields(**header_values) if header_values else None
+            except ValidationError as err:
+                raise PlatformError(
+                    422, "FORM-01", "Champ d'en-tête invalide.", "Invalid header field.",
+                    "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in err.errors()),
+                ) from None  # fmt: skip
+            data = await upload.read()
+            outcomes = p.deposit(
+                who, data, upload.filename or "upload",
+                recipient_siret=fields.get("recipient_siret") or None,
+                channel=fields.get("channel") or "api",
+                billing_framework=fields.get("billing_framework") or None,
+                header=header, supplier_siret=fields.get("supplier_siret") or None,
+            )  # fmt: skip
+        finally:
+            await form.close()
         results = [o.as_dict() for o in outcomes]
         if is_zip(data):
             accepted = sum(o.accepted for o in outcomes)

@@ -1,7 +1,8 @@
 """Documents archived content-addressed by SHA-256 under ``VIGIE_HOME/documents``.
 
-``documents/ab/cd/abcd…`` holds the exact bytes deposited. A file is written under a
-temporary name and renamed into place, so a reader never sees half a document.
+``documents/ab/abcd…`` holds the exact bytes deposited (256 fan-out folders, created once).
+A file is written under a temporary name and renamed into place, so a reader never sees
+half a document.
 """
 
 from __future__ import annotations
@@ -23,20 +24,31 @@ class Mismatch:
 class DocumentStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self._root = str(self.root)
+        self._folders: set[str] = set()
 
     def path_of(self, sha256: str) -> Path:
-        return self.root / sha256[:2] / sha256[2:4] / sha256
+        return self.root / sha256[:2] / sha256
 
     def put(self, data: bytes) -> tuple[str, bool]:
         """Archive ``data``; returns (sha256, True when this call created the file)."""
         digest = hashlib.sha256(data).hexdigest()
-        path = self.path_of(digest)
-        if path.exists():
+        folder = os.path.join(self._root, digest[:2])  # noqa: PTH118 (hot path: no pathlib)
+        path = os.path.join(folder, digest)  # noqa: PTH118
+        if os.path.exists(path):  # noqa: PTH110
             return digest, False
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{digest}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)  # noqa: PTH103
+            self._folders.add(folder)
+        tmp = os.path.join(folder, f".{digest}.{os.getpid()}.tmp")  # noqa: PTH118
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)  # noqa: PTH105
         return digest, True
 
     def remove(self, sha256: str) -> None:
@@ -48,7 +60,7 @@ class DocumentStore:
     def __iter__(self) -> Iterator[Path]:
         if not self.root.exists():
             return
-        for path in sorted(self.root.glob("??/??/*")):
+        for path in sorted(self.root.glob("??/*")):
             if path.is_file() and not path.name.startswith("."):
                 yield path
 

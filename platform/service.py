@@ -7,6 +7,7 @@ its channel. Every write is one SQLite transaction that also writes its outbox e
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -30,6 +31,17 @@ from vigie.platform.store import Caller, Store, new_id, utcnow
 LEGAL_DELAY_DAYS = {"state": 30, "local": 30, "health": 50, "other": 30, "public_undertaking": 60}
 BILLING_FRAMEWORKS = frozenset(get_args(BillingFramework))
 _CENT = Decimal("0.01")
+
+
+def tune_gc() -> None:
+    """Garbage-collector settings of a long-running platform process.
+
+    Long-lived objects (modules, compiled schemas and XPaths) leave the collector's view,
+    and young collections run less often: fewer pauses on the deposit path.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
 
 class PlatformError(Exception):

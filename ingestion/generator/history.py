@@ -46,7 +46,8 @@ PUBLIC_CATEGORY_STRUCTURE_SHARES = [0.25, 0.55, 0.08, 0.12]
 SUPPLIER_SIZES = ["large", "intermediate", "sme", "micro"]
 SUPPLIER_SIZE_STRUCTURE_SHARES = [0.01, 0.04, 0.35, 0.60]
 REJECTION_REASONS = ["MONTANT_ERRONE", "DOUBLON", "EJ_ABSENT", "SERVICE_ERRONE", "AUTRE"]
-REFUSAL_RULES = ["XML-001", "XSD-001", "BR-CO-15", "REC-001", "REC-002", "REC-003", "DUP-001"]
+# codes of vigie.platform.rules.RULES (a unit test keeps them in the catalogue)
+REFUSAL_RULES = ["XML-01", "XSD-01", "BR-CO-15", "REG-01", "REG-03", "REG-05", "REG-06"]
 SOLICITATION_CATEGORIES = [
     "suivi_facture",
     "acces_compte",

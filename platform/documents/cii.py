@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from lxml import etree
 
-from vigie.platform.contracts.invoices import InvoiceDocument, Party, VatBreakdown
+from vigie.platform.contracts.invoices import InvoiceDocument, VatBreakdown
 from vigie.platform.documents.terms import (
     NS,
+    TOTAL_TERMS,
+    PartyPaths,
     TermReader,
-    norm,
-    pick_siren,
-    pick_siret,
-    scheme_id_pairs,
+    read_party,
+    total_vat_in,
     xp,
 )
 
@@ -67,24 +67,16 @@ _T = {
         "amount_due": "DuePayableAmount",
     }.items()
 }
-_BT = {
-    "sum_of_line_net": "BT-106",
-    "allowance_total": "BT-107",
-    "charge_total": "BT-108",
-    "total_without_vat": "BT-109",
-    "total_with_vat": "BT-112",
-    "prepaid_amount": "BT-113",
-    "rounding_amount": "BT-114",
-    "amount_due": "BT-115",
-}
 
-_P_NAME = xp("ram:Name/text()")
-_P_VAT = xp("ram:SpecifiedTaxRegistration/ram:ID[normalize-space(@schemeID)='VA']/text()")
-_P_IDS = xp("ram:ID | ram:GlobalID | ram:SpecifiedLegalOrganization/ram:ID")
-_P_LEGAL = xp("ram:SpecifiedLegalOrganization/ram:ID")
-_P_ADDRESS = xp("ram:PostalTradeAddress")
-_P_COUNTRY = xp("ram:PostalTradeAddress/ram:CountryID/text()")
-_P_ENDPOINT_SCHEMES = xp("ram:URIUniversalCommunication/ram:URIID/@schemeID")
+_PARTY = PartyPaths(
+    name=xp("ram:Name/text()"),
+    vat_id=xp("ram:SpecifiedTaxRegistration/ram:ID[normalize-space(@schemeID)='VA']/text()"),
+    identifiers=xp("ram:ID | ram:GlobalID | ram:SpecifiedLegalOrganization/ram:ID"),
+    legal_ids=xp("ram:SpecifiedLegalOrganization/ram:ID"),
+    address=xp("ram:PostalTradeAddress"),
+    country=xp("ram:PostalTradeAddress/ram:CountryID/text()"),
+    endpoint_schemes=xp("ram:URIUniversalCommunication/ram:URIID/@schemeID"),
+)
 
 _V_TYPE = xp("ram:TypeCode/text()")
 _V_BASIS = xp("ram:BasisAmount/text()")
@@ -101,22 +93,6 @@ def is_cii(root: etree._Element) -> bool:
     return root.tag == CII_TAG
 
 
-def _party(r: TermReader, party: etree._Element | None) -> Party:
-    if party is None:
-        return Party()
-    ids = scheme_id_pairs(_P_IDS(party))
-    siret = pick_siret(ids)
-    return Party(
-        name=r.text(party, _P_NAME),
-        vat_id=r.text(party, _P_VAT),
-        siret=siret,
-        siren=pick_siren(scheme_id_pairs(_P_LEGAL(party)), siret),
-        country_code=r.text(party, _P_COUNTRY),
-        has_postal_address=bool(_P_ADDRESS(party)),
-        electronic_address_schemes=tuple(norm(s) or "" for s in _P_ENDPOINT_SCHEMES(party)),
-    )
-
-
 def _date(r: TermReader, term: str, nodes: list[etree._Element]):
     if not nodes:
         return None
@@ -127,15 +103,7 @@ def read_cii(root: etree._Element, *, syntax="CII", embedded_xml=None) -> Invoic
     """The business terms of a CII CrossIndustryInvoice root element."""
     r = TermReader()
     currency = r.text(root, _CURRENCY)
-    total_vat = None
-    tax_totals = _TAX_TOTALS(root)
-    for node in tax_totals:  # BT-110: the TaxTotalAmount in the invoice currency
-        if norm(node.get("currencyID")) == currency:
-            total_vat = r.decimal("BT-110", node.text)
-            break
-    else:
-        if tax_totals and all(n.get("currencyID") is None for n in tax_totals):
-            total_vat = r.decimal("BT-110", tax_totals[0].text)
+    total_vat = total_vat_in(r, _TAX_TOTALS(root), currency)
     seller, buyer = _SELLER(root), _BUYER(root)
     lines = _LINES(root)
     findings = tuple(
@@ -156,8 +124,8 @@ def read_cii(root: etree._Element, *, syntax="CII", embedded_xml=None) -> Invoic
         buyer_reference=r.text(root, _BUYER_REF),
         purchase_order_ref=r.text(root, _ORDER_REF),
         preceding_invoice_ref=r.text(root, _PRECEDING),
-        seller=_party(r, seller[0] if seller else None),
-        buyer=_party(r, buyer[0] if buyer else None),
+        seller=read_party(r, seller[0] if seller else None, _PARTY),
+        buyer=read_party(r, buyer[0] if buyer else None, _PARTY),
         line_count=len(lines),
         line_net_amounts=tuple(r.decimal("BT-131", r.text(line, _L_NET)) for line in lines),
         allowance_amounts=tuple(r.decimal("BT-92", v) for v in _ALLOWANCES(root)),
@@ -175,5 +143,5 @@ def read_cii(root: etree._Element, *, syntax="CII", embedded_xml=None) -> Invoic
         ),
         unreadable=tuple(r.unreadable),
         syntax_findings=findings,
-        **{name: r.decimal(_BT[name], r.text(root, path)) for name, path in _T.items()},
+        **{name: r.decimal(TOTAL_TERMS[name], r.text(root, path)) for name, path in _T.items()},
     )

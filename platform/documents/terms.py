@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
+from vigie.platform.contracts.invoices import Party
 from vigie.platform.identifiers import siren_ok, siret_ok
 
 NS = {
@@ -89,6 +91,16 @@ class TermReader:
             return None
 
 
+def total_vat_in(r: TermReader, amounts: list[etree._Element], currency: str | None):
+    """BT-110: the VAT total in the invoice currency (a second total may be in BT-6)."""
+    for node in amounts:
+        if norm(node.get("currencyID")) == currency:
+            return r.decimal("BT-110", node.text)
+    if amounts and all(n.get("currencyID") is None for n in amounts):
+        return r.decimal("BT-110", amounts[0].text)
+    return None
+
+
 def pick_siret(candidates: list[tuple[str | None, str | None]]) -> str | None:
     """The first identifier that is a valid SIRET: scheme 0009 first, then bare 14 digits."""
     cleaned = [(scheme, "".join((value or "").split())) for scheme, value in candidates]
@@ -112,3 +124,45 @@ def pick_siren(candidates: list[tuple[str | None, str | None]], siret: str | Non
 
 def scheme_id_pairs(nodes: list[etree._Element]) -> list[tuple[str | None, str | None]]:
     return [(norm(n.get("schemeID")), norm(n.text)) for n in nodes]
+
+
+#: BG-22 document totals: InvoiceDocument field → business term
+TOTAL_TERMS = {
+    "sum_of_line_net": "BT-106",
+    "allowance_total": "BT-107",
+    "charge_total": "BT-108",
+    "total_without_vat": "BT-109",
+    "total_with_vat": "BT-112",
+    "prepaid_amount": "BT-113",
+    "rounding_amount": "BT-114",
+    "amount_due": "BT-115",
+}
+
+
+@dataclass(frozen=True)
+class PartyPaths:
+    """Compiled XPaths of a party's terms, relative to the party element, in one syntax."""
+
+    name: etree.XPath
+    vat_id: etree.XPath
+    identifiers: etree.XPath  # every id element that may carry a SIRET or SIREN
+    legal_ids: etree.XPath
+    address: etree.XPath
+    country: etree.XPath
+    endpoint_schemes: etree.XPath
+
+
+def read_party(r: TermReader, party: etree._Element | None, paths: PartyPaths) -> Party:
+    """Seller or buyer terms, with the SIRET / SIREN found among its identifiers."""
+    if party is None:
+        return Party()
+    siret = pick_siret(scheme_id_pairs(paths.identifiers(party)))
+    return Party(
+        name=r.text(party, paths.name),
+        vat_id=r.text(party, paths.vat_id),
+        siret=siret,
+        siren=pick_siren(scheme_id_pairs(paths.legal_ids(party)), siret),
+        country_code=r.text(party, paths.country),
+        has_postal_address=bool(paths.address(party)),
+        electronic_address_schemes=tuple(norm(s) or "" for s in paths.endpoint_schemes(party)),
+    )

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from lxml import etree
 
-from vigie.platform.contracts.invoices import InvoiceDocument, Party, VatBreakdown
+from vigie.platform.contracts.invoices import InvoiceDocument, VatBreakdown
 from vigie.platform.documents.terms import (
     NS,
+    TOTAL_TERMS,
+    PartyPaths,
     TermReader,
-    norm,
-    pick_siren,
-    pick_siret,
-    scheme_id_pairs,
+    read_party,
+    total_vat_in,
     xp,
 )
 
@@ -46,13 +46,17 @@ _CHARGES = xp(
 )
 
 # party (relative to cac:Party)
-_P_NAME = xp("cac:PartyLegalEntity/cbc:RegistrationName/text()")
-_P_VAT = xp("cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID)='VAT']/cbc:CompanyID/text()")
-_P_IDS = xp("cac:PartyIdentification/cbc:ID | cac:PartyLegalEntity/cbc:CompanyID")
-_P_LEGAL = xp("cac:PartyLegalEntity/cbc:CompanyID")
-_P_ADDRESS = xp("cac:PostalAddress")
-_P_COUNTRY = xp("cac:PostalAddress/cac:Country/cbc:IdentificationCode/text()")
-_P_ENDPOINT_SCHEMES = xp("cbc:EndpointID/@schemeID")
+_PARTY = PartyPaths(
+    name=xp("cac:PartyLegalEntity/cbc:RegistrationName/text()"),
+    vat_id=xp(
+        "cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID)='VAT']/cbc:CompanyID/text()"
+    ),
+    identifiers=xp("cac:PartyIdentification/cbc:ID | cac:PartyLegalEntity/cbc:CompanyID"),
+    legal_ids=xp("cac:PartyLegalEntity/cbc:CompanyID"),
+    address=xp("cac:PostalAddress"),
+    country=xp("cac:PostalAddress/cac:Country/cbc:IdentificationCode/text()"),
+    endpoint_schemes=xp("cbc:EndpointID/@schemeID"),
+)
 
 # totals (relative to cac:LegalMonetaryTotal)
 _T = {
@@ -68,16 +72,6 @@ _T = {
         "amount_due": "PayableAmount",
     }.items()
 }
-_BT = {
-    "sum_of_line_net": "BT-106",
-    "allowance_total": "BT-107",
-    "charge_total": "BT-108",
-    "total_without_vat": "BT-109",
-    "total_with_vat": "BT-112",
-    "prepaid_amount": "BT-113",
-    "rounding_amount": "BT-114",
-    "amount_due": "BT-115",
-}
 
 # VAT breakdown (relative to cac:TaxSubtotal) and lines
 _S_TAXABLE = xp("cbc:TaxableAmount/text()")
@@ -91,39 +85,15 @@ def is_ubl(root: etree._Element) -> bool:
     return root.tag in (INVOICE_TAG, CREDIT_NOTE_TAG)
 
 
-def _party(r: TermReader, party: etree._Element | None) -> Party:
-    if party is None:
-        return Party()
-    ids = scheme_id_pairs(_P_IDS(party))
-    siret = pick_siret(ids)
-    return Party(
-        name=r.text(party, _P_NAME),
-        vat_id=r.text(party, _P_VAT),
-        siret=siret,
-        siren=pick_siren(scheme_id_pairs(_P_LEGAL(party)), siret),
-        country_code=r.text(party, _P_COUNTRY),
-        has_postal_address=bool(_P_ADDRESS(party)),
-        electronic_address_schemes=tuple(norm(s) or "" for s in _P_ENDPOINT_SCHEMES(party)),
-    )
-
-
 def read_ubl(root: etree._Element, *, syntax="UBL", embedded_xml=None) -> InvoiceDocument:
     """The business terms of a UBL 2.1 Invoice or CreditNote root element."""
     r = TermReader()
     currency = r.text(root, _CURRENCY)
-    total_vat = None
-    tax_amounts = _TAX_AMOUNTS(root)
-    for node in tax_amounts:  # BT-110 is the TaxAmount in the invoice currency
-        if norm(node.get("currencyID")) == currency:
-            total_vat = r.decimal("BT-110", node.text)
-            break
-    else:
-        if tax_amounts and all(n.get("currencyID") is None for n in tax_amounts):
-            total_vat = r.decimal("BT-110", tax_amounts[0].text)
+    total_vat = total_vat_in(r, _TAX_AMOUNTS(root), currency)
     lmt = _LMT(root)
     totals = {}
     for name, path in _T.items():
-        totals[name] = r.decimal(_BT[name], r.text(lmt[0], path)) if lmt else None
+        totals[name] = r.decimal(TOTAL_TERMS[name], r.text(lmt[0], path)) if lmt else None
     supplier, customer = _SUPPLIER(root), _CUSTOMER(root)
     lines = _LINE_NETS(root)
     return InvoiceDocument(
@@ -140,8 +110,8 @@ def read_ubl(root: etree._Element, *, syntax="UBL", embedded_xml=None) -> Invoic
         buyer_reference=r.text(root, _BUYER_REF),
         purchase_order_ref=r.text(root, _ORDER_REF),
         preceding_invoice_ref=r.text(root, _PRECEDING),
-        seller=_party(r, supplier[0] if supplier else None),
-        buyer=_party(r, customer[0] if customer else None),
+        seller=read_party(r, supplier[0] if supplier else None, _PARTY),
+        buyer=read_party(r, customer[0] if customer else None, _PARTY),
         line_count=len(lines),
         line_net_amounts=tuple(r.decimal("BT-131", r.text(line, _L_NET)) for line in lines),
         allowance_amounts=tuple(r.decimal("BT-92", n.text) for n in _ALLOWANCES(root)),

@@ -296,3 +296,18 @@ def test_outbox_sequence_is_gap_free_and_carries_every_kind_of_change(api, world
     assert {"structures", "services", "users", "invoices", "invoice_vat_lines",
             "invoice_status_events", "deposit_refusals", "solicitations"} <= tables  # fmt: skip
     assert archived == invoices
+
+
+def test_openapi_documents_every_route_under_v1_and_the_deposit_form(api):
+    assert api.client().get("/docs").status_code == 200
+    spec = api.client().get("/openapi.json").json()
+    assert all(path.startswith("/v1/") for path in spec["paths"])
+    expected = {
+        "/v1/invoices", "/v1/invoices/{invoice_id}", "/v1/invoices/{invoice_id}/history",
+        "/v1/invoices/{invoice_id}/status", "/v1/invoices/lookup", "/v1/solicitations",
+        "/v1/structures", "/v1/structures/{structure_id}/services",
+    }  # fmt: skip
+    assert expected <= set(spec["paths"])
+    form = spec["paths"]["/v1/invoices"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    assert form["schema"]["properties"]["file"]["format"] == "binary"
+    assert "recipient_siret" in form["schema"]["properties"]

@@ -65,3 +65,17 @@ def test_documents_verify_lists_a_tampered_document(vigie_cli, tmp_path):
     proc = vigie_cli(["documents", "verify"], tmp_path)
     assert proc.returncode == 1
     assert f"MISMATCH {path}" in proc.stdout and "1 mismatches" in proc.stdout
+
+
+def test_bench_parse_prints_its_figures(vigie_cli, tmp_path):
+    proc = vigie_cli(["bench", "parse", "--count", "60"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "bench parse: 60 UBL invoices of 10 lines" in proc.stdout
+    assert "invoices/s on one core" in proc.stdout and "peak RSS" in proc.stdout
+
+
+def test_bench_api_stores_every_acknowledged_deposit(vigie_cli, tmp_path):
+    proc = vigie_cli(["bench", "api", "--count", "120", "--concurrency", "4"], tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "bench api: 120 deposits, 4 concurrent clients" in proc.stdout
+    assert "errors 0; acknowledged 120; stored 120" in proc.stdout

@@ -100,3 +100,10 @@ def test_structures_carry_valid_sirets(history):
     sirets = t["structures"].get_column("siret").to_list()
     assert all(len(s) == 14 and _luhn_ok(s) for s in sirets)
     assert len(set(sirets)) == len(sirets)
+
+
+def test_generated_refusals_use_codes_of_the_platform_rule_catalogue():
+    from vigie.ingestion.generator.history import REFUSAL_RULES
+    from vigie.platform.rules import RULES
+
+    assert set(REFUSAL_RULES) <= set(RULES)

@@ -68,3 +68,15 @@ def test_every_status_that_can_be_reached_has_a_transition_row():
     assert reachable <= set(lifecycle.TRANSITIONS)
     assert lifecycle.TRANSITIONS["MISE_EN_PAIEMENT"] == frozenset()
     assert lifecycle.TRANSITIONS["REJETEE"] == frozenset()
+
+
+def test_docs_list_every_rule_code_with_its_messages():
+    from pathlib import Path
+
+    from vigie.platform.rules import RULES
+
+    doc = (Path(__file__).parents[3] / "docs" / "platform.md").read_text(encoding="utf-8")
+    for rule in RULES.values():
+        assert f"| `{rule.code}` | {rule.message_fr} | {rule.message_en} |" in doc
+    for code, (fr, en) in lifecycle.LIFECYCLE_RULES.items():
+        assert f"| `{code}` | {fr} | {en} |" in doc
