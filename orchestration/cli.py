@@ -62,6 +62,7 @@ def demo(no_serve, start, end, scale, seed, host, api_port, dagster_port, dashbo
     snapshot, then serves the platform API, the Dagster UI and the dashboards on 127.0.0.1
     until Ctrl-C (or exits after a summary with --no-serve).
     """
+    from vigie.ingestion.landing import ContractViolation
     from vigie.orchestration.dbt import DbtFailed
     from vigie.orchestration.pipeline import run_demo
 
@@ -70,7 +71,7 @@ def demo(no_serve, start, end, scale, seed, host, api_port, dagster_port, dashbo
     tick, close = _progress((end - start).days + 1)
     try:
         result = run_demo(settings, start=start, end=end, scale=scale, seed=seed, progress=tick)
-    except DbtFailed as err:
+    except (DbtFailed, ContractViolation) as err:
         raise click.ClickException(str(err)) from None
     finally:
         close()
@@ -295,6 +296,29 @@ def invoice_check(file):
     sys.exit(0 if verdict["valid"] else 1)
 
 
+@main.command("extract")
+@click.option(
+    "--batch-size",
+    default=50_000,
+    show_default=True,
+    help="Outbox events per batch (one landing file per table and day per batch).",
+)
+def extract_command(batch_size):
+    """Land the platform's outbox events after the last extracted sequence.
+
+    Incremental and idempotent: re-running it, or killing it at any point, never
+    duplicates nor loses an event.
+    """
+    from vigie.ingestion.extract import extract
+
+    r = extract(get_settings(), batch_size=batch_size)
+    rows = ", ".join(f"{t} {n:,}" for t, n in sorted(r.rows.items())) or "nothing new"
+    click.echo(f"extracted outbox {r.start_seq:,} → {r.end_seq:,} in {r.batches} batches, "
+               f"{r.files} files, {r.seconds:.1f} s: {rows}")  # fmt: skip
+    if r.removed_leftovers:
+        click.echo(f"  removed {r.removed_leftovers} uncommitted files of an interrupted run")
+
+
 @main.group()
 def pipeline():
     """Warehouse pipeline: dbt build and publication."""
@@ -303,12 +327,13 @@ def pipeline():
 @pipeline.command("run")
 def pipeline_run():
     """Build the warehouse with dbt and publish the serving snapshot if every test passed."""
+    from vigie.ingestion.landing import ContractViolation
     from vigie.orchestration.dbt import DbtFailed
     from vigie.orchestration.pipeline import refresh_warehouse
 
     try:
         result = refresh_warehouse(get_settings())
-    except DbtFailed as err:
+    except (DbtFailed, ContractViolation) as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"dbt build passed in {result.dbt.seconds:.1f} s; published {result.snapshot.path}")
 

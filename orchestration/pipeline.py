@@ -13,7 +13,9 @@ from datetime import date
 import duckdb
 
 from vigie.dashboards.snapshot import SnapshotRef
+from vigie.ingestion.check import check_landing
 from vigie.ingestion.generator import GenerateSummary, generate
+from vigie.ingestion.landing import ContractViolation
 from vigie.orchestration.dbt import DbtFailed, DbtRun, run_dbt
 from vigie.orchestration.publish import publish_snapshot, record_build
 from vigie.platform.settings import Settings
@@ -39,10 +41,15 @@ class DemoResult:
 
 
 def build_warehouse(settings: Settings) -> DbtRun:
-    """``dbt seed`` + ``dbt build`` (models and tests); records a failure for the dashboards."""
+    """Check the landed files, then ``dbt build`` (models and tests).
+
+    A landing file that breaks its contract stops the build before dbt reads anything.
+    Either failure is recorded for the dashboards' freshness line.
+    """
     try:
+        check_landing(settings.landing_dir)
         return run_dbt(settings, ["build"])
-    except DbtFailed as err:
+    except (DbtFailed, ContractViolation) as err:
         record_build(settings, ok=False, message=str(err).splitlines()[0])
         raise
 

@@ -581,6 +581,7 @@ class Platform:
             line_count=doc.line_count,
             original_invoice_number=_text(doc.preceding_invoice_ref, 500),
             document_sha256=sha,
+            updated_at=now,
         )
         i = invoice
         con.execute(
@@ -766,7 +767,7 @@ class Platform:
         updated = con.execute(
             "select * from invoices where invoice_id = ?", (row["invoice_id"],)
         ).fetchone()
-        self.store.emit(con, self._invoice_record(updated), row["invoice_id"])
+        self.store.emit(con, self._invoice_record(updated, utcnow()), row["invoice_id"])
         self._event(con, row["invoice_id"], "DEPOSEE", at, "supplier", caller.structure_id,
                     comment=comment)  # fmt: skip
         self._event(con, row["invoice_id"], "MISE_A_DISPOSITION", at, "platform", None)
@@ -774,9 +775,9 @@ class Platform:
                 "recipient_siret": recipient["siret"]}  # fmt: skip
 
     @staticmethod
-    def _invoice_record(row: sqlite3.Row) -> L.Invoice:
-        data = {k: row[k] for k in L.Invoice.model_fields}
-        return L.Invoice.model_validate(data)
+    def _invoice_record(row: sqlite3.Row, updated_at: datetime) -> L.Invoice:
+        data = {k: row[k] for k in L.Invoice.model_fields if k != "updated_at"}
+        return L.Invoice.model_validate({**data, "updated_at": updated_at})
 
     # ------------------------------------------------------------------ reading
     def _invoice_dict(self, row: sqlite3.Row) -> dict[str, Any]:

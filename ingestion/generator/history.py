@@ -389,6 +389,7 @@ def invoices_for_day(
                 "line_count": rng.integers(1, 21, n),
                 "original_invoice_number": None,
                 "document_sha256": _hex_digests(rng, n),
+                "updated_at": deposited,
             },
             schema_overrides={"original_invoice_number": pl.String},
         )

@@ -133,11 +133,15 @@ class User(LandingRecord):
 
 
 class Invoice(LandingRecord):
-    """One row per deposited (accepted) document."""
+    """One version of a deposited (accepted) document; the latest ``updated_at`` wins.
+
+    An invoice is landed once at deposit (``updated_at`` = ``deposited_at``) and again when
+    a recycling changes its routing (recipient, service code, engagement number).
+    """
 
     table: ClassVar[str] = "invoices"
     partition_by: ClassVar[str] = "deposited_at"
-    primary_key: ClassVar[tuple[str, ...]] = ("invoice_id",)
+    primary_key: ClassVar[tuple[str, ...]] = ("invoice_id", "updated_at")
 
     invoice_id: Id
     invoice_number: Code
@@ -161,6 +165,7 @@ class Invoice(LandingRecord):
     line_count: Count
     original_invoice_number: Text | None
     document_sha256: Sha256
+    updated_at: Timestamp
 
 
 class InvoiceVatLine(LandingRecord):

@@ -5,6 +5,8 @@ import os
 import dagster as dg
 from dagster_dbt import DagsterDbtCliRuntimeError, DbtCliResource, dbt_assets
 
+from vigie.ingestion.check import check_landing
+from vigie.ingestion.landing import ContractViolation
 from vigie.orchestration.defs.dbt.project import dbt_project
 from vigie.orchestration.defs.dbt.translator import WarehouseTranslator
 from vigie.orchestration.publish import record_build
@@ -27,6 +29,12 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     settings = get_settings()
     settings.ensure_dirs()
     os.environ.update(dbt_build_env())  # the dbt subprocess inherits this environment
+    try:
+        checked = check_landing(settings.landing_dir)
+    except ContractViolation as err:
+        record_build(settings, ok=False, message=str(err))
+        raise
+    context.log.info(f"landing: {checked.files} files, {checked.checked} checked against contract")
     try:
         yield from dbt.cli(["build"], context=context).stream()
     except DagsterDbtCliRuntimeError as err:

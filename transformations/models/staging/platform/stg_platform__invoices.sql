@@ -4,6 +4,12 @@ source as (
     select * from {{ source('platform', 'invoices') }}
 ),
 
+latest as (
+    -- a recycled invoice is landed again with its new routing: keep its latest version
+    select * from source
+    qualify row_number() over (partition by invoice_id order by updated_at desc) = 1
+),
+
 renamed as (
     select
         ---------- ids
@@ -35,7 +41,7 @@ renamed as (
         issue_date,
         deposited_at,
         cast(timezone('Europe/Paris', deposited_at) as date) as deposited_date
-    from source
+    from latest
 )
 
 select * from renamed
