@@ -273,6 +273,49 @@ def bench_api(count, concurrency, lines):
         sys.exit(1)
 
 
+@bench.command("generate")
+@click.option("--from", "start", default="2020-01-01", callback=_day, show_default=True)
+@click.option("--to", "end", default="2020-12-31", callback=_day, show_default=True)
+@click.option("--scale", default=1.0, show_default=True, help="1.0 = the national volume.")
+@click.option("--seed", default=7, show_default=True)
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write into this folder and keep it (default: a temporary folder, removed).",
+)
+def bench_generate(start, end, scale, seed, keep):
+    """Generate a history into a scratch landing zone; print rows/s, seconds, peak memory.
+
+    Target: one national year (scale 1.0, about 55 M invoices) in ≤ 10 min, ≤ 8 GiB.
+    """
+    import resource
+    import shutil
+    import tempfile
+
+    from vigie.ingestion.generator import generate as run
+
+    root = keep or Path(tempfile.mkdtemp(prefix="vigie-bench-generate-"))
+    tick, close = _progress((end - start).days + 1)
+    try:
+        summary = run(root / "landing", start, end, scale=scale, seed=seed, progress=tick)
+        size = sum(f.stat().st_size for f in (root / "landing").rglob("*.parquet"))
+    finally:
+        close()
+        if keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    total = sum(summary.rows.values())
+    click.echo(f"bench generate: {start} → {end}, scale {scale}, seed {seed}: "
+               f"{summary.seconds:,.1f} s, peak RSS {peak:,.2f} GiB, "
+               f"{summary.files:,} files, {size / 2**30:,.2f} GiB of Parquet")  # fmt: skip
+    click.echo(
+        f"  {total:,} rows, {total / summary.seconds:,.0f} rows/s; invoices "
+        f"{summary.rows['invoices']:,} ({summary.rows['invoices'] / summary.seconds:,.0f}/s)"
+    )
+    for table, rows in sorted(summary.rows.items()):
+        click.echo(f"  {table:<24} {rows:>14,}")
+
+
 @main.group()
 def invoice():
     """Invoice documents: check one without any registry."""

@@ -30,9 +30,16 @@ REASON_REQUIRED = frozenset({"SUSPENDUE", "REJETEE"})
 TERMINAL = frozenset({"MISE_EN_PAIEMENT", "REJETEE"})
 
 _FROM_AVAILABLE = RECIPIENT_STATUSES
+#: subcontractor (A9) and co-contractor (A12) invoices wait for their valideur (§2.3)
+VALIDATION_OUTCOMES = frozenset({"VALIDEE_1", "REFUSEE_1", "ABSENCE_VALIDATION_1_HORS_DELAI"})
+
 #: current status → statuses that may follow it
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "DEPOSEE": frozenset({"EN_COURS_ACHEMINEMENT", "MISE_A_DISPOSITION"}),
+    "DEPOSEE": frozenset({"EN_COURS_ACHEMINEMENT", "MISE_A_DISPOSITION", "A_VALIDER_1"}),
+    "A_VALIDER_1": VALIDATION_OUTCOMES,
+    "VALIDEE_1": frozenset({"MISE_A_DISPOSITION"}),
+    "ABSENCE_VALIDATION_1_HORS_DELAI": frozenset({"MISE_A_DISPOSITION"}),
+    "REFUSEE_1": frozenset(),
     "EN_COURS_ACHEMINEMENT": frozenset({"MISE_A_DISPOSITION"}),
     "MISE_A_DISPOSITION": _FROM_AVAILABLE,
     "PRISE_EN_COMPTE_DESTINATAIRE": _FROM_AVAILABLE - {"PRISE_EN_COMPTE_DESTINATAIRE"},
@@ -83,6 +90,18 @@ class Decision:
     http_status: int = 200
     out_of_order: bool = False
     detail: str | None = None
+
+
+def legal_pairs() -> set[tuple[str | None, str]]:
+    """Every (previous, next) status pair a history may contain; ``None`` starts it.
+
+    Includes the Hélios pairs (an accounting status older than the current one).
+    """
+    pairs: set[tuple[str | None, str]] = {(None, "DEPOSEE")}
+    pairs |= {(a, b) for a, nexts in TRANSITIONS.items() for b in nexts}
+    chain = ACCOUNTING_CHAIN
+    pairs |= {(a, b) for a in chain for b in chain if chain.index(b) < chain.index(a)}
+    return pairs
 
 
 def actor_may_set(actor: str, status: str) -> bool:

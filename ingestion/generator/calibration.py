@@ -34,16 +34,19 @@ SUPPLIER_SIZE_SHARES = {"large": 0.32, "intermediate": 0.37, "sme": 0.27, "micro
 LEGAL_DELAY_DAYS = {"state": 30, "local": 30, "health": 50, "public_undertaking": 60, "other": 30}
 #: mean observed payment delay (Observatoire des délais de paiement)
 MEAN_PAYMENT_DELAY_DAYS = {"state": 17.0, "local": 27.0, "health": 52.0, "other": 25.0}
-#: billing frameworks of deposited documents; works chain A4 -> A15 -> A19
-FRAMEWORK_SHARES = {
-    "A1": 0.897,
-    "A2": 0.020,
-    "A9": 0.020,
-    "A12": 0.010,
-    "A4": 0.0177,
-    "A15": 0.0177,
-    "A19": 0.0176,
-}
+#: billing frameworks of the documents outside works chains
+FRAMEWORK_SHARES = {"A1": 0.945, "A2": 0.021, "A9": 0.023, "A12": 0.011}
+#: works (travaux) invoices = A19 documents, each the end of an A4 -> A15 -> A19 chain:
+#: 966,136 in 2020, about twice 2019 (chain documents are deposited days apart)
+WORKS_INVOICES = {2019: 483_000, 2020: 966_136}
+#: days from the titulaire's A4 to the MOE's A15, and from the A15 to the MOA's A19
+WORKS_A15_DAYS = (3, 8)
+WORKS_A19_DAYS = (5, 15)
+#: subcontractor / co-contractor invoices (A9, A12): the valideur's answer (§2.3)
+VALIDATION_OUTCOME_SHARES = {"VALIDEE_1": 0.85, "ABSENCE_VALIDATION_1_HORS_DELAI": 0.10,
+                             "REFUSEE_1": 0.05}  # fmt: skip
+#: factored invoices (type code 393) among ordinary invoices
+FACTORED_SHARE = 0.025
 CREDIT_NOTE_SHARE = 0.04
 PLATFORM_REFUSAL_SHARE = 0.03
 #: outcome shares after MISE_A_DISPOSITION
@@ -55,9 +58,17 @@ NOT_REPORTING_PAYMENT_SHARE = 0.08
 #: 2020 support requests: 920,353 by the virtual assistant, 240,798 by human support
 YEARLY_SOLICITATIONS = 920_353 + 240_798
 ASSISTANT_SHARE = 920_353 / (920_353 + 240_798)
-#: structures known to the hub at scale 1.0 (public entities in scope, active suppliers)
-PUBLIC_STRUCTURES = 130_000
-PRIVATE_STRUCTURES = 1_200_000
+#: new structures per year (public, private). 2020 is published (307,337: 304,128 private,
+#: 3,209 public); the launch years are assumed so that about 130,000 public entities are in
+#: scope, as AIFE states. Later years grow like the invoices.
+NEW_STRUCTURES: dict[int, tuple[int, int]] = {
+    2017: (120_000, 330_000),
+    2018: (4_000, 260_000),
+    2019: (3_500, 285_000),
+    2020: (3_209, 304_128),
+}
+#: new user accounts per year: 360,518 in 2020 for 1,098,257 in all at the end of 2020
+NEW_USERS: dict[int, int] = {2017: 300_000, 2018: 220_000, 2019: 217_739, 2020: 360_518}
 VAT_RATE_SHARES = {"20.00": 0.78, "10.00": 0.09, "5.50": 0.10, "2.10": 0.03}
 
 
@@ -80,3 +91,33 @@ def day_weight(day: date) -> float:
     if date(2020, 3, 17) <= day <= date(2020, 5, 10):
         weight *= 0.62
     return weight
+
+
+def works_share(year: int) -> float:
+    """Share of a year's documents that are A19 works invoices (3 documents per chain)."""
+    if year in WORKS_INVOICES:
+        return WORKS_INVOICES[year] / yearly_invoices(year)
+    last = max(WORKS_INVOICES)
+    return WORKS_INVOICES[last] / yearly_invoices(last)
+
+
+def _after_last(table: dict[int, int], year: int) -> float:
+    last = max(table)
+    return table[last] * (1 + GROWTH_AFTER_LAST_YEAR) ** (year - last)
+
+
+def new_structures(year: int) -> tuple[float, float]:
+    """(public, private) structures created in ``year``."""
+    if year in NEW_STRUCTURES:
+        return NEW_STRUCTURES[year]
+    if year < min(NEW_STRUCTURES):
+        return (0.0, 0.0)
+    pub, priv = NEW_STRUCTURES[max(NEW_STRUCTURES)]
+    growth = (1 + GROWTH_AFTER_LAST_YEAR) ** (year - max(NEW_STRUCTURES))
+    return (pub * growth, priv * growth)
+
+
+def new_users(year: int) -> float:
+    if year in NEW_USERS:
+        return NEW_USERS[year]
+    return 0.0 if year < min(NEW_USERS) else _after_last(NEW_USERS, year)

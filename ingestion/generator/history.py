@@ -9,9 +9,11 @@ deposit day), then written, so memory stays bounded by the longest payment delay
 
 from __future__ import annotations
 
+import io
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -36,6 +38,10 @@ GENERATED_TABLES = (
     "solicitations",
 )
 UTC = "UTC"
+#: days before a history whose works chains can still deposit inside it (8 + 15 + weekend)
+WORKS_LEAD_DAYS = 30
+#: held chunks of at least this many rows are kept compressed until their day is written
+COMPRESS_FROM_ROWS = 5_000
 PARIS = landing.PARIS
 _HEX = np.frombuffer(b"".join(f"{i:02x}".encode() for i in range(256)), dtype=np.uint8)
 _HEX = _HEX.reshape(256, 2)
@@ -143,27 +149,71 @@ class Population:
     supplier_offsets: np.ndarray
     supplier_counts: np.ndarray
     supplier_ids: np.ndarray
+    #: creation instants (naive Europe/Paris), sorted inside each category / size block
+    public_created: np.ndarray
+    supplier_created: np.ndarray
+
+    def existing(self, day: date) -> tuple[np.ndarray, np.ndarray]:
+        """How many structures of each public category / supplier size exist before ``day``."""
+        t = np.datetime64(day, "us")
+
+        def count(created, offsets, counts):
+            return np.array([
+                np.searchsorted(created[o : o + c], t, side="left")
+                for o, c in zip(offsets, counts, strict=True)
+            ])  # fmt: skip
+
+        return (
+            count(self.public_created, self.public_offsets, self.public_counts),
+            count(self.supplier_created, self.supplier_offsets, self.supplier_counts),
+        )
 
 
-def build_population(start: date, scale: float, seed: int) -> Population:
+def _creation_times(
+    rng: np.random.Generator, first: date, end: date, yearly: Callable[[int], float]
+) -> np.ndarray:
+    """Creation instants (naive Europe/Paris) of everything created from ``first`` to ``end``,
+    ``yearly(y)`` a year, spread over the days like activity; sorted."""
+    per_day = daily_counts(first, end, yearly)
+    days = np.repeat(
+        np.array(list(per_day), dtype="datetime64[D]"), np.fromiter(per_day.values(), np.int64)
+    )
+    seconds = (7 + rng.random(len(days)) * 12) * 3600
+    return np.sort(days.astype("datetime64[us]") + pd_seconds(seconds))
+
+
+def build_population(start: date, end: date, scale: float, seed: int) -> Population:
+    """Every structure created up to ``end`` (from the hub's launch), in creation order
+    within each public category and supplier size."""
     rng = np.random.default_rng([seed, 0])
-    n_pub = max(40, round(cal.PUBLIC_STRUCTURES * scale))
-    n_priv = max(150, round(cal.PRIVATE_STRUCTURES * scale))
-    pub_counts = np.maximum(1, np.round(np.array(PUBLIC_CATEGORY_STRUCTURE_SHARES) * n_pub))
-    pub_counts = pub_counts.astype(np.int64)
-    priv_counts = np.maximum(1, np.round(np.array(SUPPLIER_SIZE_STRUCTURE_SHARES) * n_priv))
-    priv_counts = priv_counts.astype(np.int64)
-    n_pub, n_priv = int(pub_counts.sum()), int(priv_counts.sum())
+    launch = date(min(cal.NEW_STRUCTURES), 1, 1)
+    pub_created = _creation_times(rng, launch, end, lambda y: cal.new_structures(y)[0] * scale)
+    priv_created = _creation_times(rng, launch, end, lambda y: cal.new_structures(y)[1] * scale)
+    # ten structures of every block exist from the first day, so that every block can
+    # trade at once, however small the scale
+    seed_times = np.full(40, np.datetime64(launch, "us"))
+    pub_created = np.concatenate([seed_times, pub_created])
+    priv_created = np.concatenate([seed_times, priv_created])
+    n_pub, n_priv = len(pub_created), len(priv_created)
+    # blocks by category / size; creation order is kept inside each block
+    pub_block = rng.choice(len(PUBLIC_CATEGORIES), n_pub, p=PUBLIC_CATEGORY_STRUCTURE_SHARES)
+    pub_block[:40] = np.arange(40) % 4
+    priv_block = rng.choice(len(SUPPLIER_SIZES), n_priv, p=SUPPLIER_SIZE_STRUCTURE_SHARES)
+    priv_block[:40] = np.arange(40) % 4
+    pub_order = np.lexsort((pub_created, pub_block))
+    priv_order = np.lexsort((priv_created, priv_block))
+    pub_created, pub_block = pub_created[pub_order], pub_block[pub_order]
+    priv_created, priv_block = priv_created[priv_order], priv_block[priv_order]
+    pub_counts = np.bincount(pub_block, minlength=len(PUBLIC_CATEGORIES)).astype(np.int64)
+    priv_counts = np.bincount(priv_block, minlength=len(SUPPLIER_SIZES)).astype(np.int64)
     n = n_pub + n_priv
     ids = _ids("ST", n, 8).to_numpy()
     sirets = np.concatenate(
         [_luhn_sirets(rng, n_pub, [1, 2]), _luhn_sirets(rng, n_priv, [3, 4, 5, 6, 7, 8, 9])]
     )
-    category = np.repeat(PUBLIC_CATEGORIES, pub_counts)
-    size = np.repeat(SUPPLIER_SIZES, priv_counts)
-    origin = datetime(2017, 1, 1) if start.year > 2017 else datetime(start.year - 1, 1, 1)
-    span = max(1.0, (datetime(start.year, start.month, start.day) - origin).total_seconds())
-    created = np.datetime64(origin, "us") + pd_seconds(rng.random(n) * span)
+    category = np.array(PUBLIC_CATEGORIES)[pub_block]
+    size = np.array(SUPPLIER_SIZES)[priv_block]
+    created = np.concatenate([pub_created, priv_created])
     service_counts = rng.integers(1, 4, size=n_pub)
     reports_payment = rng.random(n_pub) >= cal.NOT_REPORTING_PAYMENT_SHARE
     requires_ej = (category == "state") | (rng.random(n_pub) < 0.2)
@@ -207,7 +257,10 @@ def build_population(start: date, scale: float, seed: int) -> Population:
             pl.lit(None, pl.String).alias("vat_id"),
             pl.lit("FR").alias("country_code"),
             pl.lit(True).alias("is_active"),
-            pl.Series("created_at", created).dt.replace_time_zone(UTC),
+            pl.Series("created_at", created)
+            .dt.replace_time_zone(PARIS)
+            .dt.convert_time_zone(UTC)
+            .dt.cast_time_unit("us"),
         )
         .with_columns(pl.col("created_at").alias("updated_at"))
         .with_columns(
@@ -235,6 +288,8 @@ def build_population(start: date, scale: float, seed: int) -> Population:
         supplier_offsets=np.concatenate([[0], np.cumsum(priv_counts)[:-1]]),
         supplier_counts=priv_counts,
         supplier_ids=ids[n_pub:],
+        public_created=pub_created,
+        supplier_created=priv_created,
     )
 
 
@@ -275,38 +330,73 @@ def services_frame(pop: Population) -> pl.DataFrame:
     )
 
 
-def users_frame(pop: Population, seed: int, end: date) -> pl.DataFrame:
+def users_frame(pop: Population, scale: float, seed: int, end: date) -> pl.DataFrame:
+    """User accounts created up to ``end``, each in a structure that existed by then; the
+    first account of a structure is its main manager."""
     rng = np.random.default_rng([seed, 1])
-    n_struct = pop.structures.height
-    per = rng.integers(1, 4, size=n_struct)
-    owner = np.repeat(np.arange(n_struct), per)
-    rank = np.arange(len(owner)) - np.repeat(np.cumsum(per) - per, per)
-    created = pop.structures.get_column("created_at").gather(owner)
-    delay = pl.Series(pd_seconds(rng.random(len(owner)) * 400 * 86_400 * (rank > 0)))
+    launch = date(min(cal.NEW_USERS), 1, 1)
+    created = _creation_times(rng, launch, end, lambda y: cal.new_users(y) * scale)
+    structures_created = np.concatenate([pop.public_created, pop.supplier_created])
+    order = np.argsort(structures_created, kind="stable")
+    existing = np.searchsorted(structures_created[order], created, side="right")
+    owner = order[np.floor(np.maximum(existing, 1) * rng.random(len(created))).astype(np.int64)]
+    owner_created = structures_created[owner]
+    created = np.maximum(created, owner_created + np.timedelta64(60, "s").astype("timedelta64[us]"))
     frame = pl.DataFrame(
         {
             "user_id": _ids("US", len(owner), 9),
             "structure_id": pop.structures.get_column("structure_id").gather(owner),
-            "role": np.where(rank == 0, "main_manager", "user"),
-            "created_at": created + delay,
+            "created_at": pl.Series(created)
+            .dt.replace_time_zone(PARIS)
+            .dt.convert_time_zone(UTC)
+            .dt.cast_time_unit("us"),
         }
+    ).sort("created_at", "user_id")
+    first = frame.get_column("structure_id").is_first_distinct()
+    secondary = pl.Series(rng.random(frame.height) < 0.1)
+    limit = np.datetime64(_paris_midnight_utc(end + timedelta(1)), "us")
+    return (
+        frame.with_columns(
+            role=pl.when(first)
+            .then(pl.lit("main_manager"))
+            .when(secondary)
+            .then(pl.lit("secondary_manager"))
+            .otherwise(pl.lit("user"))
+        )
+        .select("user_id", "structure_id", "role", "created_at")
+        .filter(pl.col("created_at").dt.replace_time_zone(None) < limit)
     )
-    limit = datetime(end.year, end.month, end.day, 23, 0)
-    return frame.filter(pl.col("created_at").dt.replace_time_zone(None) < limit)
 
 
 def invoices_for_day(
-    pop: Population, day: date, n: int, seed: int
+    pop: Population, day: date, n: int, seed: int, *, chains_only: bool = False
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Invoices, VAT lines, status events and platform refusals deposited on ``day``."""
-    rng = np.random.default_rng([seed, 2, day.toordinal()])
+    """Invoices, VAT lines, status events and platform refusals of the documents of ``day``
+    (works chains deposit their A15 and A19 days later).
+
+    ``chains_only``: only the works chains started that day (for the days before a history
+    begins, whose A15 / A19 land inside it).
+    """
+    rng = np.random.default_rng([seed, 2, day.toordinal(), int(chains_only)])
+    # works chains A4 -> A15 -> A19 take the last 3c documents; the others are ordinary
+    chains = min(n // 3, int(rng.binomial(n, cal.works_share(day.year))))
+    if chains_only:
+        n = 3 * chains
+    if n == 0:
+        return tuple(
+            pl.DataFrame(schema=landing.landing_schema(landing.model_for(t)))
+            for t in ("invoices", "invoice_vat_lines", "invoice_status_events", "deposit_refusals")
+        )
+    regular = n - 3 * chains
+    public_existing, suppliers_existing = pop.existing(day)
     size = rng.choice(4, n, p=list(cal.SUPPLIER_SIZE_SHARES.values()))
+    # the oldest structures of a block trade most (skewed ranks), only existing ones trade
     supplier = pop.supplier_offsets[size] + np.floor(
-        pop.supplier_counts[size] * rng.random(n) ** 2.5
+        suppliers_existing[size] * rng.random(n) ** 2.5
     ).astype(np.int64)
     category = rng.choice(4, n, p=list(cal.RECIPIENT_CATEGORY_SHARES.values()))
     recipient = pop.public_offsets[category] + np.floor(
-        pop.public_counts[category] * rng.random(n) ** 1.5
+        public_existing[category] * rng.random(n) ** 1.5
     ).astype(np.int64)
     is_state = category == 0
     other_portal = (cal.CHANNEL_SHARES["portal"] - 0.34 * cal.STATE_PORTAL_SHARE) / 0.66
@@ -324,14 +414,35 @@ def invoices_for_day(
     for ch, shares in cal.SYNTAX_SHARES_BY_CHANNEL.items():
         mask = channel == ch
         syntax[mask] = rng.choice(list(shares), mask.sum(), p=list(shares.values()))
-    framework = rng.choice(
-        list(cal.FRAMEWORK_SHARES),
-        n,
-        p=np.array(list(cal.FRAMEWORK_SHARES.values())) / sum(cal.FRAMEWORK_SHARES.values()),
+    framework = np.empty(n, dtype=object)
+    framework[:regular] = rng.choice(
+        list(cal.FRAMEWORK_SHARES), regular, p=list(cal.FRAMEWORK_SHARES.values())
     )
+    framework[regular:] = np.tile(["A4", "A15", "A19"], chains)
+    chain_step = np.zeros(n, dtype=np.int64)  # 0 for ordinary documents, 1..3 in a chain
+    chain_step[regular:] = np.tile([1, 2, 3], chains)
+    chain_head = np.arange(n)
+    chain_head[regular:] = regular + (np.arange(3 * chains) // 3) * 3
+    # a chain's documents share the titulaire and the public owner of the first one
+    supplier = supplier[chain_head]
+    recipient = recipient[chain_head]
+    category = category[chain_head]
+    channel = channel[chain_head]
+    syntax = syntax[chain_head]
     is_credit = (rng.random(n) < cal.CREDIT_NOTE_SHARE) & (framework == "A1")
+    is_factored = ~is_credit & (framework == "A1") & (rng.random(n) < cal.FACTORED_SHARE)
+    offset_days = np.zeros(n, dtype=np.int64)
+    a15 = chain_step == 2
+    a19 = chain_step == 3
+    offset_days[a15] = rng.integers(cal.WORKS_A15_DAYS[0], cal.WORKS_A15_DAYS[1] + 1, a15.sum())
+    offset_days[a19] = offset_days[np.flatnonzero(a19) - 1] + rng.integers(
+        cal.WORKS_A19_DAYS[0], cal.WORKS_A19_DAYS[1] + 1, a19.sum()
+    )
+    deposit_day = np.datetime64(day, "D") + offset_days.astype("timedelta64[D]")
+    weekday = (deposit_day.astype(np.int64) + 3) % 7  # 0 = Monday
+    deposit_day = deposit_day + np.where(weekday >= 5, 7 - weekday, 0).astype("timedelta64[D]")
     seconds = (7 + rng.random(n) * 12.5) * 3600
-    local = np.datetime64(day, "us") + pd_seconds(seconds)
+    local = deposit_day.astype("datetime64[us]") + pd_seconds(seconds)
     deposited = (
         pl.Series(local)
         .dt.replace_time_zone(PARIS)
@@ -340,6 +451,7 @@ def invoices_for_day(
     )
     ymd = day.strftime("%Y%m%d")
     ids = _ids(f"FA{ymd}", n, 7)
+    number = _ids(f"F{ymd}-", n, 6)
     service_rank = np.floor(rng.random(n) * pop.public_service_counts[recipient]).astype(int) + 1
     needs_service = pop.public_requires_service[recipient] | (rng.random(n) < 0.5)
     needs_ej = pop.public_requires_ej[recipient] | (rng.random(n) < 0.3)
@@ -367,8 +479,8 @@ def invoices_for_day(
         pl.DataFrame(
             {
                 "invoice_id": ids,
-                "invoice_number": _ids(f"F{ymd}-", n, 6),
-                "type_code": np.where(is_credit, "381", "380"),
+                "invoice_number": number,
+                "type_code": np.where(is_credit, "381", np.where(is_factored, "393", "380")),
                 "supplier_structure_id": pop.supplier_ids[supplier],
                 "recipient_structure_id": pop.public_ids[recipient],
                 "service_code": pl.Series(service_rank).cast(pl.String),
@@ -380,14 +492,17 @@ def invoices_for_day(
                 "goods_services_nature": rng.choice(
                     ["goods", "services", "mixed"], n, p=[0.45, 0.45, 0.1]
                 ),
-                "issue_date": np.datetime64(day, "D")
-                - rng.integers(0, 8, n).astype("timedelta64[D]"),
+                "issue_date": deposit_day - rng.integers(0, 8, n).astype("timedelta64[D]"),
                 "deposited_at": deposited,
                 "currency_code": "EUR",
                 "net": net,
                 "tax": tax,
                 "line_count": rng.integers(1, 21, n),
-                "original_invoice_number": None,
+                "original_invoice_number": pl.DataFrame(
+                    {"later": chain_step > 1, "head": number.gather(chain_head)}
+                )
+                .select(pl.when(pl.col("later")).then(pl.col("head")))
+                .to_series(),
                 "document_sha256": _hex_digests(rng, n),
                 "updated_at": deposited,
             },
@@ -425,8 +540,8 @@ def invoices_for_day(
         _money(pl.col("taxable_amount")),
         _money(pl.col("tax_amount")),
     )
-    events = _status_events(rng, invoices, pop, recipient, category, paid_already)
-    refusals = _refusals(rng, day, n, pop, seed)
+    events = _status_events(rng, invoices, pop, recipient, category, paid_already, chain_step)
+    refusals = _refusals(rng, day, 0 if chains_only else n, pop, seed)
     return invoices, vat_lines, events, refusals
 
 
@@ -437,17 +552,12 @@ def _status_events(
     recipient: np.ndarray,
     category: np.ndarray,
     paid_already: np.ndarray,
+    chain_step: np.ndarray,
 ) -> pl.DataFrame:
     n = invoices.height
     day_s = 86_400.0
     t0 = invoices.get_column("deposited_at").to_numpy().astype("datetime64[us]")
-    t_mad = t0 + pd_seconds(30 + rng.random(n) * 570)
-    outcome = rng.random(n)
-    rejected = outcome < cal.REJECTION_SHARE
-    suspended = (~rejected) & (outcome < cal.REJECTION_SHARE + cal.SUSPENSION_SHARE)
-    recycled = (~rejected & ~suspended) & (
-        outcome < cal.REJECTION_SHARE + cal.SUSPENSION_SHARE + cal.RECYCLING_SHARE
-    )
+    framework = invoices.get_column("billing_framework").to_numpy()
     rows: list[tuple[np.ndarray, str, np.ndarray, str, np.ndarray | None]] = []
 
     def add(mask, status, when, actor, reason=None):
@@ -455,7 +565,34 @@ def _status_events(
 
     everyone = np.ones(n, dtype=bool)
     add(everyone, "DEPOSEE", t0, "platform")
-    add(everyone, "MISE_A_DISPOSITION", t_mad, "platform")
+    # A9 / A12: the valideur accepts, lets the 15 days run out, or refuses (chorus-pro §2.3)
+    validated = (framework == "A9") | (framework == "A12")
+    outcome = rng.choice(
+        list(cal.VALIDATION_OUTCOME_SHARES), n, p=list(cal.VALIDATION_OUTCOME_SHARES.values())
+    )
+    t_ask = t0 + pd_seconds(60 + rng.random(n) * 540)
+    t_answer = np.where(
+        outcome == "ABSENCE_VALIDATION_1_HORS_DELAI",
+        t0 + pd_seconds(np.full(n, 15 * day_s)),
+        t_ask + pd_seconds((0.2 + rng.random(n) * 12) * day_s),
+    )
+    add(validated, "A_VALIDER_1", t_ask, "platform")
+    for status, actor in (("VALIDEE_1", "validator"), ("REFUSEE_1", "validator"),
+                          ("ABSENCE_VALIDATION_1_HORS_DELAI", "platform")):  # fmt: skip
+        reason = rng.choice(["ERREUR_MONTANT", "AUTRE"], n) if status == "REFUSEE_1" else None
+        add(validated & (outcome == status), status, t_answer, actor, reason)
+    refused_by_validator = validated & (outcome == "REFUSEE_1")
+    available = ~refused_by_validator
+    t_mad = np.where(validated, t_answer, t0) + pd_seconds(30 + rng.random(n) * 570)
+    add(available, "MISE_A_DISPOSITION", t_mad, "platform")
+    # works drafts (A4 to the MOE, A15 to the MOA) stop once made available: A19 is paid
+    processed = available & ((chain_step == 0) | (chain_step == 3))
+    outcome = rng.random(n)
+    rejected = processed & (outcome < cal.REJECTION_SHARE)
+    suspended = processed & ~rejected & (outcome < cal.REJECTION_SHARE + cal.SUSPENSION_SHARE)
+    recycled = (processed & ~rejected & ~suspended) & (
+        outcome < cal.REJECTION_SHARE + cal.SUSPENSION_SHARE + cal.RECYCLING_SHARE
+    )
     t_rej = t_mad + pd_seconds((1 + rng.random(n) * 19) * day_s)
     add(rejected, "REJETEE", t_rej, "recipient", rng.choice(REJECTION_REASONS, n))
     t_susp = t_mad + pd_seconds((2 + rng.random(n) * 12) * day_s)
@@ -471,7 +608,7 @@ def _status_events(
     clock = np.where(suspended, t_comp, np.where(recycled, t_remad, t_mad))
     mean_delay = np.array([cal.MEAN_PAYMENT_DELAY_DAYS[c] for c in PUBLIC_CATEGORIES])[category]
     delay_days = rng.gamma(2.5, mean_delay / 2.5)
-    flows = ~rejected & ~paid_already
+    flows = processed & ~rejected & ~paid_already
     reports = pop.public_reports_payment[recipient]
     t_sf = clock + pd_seconds(delay_days * 0.3 * day_s + 3600)
     add(flows & (rng.random(n) < 0.6), "SERVICE_FAIT", t_sf, "recipient")
@@ -558,6 +695,37 @@ def solicitations_for_day(pop: Population, day: date, n: int, seed: int) -> pl.D
     )
 
 
+class _Writer:
+    """Writes landing tables on a background thread while the next day is generated.
+
+    Polars releases the GIL while it encodes Parquet, so writing overlaps generation on the
+    second core. At most ``depth`` writes wait in line, which bounds memory; the first
+    error is raised in the caller's thread.
+    """
+
+    def __init__(self, landing_dir: Path, summary: GenerateSummary, depth: int = 6) -> None:
+        self.landing_dir, self.summary = landing_dir, summary
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="landing-writer")
+        self.queue: deque[Future] = deque()
+        self.depth = depth
+
+    def write(self, table: str, frame: pl.DataFrame) -> None:
+        while len(self.queue) >= self.depth:
+            self.summary.add(self.queue.popleft().result())
+        self.queue.append(
+            self.pool.submit(
+                landing.write_table, self.landing_dir, table, frame, part=PART, durable=False
+            )
+        )
+
+    def close(self) -> None:
+        try:
+            while self.queue:
+                self.summary.add(self.queue.popleft().result())
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def generate(
     landing_dir: Path,
     start: date,
@@ -574,36 +742,70 @@ def generate(
         raise ValueError("scale must be in (0, 2]")
     began = time.perf_counter()
     summary = GenerateSummary(start, end, scale, seed)
-    pop = build_population(start, scale, seed)
+    writer = _Writer(landing_dir, summary)
+    try:
+        _generate(writer, start, end, scale, seed, progress)
+    finally:
+        writer.close()
+    summary.seconds = time.perf_counter() - began
+    return summary
+
+
+def _generate(writer: _Writer, start, end, scale, seed, progress) -> None:
+    pop = build_population(start, end, scale, seed)
     cutoff = np.datetime64(_paris_midnight_utc(end + timedelta(1)), "us")
-    summary.add(
-        landing.write_table(landing_dir, "structures", pop.structures, part=PART, durable=False)
-    )
-    summary.add(
-        landing.write_table(landing_dir, "services", services_frame(pop), part=PART, durable=False)
-    )
-    summary.add(
-        landing.write_table(
-            landing_dir, "users", users_frame(pop, seed, end), part=PART, durable=False
-        )
-    )
+    writer.write("structures", pop.structures)
+    writer.write("services", services_frame(pop))
+    writer.write("users", users_frame(pop, scale, seed, end))
     invoice_counts = daily_counts(start, end, lambda y: cal.yearly_invoices(y) * scale)
+    lead = start - timedelta(days=WORKS_LEAD_DAYS)
+    lead_counts = daily_counts(lead, start - timedelta(1), lambda y: cal.yearly_invoices(y) * scale)
+    history_begins = np.datetime64(_paris_midnight_utc(start), "us")
     solicitation_counts = daily_counts(start, end, lambda y: cal.YEARLY_SOLICITATIONS * scale)
-    pending: dict[date, list[pl.DataFrame]] = defaultdict(list)
+    # rows wait until their Europe/Paris day can receive nothing more: status events come
+    # later than their deposit, and works chains deposit their A15 / A19 days later
+    # Payment events wait months: big chunks are held as LZ4-compressed Arrow (a fifth of
+    # the memory); small ones stay frames, so small scales pay no per-chunk encoding.
+    pending: dict[str, dict[date, list[pl.DataFrame | bytes]]] = {
+        t: defaultdict(list) for t in ("invoices", "invoice_vat_lines", "invoice_status_events")
+    }
+
+    def hold(table: str, frame: pl.DataFrame, column: str) -> None:
+        naive = pl.col(column).dt.replace_time_zone(None)
+        frame = frame.filter((naive >= history_begins) & (naive < cutoff))
+        day_of = pl.col(column).dt.convert_time_zone(PARIS).dt.date().alias("__d")
+        parts = frame.with_columns(day_of).partition_by("__d", as_dict=True, include_key=False)
+        for (d,), chunk in parts.items():
+            if chunk.height >= COMPRESS_FROM_ROWS:
+                buffer = io.BytesIO()
+                chunk.write_ipc(buffer, compression="lz4")
+                pending[table][d].append(buffer.getvalue())
+            else:
+                pending[table][d].append(chunk)
 
     def flush(up_to: date) -> None:
-        for d in sorted(k for k in pending if k <= up_to):
-            frame = pl.concat(pending.pop(d))
-            summary.add(
-                landing.write_table(
-                    landing_dir, "invoice_status_events", frame, part=PART, durable=False
-                )
-            )
+        for table, days in pending.items():
+            for d in sorted(k for k in days if k <= up_to):
+                chunks = [
+                    pl.read_ipc(io.BytesIO(c)) if isinstance(c, bytes) else c for c in days.pop(d)
+                ]
+                writer.write(table, pl.concat(chunks, rechunk=True))
 
+    # works chains started before the history deposit their A15 / A19 inside it
+    for day in sorted(lead_counts):
+        invoices, vat_lines, events, _ = invoices_for_day(
+            pop, day, lead_counts[day], seed, chains_only=True
+        )
+        hold("invoices", invoices, "deposited_at")
+        hold("invoice_vat_lines", vat_lines, "deposited_at")
+        inside = invoices.filter(
+            pl.col("deposited_at").dt.replace_time_zone(None) >= history_begins
+        ).get_column("invoice_id")
+        kept = events.filter(pl.col("invoice_id").is_in(inside.implode()))
+        hold("invoice_status_events", kept, "occurred_at")
     for day in sorted(invoice_counts):
-        sol = solicitations_for_day(pop, day, solicitation_counts[day], seed)
-        summary.add(
-            landing.write_table(landing_dir, "solicitations", sol, part=PART, durable=False)
+        writer.write(
+            "solicitations", solicitations_for_day(pop, day, solicitation_counts[day], seed)
         )
         if invoice_counts[day] == 0:
             flush(day)
@@ -611,26 +813,11 @@ def generate(
         invoices, vat_lines, events, refusals = invoices_for_day(
             pop, day, invoice_counts[day], seed
         )
-        summary.add(
-            landing.write_table(landing_dir, "invoices", invoices, part=PART, durable=False)
-        )
-        summary.add(
-            landing.write_table(
-                landing_dir, "invoice_vat_lines", vat_lines, part=PART, durable=False
-            )
-        )
-        summary.add(
-            landing.write_table(landing_dir, "deposit_refusals", refusals, part=PART, durable=False)
-        )
-        events = events.filter(pl.col("occurred_at").dt.replace_time_zone(None) < cutoff)
-        keyed = events.with_columns(
-            pl.col("occurred_at").dt.convert_time_zone(PARIS).dt.date().alias("__day")
-        )
-        for (event_day,), chunk in keyed.partition_by("__day", as_dict=True).items():
-            pending[event_day].append(chunk.drop("__day"))
+        hold("invoices", invoices, "deposited_at")
+        hold("invoice_vat_lines", vat_lines, "deposited_at")
+        hold("invoice_status_events", events, "occurred_at")
+        writer.write("deposit_refusals", refusals)
         flush(day)
         if progress:
             progress(day)
     flush(end)
-    summary.seconds = time.perf_counter() - began
-    return summary

@@ -85,8 +85,16 @@ def test_no_event_precedes_its_invoice_deposit_and_every_invoice_was_made_availa
     assert ev.filter(pl.col("occurred_at") < pl.col("deposited_at")).is_empty()
     first = ev.sort("occurred_at").group_by("invoice_id").first()
     assert set(first.get_column("status_code")) == {"DEPOSEE"}
-    made_available = ev.filter(pl.col("status_code") == "MISE_A_DISPOSITION")
-    assert made_available.get_column("invoice_id").n_unique() == t["invoices"].height
+    made_available = set(
+        ev.filter(pl.col("status_code") == "MISE_A_DISPOSITION").get_column("invoice_id")
+    )
+    refused = set(ev.filter(pl.col("status_code") == "REFUSEE_1").get_column("invoice_id"))
+    last = (
+        ev.sort("occurred_at", "event_id").group_by("invoice_id").agg(pl.col("status_code").last())
+    )
+    waiting = set(last.filter(pl.col("status_code") == "A_VALIDER_1").get_column("invoice_id"))
+    assert made_available | refused | waiting == set(t["invoices"].get_column("invoice_id"))
+    assert not made_available & refused
 
 
 def test_no_event_lies_after_the_end_of_the_history(history):
@@ -107,3 +115,65 @@ def test_generated_refusals_use_codes_of_the_platform_rule_catalogue():
     from vigie.platform.rules import RULES
 
     assert set(REFUSAL_RULES) <= set(RULES)
+
+
+def test_every_status_path_is_legal_for_the_lifecycle(history):
+    from vigie.platform.lifecycle import legal_pairs
+
+    _, _, t = history
+    allowed = pl.DataFrame(
+        list(legal_pairs()), schema={"previous": pl.String, "status_code": pl.String}, orient="row"
+    )
+    pairs = (
+        t["invoice_status_events"]
+        .sort("invoice_id", "occurred_at", "event_id")
+        .with_columns(pl.col("status_code").shift(1).over("invoice_id").alias("previous"))
+        .select("invoice_id", "previous", "status_code")
+    )
+    illegal = pairs.join(allowed, on=["previous", "status_code"], how="anti", nulls_equal=True)
+    assert illegal.is_empty(), illegal.head()
+
+
+def test_works_chains_link_a4_a15_a19_and_only_a19_is_paid(history):
+    _, _, t = history
+    inv = t["invoices"]
+    a19 = inv.filter(pl.col("billing_framework") == "A19")
+    assert a19.height > 0
+    heads = inv.filter(pl.col("billing_framework") == "A4").select(
+        pl.col("invoice_number").alias("original_invoice_number"),
+        pl.col("deposited_at").alias("a4_at"),
+        pl.col("recipient_structure_id").alias("a4_recipient"),
+    )
+    linked = a19.join(heads, on="original_invoice_number")
+    assert linked.height == a19.filter(pl.col("original_invoice_number").is_in(
+        heads.get_column("original_invoice_number").implode())).height  # fmt: skip
+    assert linked.filter(pl.col("deposited_at") <= pl.col("a4_at")).is_empty()
+    assert (linked.get_column("recipient_structure_id") == linked.get_column("a4_recipient")).all()
+    paid = t["invoice_status_events"].filter(pl.col("status_code") == "MISE_EN_PAIEMENT")
+    paid_frameworks = set(
+        inv.filter(pl.col("invoice_id").is_in(paid.get_column("invoice_id").implode())).get_column(
+            "billing_framework"
+        )
+    )
+    assert not paid_frameworks & {"A4", "A15", "A2"}
+    assert "A19" in paid_frameworks
+
+
+def test_subcontractor_invoices_wait_for_their_valideur(history):
+    _, _, t = history
+    ids = t["invoices"].filter(pl.col("billing_framework").is_in(["A9", "A12"]))
+    ev = t["invoice_status_events"].filter(
+        pl.col("invoice_id").is_in(ids.get_column("invoice_id").implode())
+    )
+    second = (
+        ev.sort("occurred_at", "event_id").group_by("invoice_id").agg(pl.col("status_code").get(1))
+    )
+    assert set(second.get_column("status_code")) == {"A_VALIDER_1"}
+    others = t["invoice_status_events"].filter(pl.col("status_code") == "A_VALIDER_1")
+    assert set(others.get_column("invoice_id")) <= set(ids.get_column("invoice_id"))
+
+
+def test_factored_invoices_and_credit_notes_are_present(history):
+    _, _, t = history
+    codes = t["invoices"].get_column("type_code").value_counts()
+    assert {"380", "381", "393"} <= set(codes.get_column("type_code"))

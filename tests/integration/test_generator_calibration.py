@@ -1,0 +1,75 @@
+"""A whole year at scale 0.01 matches the published figures it is calibrated on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from vigie.ingestion import landing
+from vigie.ingestion.generator import calibration as cal
+from vigie.ingestion.generator import generate
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+SCALE = 0.01
+
+
+@pytest.fixture(scope="module")
+def year_2020(tmp_path_factory):
+    root = tmp_path_factory.mktemp("landing2020")
+    summary = generate(root, date(2020, 1, 1), date(2020, 12, 31), scale=SCALE, seed=7)
+    tables = {t: landing.scan_table(root, t) for t in summary.rows}
+    return summary, tables
+
+
+def _within(value: float, target: float, tolerance: float) -> bool:
+    return abs(value - target) <= tolerance * target
+
+
+def test_yearly_invoices_match_the_published_count_within_half_a_percent(year_2020):
+    summary, _ = year_2020
+    assert _within(summary.rows["invoices"], 54_562_304 * SCALE, 0.005)
+
+
+def test_new_structures_and_users_of_2020_match_the_activity_report(year_2020):
+    _, t = year_2020
+    created_2020 = pl.col("created_at").dt.convert_time_zone("Europe/Paris").dt.year() == 2020
+    structures = t["structures"].filter(created_2020).collect()
+    public = structures.filter(pl.col("is_public")).height
+    assert _within(structures.height, 307_337 * SCALE, 0.01)
+    assert _within(public, 3_209 * SCALE, 0.05)
+    users = t["users"].collect()
+    assert _within(users.filter(created_2020).height, 360_518 * SCALE, 0.01)
+    assert _within(users.height, 1_098_257 * SCALE, 0.01)
+
+
+def test_support_requests_split_between_assistant_and_humans(year_2020):
+    _, t = year_2020
+    sol = t["solicitations"].collect()
+    assert _within(sol.height, (920_353 + 240_798) * SCALE, 0.005)
+    assistant = sol.filter(pl.col("channel") == "assistant").height / sol.height
+    assert abs(assistant - 0.79) < 0.01
+
+
+def test_works_invoices_and_channel_mix_follow_the_figures(year_2020):
+    _, t = year_2020
+    inv = t["invoices"].select("billing_framework", "channel").collect()
+    assert _within(inv.filter(pl.col("billing_framework") == "A19").height,
+                   cal.WORKS_INVOICES[2020] * SCALE, 0.05)  # fmt: skip
+    shares = inv.get_column("channel").value_counts(normalize=True)
+    share = dict(zip(shares.get_column("channel"), shares.get_column("proportion"), strict=True))
+    assert abs(share["edi"] - 0.50) < 0.02
+    assert abs(share["api"] - 0.14) < 0.02
+    assert abs(share["portal"] - 0.36) < 0.02
+
+
+def test_no_invoice_before_its_structures_were_created(year_2020):
+    _, t = year_2020
+    structures = t["structures"].select("structure_id", "created_at")
+    inv = t["invoices"].select("supplier_structure_id", "recipient_structure_id", "deposited_at")
+    for column in ("supplier_structure_id", "recipient_structure_id"):
+        early = inv.join(structures, left_on=column, right_on="structure_id").filter(
+            pl.col("deposited_at") < pl.col("created_at")
+        )
+        assert early.collect().is_empty(), column
