@@ -48,6 +48,12 @@ _HEX = _HEX.reshape(256, 2)
 _CENT = pl.lit(Decimal("0.01"), dtype=pl.Decimal(3, 2))
 
 PUBLIC_CATEGORIES = ["state", "local", "health", "other"]
+CHANNELS = ["portal", "edi", "api"]
+SYNTAXES = ["UBL", "CII", "FACTURX", "PDF"]
+#: billing framework codes: the ordinary ones first (calibration order), then works
+FRAMEWORKS = [*cal.FRAMEWORK_SHARES, "A4", "A15", "A19"]
+A1, A2, A9, A12, A4, A15, A19 = (FRAMEWORKS.index(f) for f in
+                                 ("A1", "A2", "A9", "A12", "A4", "A15", "A19"))  # fmt: skip
 PUBLIC_CATEGORY_STRUCTURE_SHARES = [0.25, 0.55, 0.08, 0.12]
 SUPPLIER_SIZES = ["large", "intermediate", "sme", "micro"]
 SUPPLIER_SIZE_STRUCTURE_SHARES = [0.01, 0.04, 0.35, 0.60]
@@ -140,15 +146,15 @@ class Population:
     structures: pl.DataFrame
     public_offsets: np.ndarray  # start index of each public category in `public_ids`
     public_counts: np.ndarray
-    public_ids: np.ndarray
-    public_sirets: np.ndarray
+    public_ids: pl.Series
+    public_sirets: pl.Series
     public_service_counts: np.ndarray
     public_reports_payment: np.ndarray
     public_requires_ej: np.ndarray
     public_requires_service: np.ndarray
     supplier_offsets: np.ndarray
     supplier_counts: np.ndarray
-    supplier_ids: np.ndarray
+    supplier_ids: pl.Series
     #: creation instants (naive Europe/Paris), sorted inside each category / size block
     public_created: np.ndarray
     supplier_created: np.ndarray
@@ -279,15 +285,15 @@ def build_population(start: date, end: date, scale: float, seed: int) -> Populat
         structures=structures,
         public_offsets=np.concatenate([[0], np.cumsum(pub_counts)[:-1]]),
         public_counts=pub_counts,
-        public_ids=ids[:n_pub],
-        public_sirets=sirets[:n_pub],
+        public_ids=pl.Series(ids[:n_pub]),
+        public_sirets=pl.Series(sirets[:n_pub]),
         public_service_counts=service_counts,
         public_reports_payment=reports_payment,
         public_requires_ej=requires_ej,
         public_requires_service=requires_service,
         supplier_offsets=np.concatenate([[0], np.cumsum(priv_counts)[:-1]]),
         supplier_counts=priv_counts,
-        supplier_ids=ids[n_pub:],
+        supplier_ids=pl.Series(ids[n_pub:]),
         public_created=pub_created,
         supplier_created=priv_created,
     )
@@ -299,6 +305,11 @@ _PUBLIC_NAMES = {
     "health": "Centre hospitalier",
     "other": "Établissement public",
 }
+
+
+def _labels(codes: np.ndarray, labels: list[str]) -> pl.Series:
+    """Integer codes → their string labels, in polars (no Python string per row)."""
+    return pl.Series(labels, dtype=pl.String).gather(pl.Series(codes, dtype=pl.UInt32))
 
 
 def _ids(prefix: str, n: int, width: int) -> pl.Series:
@@ -318,7 +329,7 @@ def services_frame(pop: Population) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "service_id": _ids("SV", len(owner), 8),
-            "structure_id": pop.public_ids[owner],
+            "structure_id": pop.public_ids.gather(owner),
             "service_code": "SE" + pl.Series(rank).cast(pl.String).str.zfill(3),
             "name": "Service " + pl.Series(rank).cast(pl.String),
             "requires_engagement_number": pop.public_requires_ej[owner],
@@ -405,20 +416,20 @@ def invoices_for_day(
         cal.CHANNEL_SHARES["edi"] + cal.CHANNEL_SHARES["api"]
     )
     u = rng.random(n)
+    # codes, turned into labels by polars at the end (no per-row Python strings)
     channel = np.where(
-        u < p_portal,
-        "portal",
-        np.where((u - p_portal) / (1 - p_portal) < edi_of_rest, "edi", "api"),
+        u < p_portal, 0, np.where((u - p_portal) / (1 - p_portal) < edi_of_rest, 1, 2)
     )
-    syntax = np.empty(n, dtype=object)
-    for ch, shares in cal.SYNTAX_SHARES_BY_CHANNEL.items():
-        mask = channel == ch
-        syntax[mask] = rng.choice(list(shares), mask.sum(), p=list(shares.values()))
-    framework = np.empty(n, dtype=object)
+    syntax = np.empty(n, dtype=np.int64)
+    for code, ch in enumerate(CHANNELS):
+        mask = channel == code
+        shares = cal.SYNTAX_SHARES_BY_CHANNEL[ch]
+        syntax[mask] = rng.choice(len(SYNTAXES), mask.sum(), p=[shares[x] for x in SYNTAXES])
+    framework = np.empty(n, dtype=np.int64)
     framework[:regular] = rng.choice(
-        list(cal.FRAMEWORK_SHARES), regular, p=list(cal.FRAMEWORK_SHARES.values())
+        len(cal.FRAMEWORK_SHARES), regular, p=list(cal.FRAMEWORK_SHARES.values())
     )
-    framework[regular:] = np.tile(["A4", "A15", "A19"], chains)
+    framework[regular:] = np.tile([A4, A15, A19], chains)
     chain_step = np.zeros(n, dtype=np.int64)  # 0 for ordinary documents, 1..3 in a chain
     chain_step[regular:] = np.tile([1, 2, 3], chains)
     chain_head = np.arange(n)
@@ -429,8 +440,8 @@ def invoices_for_day(
     category = category[chain_head]
     channel = channel[chain_head]
     syntax = syntax[chain_head]
-    is_credit = (rng.random(n) < cal.CREDIT_NOTE_SHARE) & (framework == "A1")
-    is_factored = ~is_credit & (framework == "A1") & (rng.random(n) < cal.FACTORED_SHARE)
+    is_credit = (rng.random(n) < cal.CREDIT_NOTE_SHARE) & (framework == A1)
+    is_factored = ~is_credit & (framework == A1) & (rng.random(n) < cal.FACTORED_SHARE)
     offset_days = np.zeros(n, dtype=np.int64)
     a15 = chain_step == 2
     a19 = chain_step == 3
@@ -474,23 +485,25 @@ def invoices_for_day(
     line_rate = np.concatenate([rates[rate_idx[:, 0]], rates[rate_idx[two_lines, 1]]])
     line_tax = (line_net * line_rate + 5000) // 10000  # half-up on positive cents
     tax = np.bincount(line_inv, weights=line_tax, minlength=n).astype(np.int64)
-    paid_already = framework == "A2"
+    paid_already = framework == A2
     invoices = (
         pl.DataFrame(
             {
                 "invoice_id": ids,
                 "invoice_number": number,
-                "type_code": np.where(is_credit, "381", np.where(is_factored, "393", "380")),
-                "supplier_structure_id": pop.supplier_ids[supplier],
-                "recipient_structure_id": pop.public_ids[recipient],
+                "type_code": _labels(
+                    np.where(is_credit, 1, np.where(is_factored, 2, 0)), ["380", "381", "393"]
+                ),
+                "supplier_structure_id": pop.supplier_ids.gather(supplier),
+                "recipient_structure_id": pop.public_ids.gather(recipient),
                 "service_code": pl.Series(service_rank).cast(pl.String),
                 "engagement_number": pl.Series(rng.integers(0, 10**8, n)).cast(pl.String),
-                "billing_framework": framework,
-                "channel": channel,
-                "syntax": syntax.astype(str),
+                "billing_framework": _labels(framework, FRAMEWORKS),
+                "channel": _labels(channel, CHANNELS),
+                "syntax": _labels(syntax, SYNTAXES),
                 "scope": "B2G",
-                "goods_services_nature": rng.choice(
-                    ["goods", "services", "mixed"], n, p=[0.45, 0.45, 0.1]
+                "goods_services_nature": _labels(
+                    rng.choice(3, n, p=[0.45, 0.45, 0.1]), ["goods", "services", "mixed"]
                 ),
                 "issue_date": deposit_day - rng.integers(0, 8, n).astype("timedelta64[D]"),
                 "deposited_at": deposited,
@@ -540,7 +553,9 @@ def invoices_for_day(
         _money(pl.col("taxable_amount")),
         _money(pl.col("tax_amount")),
     )
-    events = _status_events(rng, invoices, pop, recipient, category, paid_already, chain_step)
+    events = _status_events(
+        rng, invoices, pop, recipient, category, paid_already, chain_step, framework
+    )
     refusals = _refusals(rng, day, 0 if chains_only else n, pop, seed)
     return invoices, vat_lines, events, refusals
 
@@ -553,12 +568,12 @@ def _status_events(
     category: np.ndarray,
     paid_already: np.ndarray,
     chain_step: np.ndarray,
+    framework: np.ndarray,
 ) -> pl.DataFrame:
     n = invoices.height
     day_s = 86_400.0
     t0 = invoices.get_column("deposited_at").to_numpy().astype("datetime64[us]")
-    framework = invoices.get_column("billing_framework").to_numpy()
-    rows: list[tuple[np.ndarray, str, np.ndarray, str, np.ndarray | None]] = []
+    rows: list[tuple[np.ndarray, str, np.ndarray, str, list[str] | None]] = []
 
     def add(mask, status, when, actor, reason=None):
         rows.append((mask, status, when, actor, reason))
@@ -566,7 +581,7 @@ def _status_events(
     everyone = np.ones(n, dtype=bool)
     add(everyone, "DEPOSEE", t0, "platform")
     # A9 / A12: the valideur accepts, lets the 15 days run out, or refuses (chorus-pro §2.3)
-    validated = (framework == "A9") | (framework == "A12")
+    validated = (framework == A9) | (framework == A12)
     outcome = rng.choice(
         list(cal.VALIDATION_OUTCOME_SHARES), n, p=list(cal.VALIDATION_OUTCOME_SHARES.values())
     )
@@ -579,7 +594,7 @@ def _status_events(
     add(validated, "A_VALIDER_1", t_ask, "platform")
     for status, actor in (("VALIDEE_1", "validator"), ("REFUSEE_1", "validator"),
                           ("ABSENCE_VALIDATION_1_HORS_DELAI", "platform")):  # fmt: skip
-        reason = rng.choice(["ERREUR_MONTANT", "AUTRE"], n) if status == "REFUSEE_1" else None
+        reason = ["ERREUR_MONTANT", "AUTRE"] if status == "REFUSEE_1" else None
         add(validated & (outcome == status), status, t_answer, actor, reason)
     refused_by_validator = validated & (outcome == "REFUSEE_1")
     available = ~refused_by_validator
@@ -594,15 +609,15 @@ def _status_events(
         outcome < cal.REJECTION_SHARE + cal.SUSPENSION_SHARE + cal.RECYCLING_SHARE
     )
     t_rej = t_mad + pd_seconds((1 + rng.random(n) * 19) * day_s)
-    add(rejected, "REJETEE", t_rej, "recipient", rng.choice(REJECTION_REASONS, n))
+    add(rejected, "REJETEE", t_rej, "recipient", REJECTION_REASONS)
     t_susp = t_mad + pd_seconds((2 + rng.random(n) * 12) * day_s)
     t_comp = t_susp + pd_seconds((1 + rng.random(n) * 19) * day_s)
-    add(suspended, "SUSPENDUE", t_susp, "recipient", rng.choice(["PIECE_MANQUANTE", "AUTRE"], n))
+    add(suspended, "SUSPENDUE", t_susp, "recipient", ["PIECE_MANQUANTE", "AUTRE"])
     add(suspended, "COMPLETEE", t_comp, "supplier")
     t_recy = t_mad + pd_seconds((1 + rng.random(n) * 4) * day_s)
     t_redep = t_recy + pd_seconds((1 + rng.random(n) * 4) * day_s)
     t_remad = t_redep + pd_seconds(30 + rng.random(n) * 570)
-    add(recycled, "A_RECYCLER", t_recy, "recipient", rng.choice(["SERVICE_ERRONE", "EJ_ERRONE"], n))
+    add(recycled, "A_RECYCLER", t_recy, "recipient", ["SERVICE_ERRONE", "EJ_ERRONE"])
     add(recycled, "DEPOSEE", t_redep, "supplier")
     add(recycled, "MISE_A_DISPOSITION", t_remad, "platform")
     clock = np.where(suspended, t_comp, np.where(recycled, t_remad, t_mad))
@@ -616,35 +631,33 @@ def _status_events(
     add(flows & reports, "MISE_EN_PAIEMENT", t_pay, "accountant")
     amounts = invoices.get_column("amount_due")
     frames = []
-    for mask, status, when, actor, reason in rows:
+    ids = invoices.get_column("invoice_id")
+    for step, (mask, status, when, actor, reason) in enumerate(rows, start=1):
         idx = np.flatnonzero(mask)
         if not len(idx):
             continue
         frames.append(
             pl.DataFrame(
                 {
-                    "invoice_id": invoices.get_column("invoice_id").gather(idx),
+                    # the event's step in this list makes its id: no sort needed
+                    "event_id": ids.gather(idx) + f"-{step:02d}",
+                    "invoice_id": ids.gather(idx),
                     "status_code": status,
                     "occurred_at": pl.Series(when[idx]).dt.replace_time_zone(UTC),
                     "actor_role": actor,
-                    "reason_code": None if reason is None else reason[idx],
+                    "reason_code": None
+                    if reason is None
+                    else _labels(rng.integers(0, len(reason), len(idx)), reason),
                     "payment_amount": amounts.gather(idx) if status == "MISE_EN_PAIEMENT" else None,
                 },
                 schema_overrides={"reason_code": pl.String, "payment_amount": pl.Decimal(18, 2)},
             )
         )
-    return (
-        pl.concat(frames)
-        .sort("invoice_id", "occurred_at")
-        .with_columns(
-            pl.format(
-                "{}-{}", pl.col("invoice_id"), pl.int_range(pl.len()).over("invoice_id") + 1
-            ).alias("event_id"),
-            pl.lit(None, pl.String).alias("comment"),
-            pl.when(pl.col("status_code") == "MISE_EN_PAIEMENT")
-            .then(pl.col("occurred_at").dt.convert_time_zone(PARIS).dt.date())
-            .alias("payment_date"),
-        )
+    return pl.concat(frames).with_columns(
+        pl.lit(None, pl.String).alias("comment"),
+        pl.when(pl.col("status_code") == "MISE_EN_PAIEMENT")
+        .then(pl.col("occurred_at").dt.convert_time_zone(PARIS).dt.date())
+        .alias("payment_date"),
     )
 
 
@@ -659,8 +672,8 @@ def _refusals(rng: np.random.Generator, day: date, n: int, pop: Population, seed
     return pl.DataFrame(
         {
             "refusal_id": _ids(f"RF{ymd}", k, 6),
-            "supplier_structure_id": pop.supplier_ids[supplier],
-            "recipient_siret": pop.public_sirets[recipient],
+            "supplier_structure_id": pop.supplier_ids.gather(supplier),
+            "recipient_siret": pop.public_sirets.gather(recipient),
             "invoice_number": _ids(f"R{ymd}-", k, 6),
             "channel": rng.choice(["edi", "api", "portal"], k, p=[0.6, 0.2, 0.2]),
             "syntax": rng.choice(["UBL", "CII", "FACTURX"], k),
