@@ -32,10 +32,11 @@ def test_marts_and_reports_have_an_enforced_contract_and_a_unique_key_test(manif
             continue
         assert node["config"]["contract"]["enforced"], node["name"]
         assert all(c.get("data_type") for c in node["columns"].values()), node["name"]
+        # a unique column, or a unique combination of columns (our generic test)
         unique_tested = {
-            t["column_name"]
+            t["unique_id"]
             for t in tests
-            if t.get("test_metadata", {}).get("name") == "unique"
+            if t.get("test_metadata", {}).get("name") in ("unique", "unique_combination")
             and node["unique_id"] in t["depends_on"]["nodes"]
         }
         assert unique_tested, f"{node['name']} has no unique key test"

@@ -80,3 +80,13 @@ def test_docs_list_every_rule_code_with_its_messages():
         assert f"| `{rule.code}` | {rule.message_fr} | {rule.message_en} |" in doc
     for code, (fr, en) in lifecycle.LIFECYCLE_RULES.items():
         assert f"| `{code}` | {fr} | {en} |" in doc
+
+
+def test_dbt_transition_seed_equals_the_platform_lifecycle():
+    import csv
+    from pathlib import Path
+
+    seed = Path(__file__).parents[3] / "transformations/seeds/reference/ref_status_transitions.csv"
+    with seed.open(encoding="utf-8") as f:
+        rows = {(r["previous_status_code"] or None, r["status_code"]) for r in csv.DictReader(f)}
+    assert rows == lifecycle.legal_pairs()

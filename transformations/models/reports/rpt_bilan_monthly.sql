@@ -1,0 +1,85 @@
+-- One row per month × breakdown (channel, syntax, billing framework, recipient category,
+-- supplier size, document type) × value: invoices deposited, and the same month a year
+-- before, for the activity report's year-over-year view.
+with
+
+invoices as (
+    select * from {{ ref('fct_invoices') }}
+),
+
+keyed as (
+    select
+        cast(date_trunc('month', deposited_date) as date) as month_start_date,
+        channel,
+        syntax,
+        billing_framework,
+        coalesce(recipient_category, 'unknown') as recipient_category,
+        coalesce(supplier_size, 'unknown') as supplier_size,
+        case
+            when is_credit_note then 'credit_note'
+            when is_works_invoice then 'works_invoice'
+            else 'invoice'
+        end as document_type
+    from invoices
+),
+
+counted as (
+    select
+        month_start_date,
+        channel,
+        syntax,
+        billing_framework,
+        recipient_category,
+        supplier_size,
+        document_type,
+        count(*) as invoice_count
+    from keyed
+    group by all
+),
+
+unpivoted as (
+    select month_start_date, 'total' as breakdown, 'all' as breakdown_value,
+        sum(invoice_count) as invoice_count
+    from counted group by 1
+    union all
+    select month_start_date, 'channel', channel, sum(invoice_count) from counted group by 1, 3
+    union all
+    select month_start_date, 'syntax', syntax, sum(invoice_count) from counted group by 1, 3
+    union all
+    select month_start_date, 'billing_framework', billing_framework, sum(invoice_count)
+    from counted group by 1, 3
+    union all
+    select month_start_date, 'recipient_category', recipient_category, sum(invoice_count)
+    from counted group by 1, 3
+    union all
+    select month_start_date, 'supplier_size', supplier_size, sum(invoice_count)
+    from counted group by 1, 3
+    union all
+    select month_start_date, 'document_type', document_type, sum(invoice_count)
+    from counted group by 1, 3
+),
+
+final as (
+    select
+        this.month_start_date,
+        cast(year(this.month_start_date) as integer) as year,
+        cast(month(this.month_start_date) as integer) as month,
+        this.breakdown,
+        this.breakdown_value,
+        cast(this.invoice_count as bigint) as invoice_count,
+        cast(before.invoice_count as bigint) as invoice_count_previous_year,
+        cast(
+            case
+                when before.invoice_count > 0
+                    then round((this.invoice_count - before.invoice_count) * 100.0
+                        / before.invoice_count, 1)
+            end as decimal(9, 1)
+        ) as change_vs_previous_year_pct
+    from unpivoted as this
+    left join unpivoted as before
+        on before.month_start_date = this.month_start_date - interval 1 year
+        and before.breakdown = this.breakdown
+        and before.breakdown_value = this.breakdown_value
+)
+
+select * from final

@@ -1,0 +1,25 @@
+with
+
+source as (
+    select * from {{ source('platform', 'deposit_refusals') }}
+),
+
+renamed as (
+    select
+        ---------- ids
+        refusal_id,
+        supplier_structure_id,
+        recipient_siret,
+        ---------- attributes
+        invoice_number,
+        channel,
+        syntax,
+        rule_code,
+        rule_codes,
+        ---------- timestamps
+        refused_at,
+        cast(timezone('Europe/Paris', refused_at) as date) as refused_date
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,22 @@
+with
+
+source as (
+    select * from {{ source('platform', 'solicitations') }}
+),
+
+renamed as (
+    select
+        ---------- ids
+        solicitation_id,
+        structure_id,
+        invoice_id,
+        ---------- attributes
+        category,
+        channel as solicitation_channel,
+        ---------- timestamps
+        created_at,
+        cast(timezone('Europe/Paris', created_at) as date) as created_date
+    from source
+)
+
+select * from renamed

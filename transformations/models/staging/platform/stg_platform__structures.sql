@@ -1,0 +1,38 @@
+with
+
+source as (
+    select * from {{ source('platform', 'structures') }}
+),
+
+latest as (
+    -- structures are landed once per version: keep the latest
+    select * from source
+    qualify row_number() over (partition by structure_id order by updated_at desc) = 1
+),
+
+renamed as (
+    select
+        ---------- ids
+        structure_id,
+        siret,
+        siren,
+        vat_id,
+        ---------- attributes
+        name as structure_name,
+        country_code,
+        is_public,
+        public_category,
+        legal_payment_delay_days,
+        supplier_size,
+        requires_engagement_number,
+        requires_service_code,
+        reports_payment_status,
+        is_active,
+        ---------- timestamps
+        created_at,
+        cast(timezone('Europe/Paris', created_at) as date) as created_date,
+        updated_at
+    from latest
+)
+
+select * from renamed

@@ -1,0 +1,20 @@
+with
+
+source as (
+    select * from {{ source('platform', 'users') }}
+),
+
+renamed as (
+    select
+        ---------- ids
+        user_id,
+        structure_id,
+        ---------- attributes
+        role as user_role,
+        ---------- timestamps
+        created_at,
+        cast(timezone('Europe/Paris', created_at) as date) as created_date
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,11 @@
+-- Every consecutive pair of statuses of an invoice is allowed by the lifecycle.
+select
+    e.invoice_id,
+    e.event_sequence,
+    e.previous_status_code,
+    e.status_code
+from {{ ref('int_status_events_sequenced') }} as e
+left join {{ ref('ref_status_transitions') }} as t
+    on e.previous_status_code is not distinct from t.previous_status_code
+    and e.status_code = t.status_code
+where t.status_code is null
