@@ -37,15 +37,30 @@ def _save(path: Path, state: dict[str, list[int]]) -> None:
     tmp.replace(path)
 
 
+def _load(path: Path) -> dict[str, list[int]]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def mark_checked(landing_dir: Path, paths: list[Path]) -> None:
+    """Remember files a producer validated while writing them (``landing.write_table``
+    checks every frame against its contract), so the build does not read them again."""
+    state_path = _state_path(landing_dir)
+    state = _load(state_path)
+    for path in paths:
+        stat = path.stat()
+        state[str(path.relative_to(landing_dir))] = [stat.st_size, stat.st_mtime_ns]
+    _save(state_path, state)
+
+
 def check_landing(landing_dir: Path) -> CheckResult:
     """Validate every landed file not checked before; raise ``ContractViolation`` on the first
     broken one (the files checked up to then are remembered)."""
     started = time.perf_counter()
     state_path = _state_path(landing_dir)
-    try:
-        state = json.loads(state_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        state = {}
+    state = _load(state_path)
     result = CheckResult()
     seen: dict[str, list[int]] = {}
     try:

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from vigie.ingestion import landing
+from vigie.ingestion.check import mark_checked
 from vigie.platform.contracts import LANDING_TABLES
 from vigie.platform.settings import Settings
 
@@ -118,12 +119,15 @@ def extract(
             for _seq, table, payload in rows:
                 by_table[table].append(json.loads(payload))
             part = f"{PART_PREFIX}{first:012d}"
+            paths = []
             for table, records in sorted(by_table.items()):
                 frame = landing.frame_from_records(landing.model_for(table), records)
                 written = landing.write_table(settings.landing_dir, table, frame, part=part)
+                paths += [w.path for w in written]
                 result.files += len(written)
                 result.rows[table] += frame.height
             _commit_watermark(settings, last)
+            mark_checked(settings.landing_dir, paths)
             watermark = result.end_seq = last
             result.batches += 1
             if progress:
