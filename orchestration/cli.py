@@ -316,6 +316,38 @@ def bench_generate(start, end, scale, seed, keep):
         click.echo(f"  {table:<24} {rows:>14,}")
 
 
+@bench.command("build")
+def bench_build():
+    """Check the landing zone, dbt build and publish on VIGIE_HOME; print seconds and memory.
+
+    Target on a national year (vigie generate --scale 1.0): ≤ 10 min and ≤ 12 GiB.
+    """
+    import resource
+    import time
+
+    import duckdb
+
+    from vigie.ingestion.landing import ContractViolation
+    from vigie.orchestration.dbt import DbtFailed
+    from vigie.orchestration.pipeline import refresh_warehouse
+
+    settings = get_settings()
+    began = time.perf_counter()
+    try:
+        result = refresh_warehouse(settings)
+    except (DbtFailed, ContractViolation) as err:
+        raise click.ClickException(str(err)) from None
+    seconds = time.perf_counter() - began
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 / 1024
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    with duckdb.connect(str(result.snapshot.path), read_only=True) as con:
+        invoices = con.execute("select count(*) from marts.fct_invoices").fetchone()[0]
+        delays = con.execute("select count(*) from marts.fct_payment_delays").fetchone()[0]
+    click.echo(f"bench build: {seconds:,.1f} s (dbt {result.dbt.seconds:,.1f} s), peak RSS "
+               f"dbt {children:,.2f} GiB, vigie {own:,.2f} GiB; {invoices:,} invoices, "
+               f"{delays:,} payment delays → {result.snapshot.path}")  # fmt: skip
+
+
 @main.group()
 def invoice():
     """Invoice documents: check one without any registry."""

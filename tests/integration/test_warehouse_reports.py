@@ -75,3 +75,16 @@ def test_payment_delays_are_consistent_for_every_paid_invoice(demo_home):
             "select count(*) from marts.fct_payment_delays where payment_status = 'paid'"
         ).fetchone()[0]
     assert paid > 0 and bad == 0
+
+
+def test_bench_build_prints_seconds_memory_and_counts(vigie_cli, demo_home, tmp_path):
+    import shutil
+
+    home = tmp_path / "home"
+    shutil.copytree(demo_home.home, home)
+    proc = vigie_cli(["bench", "build"], home)
+    assert proc.returncode == 0, proc.stderr
+    with duckdb.connect(str(demo_home.warehouse_path), read_only=True) as con:
+        invoices = con.execute("select count(*) from marts.fct_invoices").fetchone()[0]
+    assert proc.stdout.startswith("bench build: ")
+    assert "peak RSS dbt" in proc.stdout and f"{invoices:,} invoices" in proc.stdout
