@@ -1,0 +1,119 @@
+-- One row per month × breakdown × value: documents deposited, refused by the platform at
+-- deposit, rejected by their recipient (REJETEE) and returned for recycling — the two kinds
+-- of rejection counted apart (chorus-pro.md §4.5), with their rates.
+with
+
+invoices as (
+    select * from {{ ref('fct_invoices') }}
+),
+
+refusals as (
+    select * from {{ ref('stg_platform__deposit_refusals') }}
+),
+
+events as (
+    select * from {{ ref('stg_platform__invoice_status_events') }}
+    where status_code in ('REJETEE', 'A_RECYCLER')
+),
+
+deposits as (
+    select cast(date_trunc('month', deposited_date) as date) as month_start_date, channel,
+        count(*) as deposited_count
+    from invoices group by all
+),
+
+refused as (
+    select cast(date_trunc('month', refused_date) as date) as month_start_date, channel,
+        rule_code, count(*) as refused_count
+    from refusals group by all
+),
+
+returned as (
+    select
+        cast(date_trunc('month', e.occurred_date) as date) as month_start_date,
+        i.channel,
+        e.status_code,
+        coalesce(e.reason_code, 'NON_RENSEIGNE') as reason_code,
+        count(*) as event_count
+    from events as e
+    inner join invoices as i on e.invoice_id = i.invoice_id
+    group by all
+),
+
+by_channel as (
+    select
+        coalesce(d.month_start_date, f.month_start_date, r.month_start_date) as month_start_date,
+        'channel' as breakdown,
+        coalesce(d.channel, f.channel, r.channel) as breakdown_value,
+        coalesce(d.deposited_count, 0) as deposited_count,
+        coalesce(f.refused_count, 0) as platform_refusal_count,
+        coalesce(r.rejected_count, 0) as recipient_rejection_count,
+        coalesce(r.recycled_count, 0) as recycling_count
+    from deposits as d
+    full join (
+        select month_start_date, channel, sum(refused_count) as refused_count
+        from refused group by all
+    ) as f on d.month_start_date = f.month_start_date and d.channel = f.channel
+    full join (
+        select
+            month_start_date,
+            channel,
+            sum(event_count) filter (where status_code = 'REJETEE') as rejected_count,
+            sum(event_count) filter (where status_code = 'A_RECYCLER') as recycled_count
+        from returned group by all
+    ) as r
+        on coalesce(d.month_start_date, f.month_start_date) = r.month_start_date
+        and coalesce(d.channel, f.channel) = r.channel
+),
+
+totals as (
+    select
+        month_start_date, 'total' as breakdown, 'all' as breakdown_value,
+        sum(deposited_count) as deposited_count,
+        sum(platform_refusal_count) as platform_refusal_count,
+        sum(recipient_rejection_count) as recipient_rejection_count,
+        sum(recycling_count) as recycling_count
+    from by_channel group by all
+),
+
+by_rule as (
+    select month_start_date, 'platform_rule' as breakdown, rule_code as breakdown_value,
+        0 as deposited_count, sum(refused_count) as platform_refusal_count,
+        0 as recipient_rejection_count, 0 as recycling_count
+    from refused group by all
+),
+
+by_reason as (
+    select month_start_date, 'rejection_reason' as breakdown, reason_code as breakdown_value,
+        0 as deposited_count, 0 as platform_refusal_count,
+        sum(event_count) filter (where status_code = 'REJETEE') as recipient_rejection_count,
+        sum(event_count) filter (where status_code = 'A_RECYCLER') as recycling_count
+    from returned group by all
+),
+
+unioned as (
+    select * from totals
+    union all select * from by_channel
+    union all select * from by_rule
+    union all select * from by_reason
+),
+
+final as (
+    select
+        month_start_date,
+        breakdown,
+        breakdown_value,
+        cast(deposited_count as bigint) as deposited_count,
+        cast(platform_refusal_count as bigint) as platform_refusal_count,
+        cast(coalesce(recipient_rejection_count, 0) as bigint) as recipient_rejection_count,
+        cast(coalesce(recycling_count, 0) as bigint) as recycling_count,
+        cast(case when deposited_count + platform_refusal_count > 0
+            then round(platform_refusal_count * 100.0 / (deposited_count + platform_refusal_count), 2)
+        end as decimal(7, 2)) as platform_refusal_rate_pct,
+        cast(case when deposited_count > 0
+            then round(coalesce(recipient_rejection_count, 0) * 100.0 / deposited_count, 2)
+        end as decimal(7, 2)) as recipient_rejection_rate_pct
+    from unioned
+)
+
+select * from final
