@@ -1,0 +1,15 @@
+{#- Aggregates shared by the payment-delay reports, over `int_payment_delays_histogram`
+    rows carrying the `cumulative_count` / `group_count` window columns. -#}
+{% macro delay_histogram_summary() %}
+        cast(sum(paid_invoice_count) as bigint) as paid_invoice_count,
+        cast(round(sum(observed_delay_days * paid_invoice_count) / sum(paid_invoice_count), 1)
+            as decimal(9, 1)) as mean_delay_days,
+        cast({{ histogram_percentile('observed_delay_days', 1, 2) }} as integer)
+            as median_delay_days,
+        cast(round(
+            coalesce(sum(paid_invoice_count) filter (where observed_delay_days <= 30), 0) * 100.0
+            / sum(paid_invoice_count), 1) as decimal(5, 1)) as paid_within_30_days_pct,
+        cast(sum(late_invoice_count) as bigint) as late_invoice_count,
+        cast(sum(late_interest_eur) as decimal(18, 2)) as late_interest_eur,
+        cast(sum(recovery_indemnity_eur) as decimal(18, 2)) as recovery_indemnity_eur
+{%- endmacro %}
