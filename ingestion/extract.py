@@ -32,6 +32,7 @@ from vigie.ingestion import landing
 from vigie.ingestion.check import mark_checked
 from vigie.platform.contracts import LANDING_TABLES
 from vigie.platform.settings import Settings
+from vigie.platform.store import read_outbox
 
 PART_PREFIX = "platform-"
 _PART = re.compile(r"^platform-(\d{12})\.parquet$")
@@ -106,18 +107,15 @@ def extract(
     con = sqlite3.connect(f"file:{settings.platform_db_path}?mode=ro", uri=True, timeout=30)
     try:
         while True:
-            rows = con.execute(
-                "select seq, table_name, payload from outbox where seq > ? order by seq limit ?",
-                (watermark, batch_size),
-            ).fetchall()
+            rows = read_outbox(con, watermark, batch_size)
             if not rows:
                 break
             first, last = rows[0][0], rows[-1][0]
             if first != watermark + 1 or last - first + 1 != len(rows):
                 raise RuntimeError(f"outbox sequence has a gap after {watermark}")
             by_table: dict[str, list[dict]] = defaultdict(list)
-            for _seq, table, payload in rows:
-                by_table[table].append(json.loads(payload))
+            for _seq, table, record in rows:
+                by_table[table].append(record)
             part = f"{PART_PREFIX}{first:012d}"
             paths = []
             for table, records in sorted(by_table.items()):

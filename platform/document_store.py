@@ -54,9 +54,6 @@ class DocumentStore:
     def remove(self, sha256: str) -> None:
         self.path_of(sha256).unlink(missing_ok=True)
 
-    def get(self, sha256: str) -> bytes:
-        return self.path_of(sha256).read_bytes()
-
     def __iter__(self) -> Iterator[Path]:
         if not self.root.exists():
             return

@@ -152,6 +152,20 @@ create table if not exists outbox (
 """
 
 
+def read_outbox(
+    con: sqlite3.Connection, after: int, limit: int
+) -> list[tuple[int, str, dict[str, Any]]]:
+    """Outbox events with a sequence above ``after``, in order: (seq, table, landing record).
+
+    Takes a connection so the extract can read through its own read-only one.
+    """
+    rows = con.execute(
+        "select seq, table_name, payload from outbox where seq > ? order by seq limit ?",
+        (after, limit),
+    ).fetchall()
+    return [(seq, table, json.loads(payload)) for seq, table, payload in rows]
+
+
 def new_id(prefix: str) -> str:
     """A unique id that sorts by creation time (b-tree inserts stay at the right edge)."""
     return f"{prefix}_{time.time_ns():016x}{secrets.token_hex(8)}"
@@ -240,19 +254,6 @@ class Store:
             (utcnow().isoformat(), record.table, record_id, record.model_dump_json()),
         )
         return cur.lastrowid
-
-    def outbox_after(self, seq: int, limit: int = 10_000) -> list[dict[str, Any]]:
-        """Outbox events with a sequence above ``seq``, in order."""
-        rows = self.read(
-            "select seq, recorded_at, table_name, record_id, payload from outbox"
-            " where seq > ? order by seq limit ?",
-            (seq, limit),
-        )
-        return [{**dict(r), "payload": json.loads(r["payload"])} for r in rows]
-
-    def last_seq(self) -> int:
-        row = self.read_one("select coalesce(max(seq), 0) as seq from outbox")
-        return int(row["seq"])
 
     # ---- keys
     def add_api_key(

@@ -85,10 +85,6 @@ class InvoiceDocument(BaseModel):
     syntax_findings: tuple[tuple[str, str], ...] = ()
 
     @property
-    def is_credit_note(self) -> bool:
-        return self.type_code in CREDIT_NOTE_TYPE_CODES
-
-    @property
     def profile(self) -> str | None:
         """The Factur-X / ZUGFeRD profile named by BT-24, lower-case, when there is one."""
         spec = (self.specification_id or "").lower()
@@ -96,9 +92,3 @@ class InvoiceDocument(BaseModel):
             if name in spec:
                 return name
         return "en16931" if spec.startswith("urn:cen.eu:en16931:2017") else None
-
-
-#: UNTDID 1001 codes of credit notes (en16931-xpaths.md §1, §4.1)
-CREDIT_NOTE_TYPE_CODES = frozenset(
-    {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "502", "503", "532"}
-)

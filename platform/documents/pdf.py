@@ -17,10 +17,10 @@ from vigie.platform.documents.safe_xml import MAX_XML_BYTES
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
-#: embedded file names, in the order they are looked for (en16931-xpaths.md §6.2)
+#: embedded file names, in the order they are looked for, case-insensitively
+#: (en16931-xpaths.md §6.2); ZUGFeRD 1.0's ZUGFeRD-invoice.xml is found too, and refused
+#: by its root namespace
 INVOICE_ATTACHMENTS = ("factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml")
-#: ZUGFeRD 1.0: recognised, to say precisely why it is refused
-ZUGFERD1_ATTACHMENT = "zugferd-invoice.xml"
 
 
 def embedded_invoice_xml(data: bytes) -> tuple[str, bytes] | None:

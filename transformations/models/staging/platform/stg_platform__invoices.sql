@@ -6,8 +6,7 @@ source as (
 
 latest as (
     -- a recycled invoice is landed again with its new routing: keep its latest version
-    select * from source
-    qualify row_number() over (partition by invoice_id order by updated_at desc) = 1
+    {{ latest_version('source', 'invoice_id') }}
 ),
 
 renamed as (

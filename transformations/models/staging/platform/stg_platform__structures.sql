@@ -6,8 +6,7 @@ source as (
 
 latest as (
     -- structures are landed once per version: keep the latest
-    select * from source
-    qualify row_number() over (partition by structure_id order by updated_at desc) = 1
+    {{ latest_version('source', 'structure_id') }}
 ),
 
 renamed as (
