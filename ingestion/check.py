@@ -59,6 +59,7 @@ def check_landing(landing_dir: Path) -> CheckResult:
     """Validate every landed file not checked before; raise ``ContractViolation`` on the first
     broken one (the files checked up to then are remembered)."""
     started = time.perf_counter()
+    landing.ensure_contract_files(landing_dir)
     state_path = _state_path(landing_dir)
     state = _load(state_path)
     result = CheckResult()

@@ -138,6 +138,14 @@ def validate_frame(
     table = model.table
     specs = model.columns()
     expected = [s.name for s in specs]
+    # columns added to a contract later have a default: files landed before lack them
+    added = {
+        name: field.default
+        for name, field in model.model_fields.items()
+        if not field.is_required() and name not in frame.columns
+    }
+    if added:
+        frame = frame.with_columns(pl.lit(v).alias(k) for k, v in added.items())
     missing = [c for c in expected if c not in frame.columns]
     extra = [c for c in frame.columns if c not in expected]
     if missing or extra:
@@ -267,6 +275,29 @@ def write_table(
         _atomic_write_parquet(body, path, durable=durable)
         written.append(WrittenFile(table, day, path, body.height))
     return written
+
+
+#: the partition holding each table's empty contract file
+CONTRACT_DAY = date(1970, 1, 1)
+
+
+def ensure_contract_files(landing_dir: Path) -> list[Path]:
+    """Keep, for each table, an empty file typed by its current contract.
+
+    DuckDB reads each table as the union of its files by column name: the empty file makes
+    every contract column known, so that files landed before a column was added still
+    read (the column is null there), and a table nothing has landed in yet reads as empty
+    instead of failing on a glob that matches no file.
+    """
+    made = []
+    for table, model in LANDING_TABLES.items():
+        path = partition_dir(landing_dir, table, CONTRACT_DAY) / "contract.parquet"
+        schema = landing_schema(model)
+        if path.exists() and pl.read_parquet_schema(path) == dict(schema):
+            continue
+        _atomic_write_parquet(pl.DataFrame(schema=schema), path, durable=False)
+        made.append(path)
+    return made
 
 
 def list_files(landing_dir: Path, table: str) -> list[Path]:

@@ -6,7 +6,7 @@ Imports are local to each command so that ``vigie --help`` answers at once.
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -175,8 +175,18 @@ def structure():
     "--no-payment-status", is_flag=True, help="The structure does not report MISE_EN_PAIEMENT."
 )
 @click.option("--delay", type=click.IntRange(1, 120), help="Override the legal delay (days).")
+@click.option("--vat-id", help="Intra-EU VAT number (FR…).")
+@click.option(
+    "--vat-regime",
+    type=click.Choice(
+        ["reel_normal_mensuel", "reel_normal_trimestriel", "reel_simplifie", "franchise"]
+    ),
+    help="Makes it an e-reporting declarant; sets the periods of its transmissions.",
+)
+@click.option("--vat-on-debits", is_flag=True, help="It opted for VAT on debits.")
 def structure_create(siret, name, category, private, services, requires_service_code,
-                     requires_engagement, no_payment_status, delay):  # fmt: skip
+                     requires_engagement, no_payment_status, delay, vat_id, vat_regime,
+                     vat_on_debits):  # fmt: skip
     """Create a structure; print it as JSON with its id and API key."""
     import json
 
@@ -192,6 +202,7 @@ def structure_create(siret, name, category, private, services, requires_service_
             requires_engagement_number=requires_engagement,
             reports_payment_status=not no_payment_status,
             services=[{"code": code} for code in services],
+            vat_id=vat_id, vat_regime=vat_regime, vat_on_debits=vat_on_debits,
         )  # fmt: skip
     except PlatformError as err:
         raise click.ClickException(f"{err.code}: {err.message_en} ({err.detail})") from None
@@ -399,18 +410,62 @@ def pipeline():
     """Warehouse pipeline: dbt build and publication."""
 
 
-@pipeline.command("run")
-def pipeline_run():
-    """Build the warehouse with dbt and publish the serving snapshot if every test passed."""
+def _refresh(landing_from, landing_to, full_refresh) -> None:
     from vigie.ingestion.landing import ContractViolation
     from vigie.orchestration.dbt import DbtFailed
     from vigie.orchestration.pipeline import refresh_warehouse
 
     try:
-        result = refresh_warehouse(get_settings())
+        result = refresh_warehouse(
+            get_settings(),
+            landing_from=landing_from,
+            landing_to=landing_to,
+            full_refresh=full_refresh,
+        )
     except (DbtFailed, ContractViolation) as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"dbt build passed in {result.dbt.seconds:.1f} s; published {result.snapshot.path}")
+
+
+@pipeline.command("run")
+@click.option(
+    "--full-refresh",
+    is_flag=True,
+    help="Rebuild the incremental models from the whole landing zone.",
+)
+@click.option(
+    "--to", "landing_to", callback=_day, help="Load landing days up to this one only (YYYY-MM-DD)."
+)
+def pipeline_run(full_refresh, landing_to):
+    """Build the warehouse with dbt and publish the serving snapshot if every test passed.
+
+    Incremental by default: the large models load the landing days from the last one
+    already loaded onwards (a first build loads everything).
+    """
+    _refresh(None, landing_to, full_refresh)
+
+
+@pipeline.command("backfill")
+@click.option(
+    "--from",
+    "landing_from",
+    required=True,
+    callback=_day,
+    help="First landing day to load again (YYYY-MM-DD).",
+)
+@click.option(
+    "--to",
+    "landing_to",
+    required=True,
+    callback=_day,
+    help="Last landing day to load again (YYYY-MM-DD).",
+)
+def pipeline_backfill(landing_from, landing_to):
+    """Load the landing days FROM–TO again (the invoices they touch are recomputed), test
+    those days, and publish the serving snapshot if every test passed."""
+    if landing_to < landing_from:
+        raise click.BadParameter("--to is before --from", param_hint="--to")
+    _refresh(landing_from, landing_to, False)
 
 
 @pipeline.command("manifest")
@@ -419,6 +474,103 @@ def pipeline_manifest():
     from vigie.orchestration.dbt import prepare_manifest
 
     click.echo(prepare_manifest(get_settings()))
+
+
+@main.group()
+def ereporting():
+    """E-reporting (flux 10): transmissions per declarant and period."""
+
+
+def _ereporting_snapshot(settings):
+    from vigie.dashboards.snapshot import current_snapshot
+
+    snapshot = current_snapshot(settings)
+    if snapshot is None:
+        raise click.ClickException("no serving snapshot yet: run `vigie pipeline run` first")
+    return snapshot
+
+
+@ereporting.command("export")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder the XML files are written to.",
+)
+@click.option("--declarant", help="Only this declarant (SIREN, 9 digits).")
+@click.option("--period", help="Only the periods starting in YYYY-MM, or on YYYY-MM-DD.")
+@click.option(
+    "--kind",
+    type=click.Choice(["transactions", "payments"]),
+    help="Only transaction reports (10.1 + 10.3) or payment reports (10.2 + 10.4).",
+)
+@click.option(
+    "--issued-at",
+    help="Creation time written in the header (YYYYMMDDHHMMSS, Europe/Paris); default: now.",
+)
+def ereporting_export(out_dir, declarant, period, kind, issued_at):
+    """Write one XML file per transmission built by the warehouse (without filters: every
+    one), each valid against the official XSD and the Annexe 7 rules; an invalid one is
+    not written and its failing elements are named. A period exported before whose data
+    changed is exported again, whole, as a rectificative (RE) transmission."""
+    from zoneinfo import ZoneInfo
+
+    from vigie.orchestration.ereporting.export import export_transmissions
+
+    settings = get_settings()
+    stamp = None
+    if issued_at:
+        try:
+            stamp = datetime.strptime(issued_at, "%Y%m%d%H%M%S").replace(
+                tzinfo=ZoneInfo("Europe/Paris")
+            )
+        except ValueError:
+            raise click.BadParameter("expected YYYYMMDDHHMMSS", param_hint="--issued-at") from None
+    outcomes = export_transmissions(
+        settings, _ereporting_snapshot(settings).path, out_dir, declarant=declarant,
+        period=period, kind=kind, issued_at=stamp,
+    )  # fmt: skip
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        counts[o.action] = counts.get(o.action, 0) + 1
+        p = o.planned
+        where = o.path.name if o.path else ""
+        period = f"{p.period_start}–{p.period_end}"
+        ident = o.transmission_id or ""
+        line = f"{o.action:<10} {p.declarant_siren} {p.report_kind:<12} {period} {ident:<36}"
+        click.echo(f"{line} {where}")
+        for error in o.errors:
+            click.echo(f"           {error}", err=o.action == "invalid")
+    summary = ", ".join(f"{n} {action}" for action, n in sorted(counts.items())) or "nothing"
+    click.echo(f"{len(outcomes)} transmissions: {summary}")
+    if counts.get("invalid"):
+        raise SystemExit(1)
+
+
+@ereporting.command("list")
+def ereporting_list():
+    """The transmissions the warehouse holds, with their deadline and export status."""
+    import duckdb
+
+    from vigie.orchestration.ereporting.export import history
+
+    settings = get_settings()
+    exported = {}
+    for row in history(settings):
+        exported[(row["declarant_siren"], row["report_kind"], row["period_start"])] = row
+    with duckdb.connect(str(_ereporting_snapshot(settings).path), read_only=True) as con:
+        rows = con.execute(
+            "select declarant_siren, report_kind, period_start_date, period_end_date,"
+            " platform_deadline_date, invoice_record_count + aggregate_record_count"
+            " from reports.rpt_ereporting_transmissions order by 1, 2, 3"
+        ).fetchall()
+    for siren, kind, start, end, deadline, records in rows:
+        last = exported.get((siren, kind, start.isoformat()))
+        status = "built" if last is None else (
+            "rectified" if last["type_code"] == "RE" else "exported")  # fmt: skip
+        click.echo(f"{siren} {kind:<12} {start}–{end} due {deadline} {records:>6} records "
+                   f"{status}{' ' + last['transmission_id'] if last else ''}")  # fmt: skip
 
 
 @main.command()

@@ -6,6 +6,7 @@ the scheduled runs execute the same code.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -40,7 +41,34 @@ class DemoResult:
     invoices_in_snapshot: int
 
 
-def build_warehouse(settings: Settings) -> DbtRun:
+def dbt_build_args(
+    *, landing_from: date | None = None, landing_to: date | None = None, full_refresh: bool = False
+) -> list[str]:
+    """``dbt build`` arguments for a run over landing days ``landing_from``–``landing_to``.
+
+    Without days, an incremental run loads from the last day already loaded; ``full_refresh``
+    rebuilds every incremental model from the whole landing zone.
+    """
+    args = ["build"]
+    days = {}
+    if landing_from is not None:
+        days["landing_from"] = landing_from.isoformat()
+    if landing_to is not None:
+        days["landing_to"] = landing_to.isoformat()
+    if days:
+        args += ["--vars", json.dumps(days)]
+    if full_refresh:
+        args.append("--full-refresh")
+    return args
+
+
+def build_warehouse(
+    settings: Settings,
+    *,
+    landing_from: date | None = None,
+    landing_to: date | None = None,
+    full_refresh: bool = False,
+) -> DbtRun:
     """Check the landed files, then ``dbt build`` (models and tests).
 
     A landing file that breaks its contract stops the build before dbt reads anything.
@@ -48,15 +76,26 @@ def build_warehouse(settings: Settings) -> DbtRun:
     """
     try:
         check_landing(settings.landing_dir)
-        return run_dbt(settings, ["build"])
+        args = dbt_build_args(
+            landing_from=landing_from, landing_to=landing_to, full_refresh=full_refresh
+        )
+        return run_dbt(settings, args)
     except (DbtFailed, ContractViolation) as err:
         record_build(settings, ok=False, message=str(err).splitlines()[0])
         raise
 
 
-def refresh_warehouse(settings: Settings) -> RefreshResult:
+def refresh_warehouse(
+    settings: Settings,
+    *,
+    landing_from: date | None = None,
+    landing_to: date | None = None,
+    full_refresh: bool = False,
+) -> RefreshResult:
     """Build, then publish only if every dbt test passed."""
-    run = build_warehouse(settings)
+    run = build_warehouse(
+        settings, landing_from=landing_from, landing_to=landing_to, full_refresh=full_refresh
+    )
     snapshot = publish_snapshot(settings)
     record_build(settings, ok=True, message=f"published {snapshot.snapshot_id}")
     return RefreshResult(run, snapshot)

@@ -17,7 +17,13 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from vigie.platform.contracts.types import PublicCategory, SolicitationChannel, StatusCode
+from vigie.platform.contracts.types import (
+    B2cCategory,
+    PublicCategory,
+    SolicitationChannel,
+    StatusCode,
+    VatRegime,
+)
 from vigie.platform.documents.archive import is_zip
 from vigie.platform.documents.pdf import PdfHeaderFields
 from vigie.platform.documents.read import MAX_UPLOAD_BYTES
@@ -58,6 +64,13 @@ class StructureIn(BaseModel):
     requires_engagement_number: bool = False
     reports_payment_status: bool = True
     services: list[ServiceIn] = []
+    vat_id: str | None = Field(default=None, max_length=40)
+    vat_regime: VatRegime | None = Field(
+        default=None,
+        description="reel_normal_mensuel, reel_normal_trimestriel, reel_simplifie, franchise:"
+        " makes the structure an e-reporting declarant and sets its periods",
+    )
+    vat_on_debits: bool = Field(default=False, description="opted for VAT on debits")
 
 
 class StructurePatch(BaseModel):
@@ -91,6 +104,46 @@ class SolicitationIn(BaseModel):
     category: str = Field(min_length=1, max_length=40)
     channel: SolicitationChannel
     invoice_id: str | None = None
+
+
+Amount = Annotated[Decimal, Field(max_digits=18)]
+
+
+class B2cSaleLine(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    vat_rate: Decimal = Field(ge=0, le=100, description="percent: 20, 5.5")
+    taxable_amount: Amount
+    tax_amount: Amount
+    transaction_count: int = Field(ge=1, description="number of sales at this rate")
+
+
+class B2cSalesIn(BaseModel):
+    """One day's B2C sales of one category (e-reporting flow 10.3)."""
+
+    model_config = ConfigDict(extra="forbid")
+    sale_date: date
+    currency_code: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
+    category_code: B2cCategory = Field(
+        description="TLB1 goods, TPS1 services, TNT1 not located in France, TMA1 margin scheme"
+    )
+    lines: list[B2cSaleLine] = Field(min_length=1, max_length=20)
+
+
+class PaymentLine(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    vat_rate: Decimal = Field(ge=0, le=100)
+    amount_incl_vat: Amount
+
+
+class PaymentIn(BaseModel):
+    """A receipt: of an international invoice (10.2), or of B2C sales (10.4) when no
+    invoice is named. Amounts include VAT, per rate."""
+
+    model_config = ConfigDict(extra="forbid")
+    payment_date: date
+    currency_code: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
+    invoice_id: str | None = Field(default=None, max_length=64)
+    lines: list[PaymentLine] = Field(min_length=1, max_length=20)
 
 
 class DepositForm(BaseModel):
@@ -358,6 +411,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def change_status(invoice_id: str, body: StatusChange, p: P, who: C) -> dict[str, Any]:
         """Recipient: move along the lifecycle. Supplier: COMPLETEE, or DEPOSEE to recycle."""
         return p.change_status(who, invoice_id, **body.model_dump())
+
+    # ---------------------------------------------------------------- e-reporting
+    @app.post("/v1/ereporting/b2c-sales", tags=["e-reporting"], status_code=201)
+    async def b2c_sales(body: B2cSalesIn, p: P, who: C) -> dict[str, Any]:
+        """Record one day's B2C sales of one category, per VAT rate (declarant's key)."""
+        return p.capture_b2c_sales(
+            who, sale_date=body.sale_date, currency_code=body.currency_code,
+            category_code=body.category_code, lines=[x.model_dump() for x in body.lines],
+        )  # fmt: skip
+
+    @app.post("/v1/ereporting/payments", tags=["e-reporting"], status_code=201)
+    async def payment(body: PaymentIn, p: P, who: C) -> dict[str, Any]:
+        """Record a receipt per VAT rate: of an international invoice, or of B2C sales."""
+        return p.capture_payment(
+            who, payment_date=body.payment_date, currency_code=body.currency_code,
+            invoice_id=body.invoice_id, lines=[x.model_dump() for x in body.lines],
+        )  # fmt: skip
 
     # ---------------------------------------------------------------- solicitations
     @app.post("/v1/solicitations", tags=["support"], status_code=201)

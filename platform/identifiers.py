@@ -47,3 +47,62 @@ def siret_ok(siret: str) -> bool:
 def fr_vat_id(siren: str) -> str:
     """The intra-community VAT number of a SIREN (numeric key)."""
     return f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
+
+
+#: EU member states other than France (ISO 3166 alpha-2; VAT prefix EL for Greece)
+EU_COUNTRIES = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
+)
+
+
+def party_identifier(
+    *,
+    siret: str | None,
+    siren: str | None,
+    vat_id: str | None,
+    country: str | None,
+    name: str | None,
+) -> tuple[str | None, str | None]:
+    """The (identifier, ISO 6523 scheme) e-reporting names a party by (TT-33/TT-36).
+
+    A French company: its SIRET (0009) or SIREN (0002); an EU company: its VAT number
+    (0223); another foreign company: country code + the first 16 characters of its name
+    (0227, e-reporting.md §2).
+    """  # fmt: skip
+    if siret:
+        return siret, "0009"
+    if siren:
+        return siren, "0002"
+    country = (country or "").upper()
+    if country in EU_COUNTRIES and vat_id:
+        return vat_id.replace(" ", "")[:18], "0223"
+    if country and country != "FR" and name:
+        return (country + "".join(name.split()).upper())[:18], "0227"
+    return None, None

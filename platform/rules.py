@@ -176,7 +176,32 @@ RULES: dict[str, Rule] = dict(
         _r("REG-08", "Le SIRET du destinataire est invalide.", "The recipient SIRET is invalid."),
         _r("FORM-01", "Champ d'en-tête invalide pour un PDF sans XML.",
            "Invalid header field for a PDF without XML."),
+        # --- e-reporting captures: B2C daily sales (10.3) and payment receipts (10.2, 10.4)
+        _r("ER-01", "La structure n'a pas de régime de TVA : elle n'est pas déclarante "
+           "e-reporting.", "The structure has no VAT regime: it is not an e-reporting "
+           "declarant."),
+        _r("ER-02", "Taux de TVA non autorisé (G1.24).", "VAT rate not allowed (G1.24)."),
+        _r("ER-03", "Montant de TVA incohérent avec la base et le taux.",
+           "VAT amount inconsistent with the taxable base and the rate."),
+        _r("ER-04", "Date hors période admise (2000–2099, pas dans le futur ; G1.07, G1.36).",
+           "Date out of the allowed range (2000–2099, not in the future; G1.07, G1.36)."),
+        _r("ER-05", "Montant invalide : au plus 2 décimales (G1.14).",
+           "Invalid amount: at most 2 decimals (G1.14)."),
+        _r("ER-06", "Un même taux apparaît deux fois, ou aucune ligne n'est donnée.",
+           "A rate appears twice, or no line is given."),
+        _r("ER-07", "Les montants e-reporting sont en euros (G6.23, G6.27).",
+           "E-reporting amounts are in euros (G6.23, G6.27)."),
+        _r("ER-08", "Facture inconnue, ou qui n'est pas une facture internationale du "
+           "déclarant.", "Unknown invoice, or not an international invoice of the declarant."),
     ]
+)  # fmt: skip
+
+
+#: VAT rates allowed in e-reporting (Annexe 7, G1.24)
+ALLOWED_VAT_RATES = frozenset(
+    Decimal(r)
+    for r in ("0", "0.9", "1.05", "1.75", "2.1", "5.5", "7", "8.5", "9.2", "9.6", "10", "13",
+              "19.6", "20", "20.6")
 )  # fmt: skip
 
 

@@ -22,8 +22,8 @@ from vigie.platform.contracts.types import BillingFramework
 from vigie.platform.document_store import DocumentStore
 from vigie.platform.documents.pdf import PdfHeaderFields
 from vigie.platform.documents.read import ReadResult, read_documents
-from vigie.platform.identifiers import siret_problem
-from vigie.platform.rules import Violation, check_document, violation
+from vigie.platform.identifiers import party_identifier, siret_problem
+from vigie.platform.rules import ALLOWED_VAT_RATES, RULES, Violation, check_document, violation
 from vigie.platform.settings import Settings
 from vigie.platform.store import Caller, Store, new_id, utcnow
 
@@ -129,11 +129,201 @@ def _dec(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(_CENT)
 
 
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def is_foreign_buyer(doc: InvoiceDocument) -> bool:
+    """The buyer is a company outside France that the document identifies: an
+    international B2B invoice, reported in e-reporting flow 10.1 (never a B2C one)."""
+    country = (doc.buyer.country_code or "FR").upper()
+    return country != "FR" and not doc.buyer.siret and bool(doc.buyer.vat_id or doc.buyer.name)
+
+
+def buyer_identifier(doc: InvoiceDocument) -> tuple[str | None, str | None]:
+    b = doc.buyer
+    return party_identifier(
+        siret=b.siret, siren=b.siren, vat_id=b.vat_id, country=b.country_code, name=b.name
+    )
+
+
 def _text(value: str | None, limit: int) -> str | None:
     return None if value is None else value[:limit]
 
 
-class Platform:
+# ---------------------------------------------------------------------- e-reporting captures
+_CENT = Decimal("0.01")
+
+
+def _ereporting_line_errors(
+    day: date, currency: str, lines: list[dict[str, Any]], today: date
+) -> list[Violation]:
+    """The checks shared by B2C sales summaries and payment receipts."""
+    errors: list[Violation] = []
+    if not (date(2000, 1, 1) <= day <= today):
+        errors.append(violation("ER-04", day.isoformat()))
+    if currency != "EUR":
+        errors.append(violation("ER-07", currency))
+    rates = [Decimal(str(line["vat_rate"])) for line in lines]
+    if not lines or len(set(rates)) != len(rates):
+        errors.append(violation("ER-06", ", ".join(str(r) for r in rates) or "no line"))
+    for line, rate in zip(lines, rates, strict=True):
+        if rate not in ALLOWED_VAT_RATES:
+            errors.append(violation("ER-02", str(rate)))
+        for name in ("taxable_amount", "tax_amount", "amount_incl_vat"):
+            value = line.get(name)
+            if value is not None and Decimal(str(value)).as_tuple().exponent < -2:
+                errors.append(violation("ER-05", f"{name} {value}"))
+    return errors
+
+
+class EreportingCaptures:
+    """B2C daily sales summaries (flow 10.3) and payment receipts (flows 10.2 and 10.4).
+
+    Mixed into :class:`Platform`; each capture is checked whole, then written in one SQLite
+    transaction with its outbox events, or refused with every failing rule.
+    """
+
+    store: Store
+
+    def _declarant(self, con: sqlite3.Connection, caller: Caller) -> sqlite3.Row:
+        if caller.is_operator:
+            raise forbidden("e-reporting data is captured by the declarant's own key")
+        row = con.execute(
+            "select * from structures where structure_id = ?", (caller.structure_id,)
+        ).fetchone()
+        if row["vat_regime"] is None:
+            raise PlatformError(
+                422, "ER-01", RULES["ER-01"].message_fr, RULES["ER-01"].message_en,
+                errors=[violation("ER-01", row["siret"])],
+            )  # fmt: skip
+        return row
+
+    def capture_b2c_sales(
+        self,
+        caller: Caller,
+        *,
+        sale_date: date,
+        currency_code: str,
+        category_code: str,
+        lines: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        """Record one day's B2C sales of one category, per VAT rate (taxable, VAT, count)."""
+        errors = _ereporting_line_errors(sale_date, currency_code, lines, date.today())
+        for line in lines:
+            expected = Decimal(str(line["taxable_amount"])) * Decimal(str(line["vat_rate"])) / 100
+            # VAT is rounded sale by sale: the sum may drift by half a cent per sale
+            tolerance = _CENT * max(1, int(line["transaction_count"]))
+            if abs(Decimal(str(line["tax_amount"])) - expected) > tolerance:
+                errors.append(violation(
+                    "ER-03", f"{line['vat_rate']} %: {line['tax_amount']} for"
+                    f" {line['taxable_amount']} (expected {expected.quantize(_CENT)})",
+                ))  # fmt: skip
+        now = utcnow()
+        summary_id = new_id("b2c")
+        with self.store.write() as con:
+            declarant = self._declarant(con, caller)
+            if errors:
+                raise _capture_refused(errors)
+            records = [
+                L.B2cSale(
+                    summary_id=summary_id,
+                    line_number=n,
+                    declarant_structure_id=declarant["structure_id"],
+                    sale_date=sale_date,
+                    currency_code=currency_code,
+                    category_code=category_code,
+                    transaction_count=line["transaction_count"],
+                    vat_rate=Decimal(str(line["vat_rate"])),
+                    taxable_amount=Decimal(str(line["taxable_amount"])),
+                    tax_amount=Decimal(str(line["tax_amount"])),
+                    received_at=now,
+                )  # fmt: skip
+                for n, line in enumerate(lines, start=1)
+            ]
+            for r in records:
+                con.execute(
+                    "insert into b2c_sales values (?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        r.summary_id, r.line_number, r.declarant_structure_id,
+                        r.sale_date.isoformat(), r.currency_code, r.category_code,
+                        r.transaction_count, str(r.vat_rate), str(r.taxable_amount),
+                        str(r.tax_amount), _iso(now),
+                    ),
+                )  # fmt: skip
+                self.store.emit(con, r, f"{summary_id}#{r.line_number}")
+        return {
+            "id": summary_id,
+            "sale_date": sale_date.isoformat(),
+            "category_code": category_code,
+            "currency_code": currency_code,
+            "transaction_count": sum(r.transaction_count for r in records),
+            "taxable_amount": str(sum(r.taxable_amount for r in records)),
+            "tax_amount": str(sum(r.tax_amount for r in records)),
+        }
+
+    def capture_payment(
+        self,
+        caller: Caller,
+        *,
+        payment_date: date,
+        currency_code: str,
+        lines: list[dict[str, Any]],
+        invoice_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Record a receipt, per VAT rate (amount incl. VAT): of one international invoice
+        of the declarant (10.2), or of the day's B2C sales (10.4) when no invoice is named."""
+        errors = _ereporting_line_errors(payment_date, currency_code, lines, date.today())
+        now = utcnow()
+        with self.store.write() as con:
+            declarant = self._declarant(con, caller)
+            scope = "B2C"
+            if invoice_id is not None:
+                invoice = con.execute(
+                    "select scope from invoices where invoice_id = ? and supplier_structure_id = ?",
+                    (invoice_id, declarant["structure_id"]),
+                ).fetchone()
+                if invoice is None or invoice["scope"] != "B2Bi":
+                    errors.append(violation("ER-08", invoice_id))
+                else:
+                    scope = "B2Bi"
+            if errors:
+                raise _capture_refused(errors)
+            ids = []
+            for line in lines:
+                r = L.Payment(
+                    payment_id=new_id("pay"), declarant_structure_id=declarant["structure_id"],
+                    invoice_id=invoice_id, scope=scope, payment_date=payment_date,
+                    currency_code=currency_code, vat_rate=Decimal(str(line["vat_rate"])),
+                    amount_incl_vat=Decimal(str(line["amount_incl_vat"])), received_at=now,
+                )  # fmt: skip
+                con.execute(
+                    "insert into payments values (?,?,?,?,?,?,?,?,?)",
+                    (
+                        r.payment_id, r.declarant_structure_id, invoice_id, scope,
+                        payment_date.isoformat(), currency_code, str(r.vat_rate),
+                        str(r.amount_incl_vat), _iso(now),
+                    ),
+                )  # fmt: skip
+                self.store.emit(con, r, r.payment_id)
+                ids.append(r.payment_id)
+        return {
+            "ids": ids,
+            "invoice_id": invoice_id,
+            "scope": scope,
+            "payment_date": payment_date.isoformat(),
+            "amount_incl_vat": str(sum(Decimal(str(line["amount_incl_vat"])) for line in lines)),
+        }
+
+
+def _capture_refused(errors: list[Violation]) -> PlatformError:
+    first = errors[0]
+    return PlatformError(
+        422, first.code, first.message_fr, first.message_en, first.detail, errors=errors
+    )
+
+
+class Platform(EreportingCaptures):
     """The operational platform over one ``VIGIE_HOME``."""
 
     def __init__(self, settings: Settings, store: Store | None = None) -> None:
@@ -160,8 +350,14 @@ class Platform:
         services: list[dict[str, Any]] | None = None,
         country_code: str = "FR",
         vat_id: str | None = None,
+        vat_regime: str | None = None,
+        vat_on_debits: bool = False,
     ) -> dict[str, Any]:
-        """Create a structure with its services, its main manager and its API key."""
+        """Create a structure with its services, its main manager and its API key.
+
+        ``vat_regime`` makes it an e-reporting declarant (it sets the periods of its
+        transmissions); ``vat_on_debits``: it opted for VAT on debits.
+        """
         problem = siret_problem(siret)
         if problem:
             raise PlatformError(422, "STR-01", "SIRET invalide.", "Invalid SIRET.", problem)
@@ -194,6 +390,8 @@ class Platform:
             is_active=True,
             created_at=now,
             updated_at=now,
+            vat_regime=vat_regime,
+            vat_on_debits=vat_on_debits,
         )
         try:
             with self.store.write() as con:
@@ -225,15 +423,15 @@ class Platform:
             s.public_category, s.legal_payment_delay_days, s.supplier_size,
             int(s.requires_engagement_number), int(s.requires_service_code),
             int(s.reports_payment_status), int(s.is_active), _iso(s.created_at),
-            _iso(s.updated_at),
+            _iso(s.updated_at), s.vat_regime, int(s.vat_on_debits),
         )  # fmt: skip
         if insert:
             con.execute(
                 "insert into structures (siret, siren, vat_id, name, country_code, is_public,"
                 " public_category, legal_payment_delay_days, supplier_size,"
                 " requires_engagement_number, requires_service_code, reports_payment_status,"
-                " is_active, created_at, updated_at, structure_id)"
-                " values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " is_active, created_at, updated_at, vat_regime, vat_on_debits, structure_id)"
+                " values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (*values, s.structure_id),
             )
         else:
@@ -241,8 +439,8 @@ class Platform:
                 "update structures set siret=?, siren=?, vat_id=?, name=?, country_code=?,"
                 " is_public=?, public_category=?, legal_payment_delay_days=?, supplier_size=?,"
                 " requires_engagement_number=?, requires_service_code=?,"
-                " reports_payment_status=?, is_active=?, created_at=?, updated_at=?"
-                " where structure_id=?",
+                " reports_payment_status=?, is_active=?, created_at=?, updated_at=?,"
+                " vat_regime=?, vat_on_debits=? where structure_id=?",
                 (*values, s.structure_id),
             )
         self.store.emit(con, s, s.structure_id)
@@ -482,6 +680,17 @@ class Platform:
             ).fetchone()
             if recipient is None:
                 return {}, [violation("REG-01", recipient_siret)]
+        if (
+            recipient is None
+            and not recipient_siret
+            and is_foreign_buyer(doc)
+            and self._is_declarant(con, supplier_id)
+        ):
+            # an international B2B invoice (B2Bi) of an e-reporting declarant: no recipient
+            # on the platform, recorded for e-reporting (flow 10.1)
+            return {"recipient": None, "service_code": None, "engagement_number": None}, (
+                self._duplicates(con, supplier_id, doc, exclude_invoice_id)
+            )
         if recipient is None:
             given = doc.buyer.siret or "none"
             return {}, [violation("REG-07", f"document buyer SIRET: {given}")]
@@ -504,18 +713,31 @@ class Platform:
         )
         if needs_engagement and not doc.purchase_order_ref:
             errors.append(violation("REG-05"))
+        errors += self._duplicates(con, supplier_id, doc, exclude_invoice_id)
+        return {
+            "recipient": recipient,
+            "service_code": service_code if service is not None else None,
+            "engagement_number": doc.purchase_order_ref,
+        }, errors
+
+    @staticmethod
+    def _is_declarant(con: sqlite3.Connection, structure_id: str) -> bool:
+        row = con.execute(
+            "select vat_regime from structures where structure_id = ?", (structure_id,)
+        ).fetchone()
+        return row is not None and row["vat_regime"] is not None
+
+    @staticmethod
+    def _duplicates(con, supplier_id, doc, exclude_invoice_id) -> list[Violation]:
+        """REG-06: one invoice number per supplier and year of issue (G1.42)."""
         duplicate = con.execute(
             "select invoice_id from invoices where supplier_structure_id = ?"
             " and invoice_number = ? and issue_year = ? and invoice_id is not ?",
             (supplier_id, doc.invoice_number, doc.issue_date.year, exclude_invoice_id),
         ).fetchone()
         if duplicate is not None:
-            errors.append(violation("REG-06", f"{doc.invoice_number} ({doc.issue_date.year})"))
-        return {
-            "recipient": recipient,
-            "service_code": service_code if service is not None else None,
-            "engagement_number": doc.purchase_order_ref,
-        }, errors
+            return [violation("REG-06", f"{doc.invoice_number} ({doc.issue_date.year})")]
+        return []
 
     def _refuse(self, con, supplier_id, doc, recipient_siret, channel, file_name, errors, now):
         refusal = L.DepositRefusal(
@@ -552,18 +774,21 @@ class Platform:
             doc.business_process if doc.business_process in BILLING_FRAMEWORKS else "A1"
         )
         nature = {"B": "goods", "S": "services", "M": "mixed"}.get(framework[0])
-        if recipient["is_public"]:
+        if recipient is None:
+            scope = "B2Bi"
+        elif recipient["is_public"]:
             scope = "B2G"
         elif (doc.buyer.country_code or "FR") == "FR":
             scope = "B2B"
         else:
             scope = "B2Bi"
+        buyer_id, buyer_scheme = buyer_identifier(doc)
         invoice = L.Invoice(
             invoice_id=new_id("inv"),
             invoice_number=doc.invoice_number,
             type_code=doc.type_code,
             supplier_structure_id=supplier_id,
-            recipient_structure_id=recipient["structure_id"],
+            recipient_structure_id=recipient["structure_id"] if recipient else None,
             service_code=routing["service_code"],
             engagement_number=_text(routing["engagement_number"], 500),
             billing_framework=framework,
@@ -582,17 +807,34 @@ class Platform:
             original_invoice_number=_text(doc.preceding_invoice_ref, 500),
             document_sha256=sha,
             updated_at=now,
+            buyer_identifier=buyer_id,
+            buyer_identifier_scheme=buyer_scheme,
+            buyer_vat_id=_text(doc.buyer.vat_id, 40),
+            buyer_country_code=doc.buyer.country_code,
+            buyer_name=_text(doc.buyer.name, 500),
+            due_date=doc.due_date,
+            delivery_date=doc.delivery_date,
         )
         i = invoice
+        status = "DEPOSEE" if recipient is None else "MISE_A_DISPOSITION"
         con.execute(
-            "insert into invoices values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "insert into invoices (invoice_id, invoice_number, issue_year, type_code,"
+            " supplier_structure_id, recipient_structure_id, service_code, engagement_number,"
+            " billing_framework, channel, syntax, scope, goods_services_nature, issue_date,"
+            " deposited_at, currency_code, total_excl_vat, total_vat, total_incl_vat,"
+            " amount_due, line_count, original_invoice_number, document_sha256, file_name,"
+            " status, status_at, buyer_identifier, buyer_identifier_scheme, buyer_vat_id,"
+            " buyer_country_code, buyer_name, due_date, delivery_date)"
+            " values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 i.invoice_id, i.invoice_number, i.issue_date.year, i.type_code, supplier_id,
                 i.recipient_structure_id, i.service_code, i.engagement_number,
                 i.billing_framework, channel, i.syntax, scope, nature, i.issue_date.isoformat(),
                 _iso(now), i.currency_code, str(i.total_excl_vat), str(i.total_vat),
                 str(i.total_incl_vat), str(i.amount_due), i.line_count,
-                i.original_invoice_number, sha, name[:200], "MISE_A_DISPOSITION", _iso(now),
+                i.original_invoice_number, sha, name[:200], status, _iso(now),
+                i.buyer_identifier, i.buyer_identifier_scheme, i.buyer_vat_id,
+                i.buyer_country_code, i.buyer_name, _day(i.due_date), _day(i.delivery_date),
             ),
         )  # fmt: skip
         self.store.emit(con, invoice, i.invoice_id)
@@ -602,16 +844,24 @@ class Platform:
                 vat_category_code=line.category or "S", vat_rate=_dec(line.rate),
                 taxable_amount=_dec(line.taxable) or Decimal("0.00"),
                 tax_amount=_dec(line.tax) or Decimal("0.00"),
+                exemption_reason=_text(line.exemption_reason, 500),
+                exemption_reason_code=_text(line.exemption_reason_code, 40),
             )  # fmt: skip
             con.execute(
-                "insert into invoice_vat_lines values (?,?,?,?,?,?)",
+                "insert into invoice_vat_lines (invoice_id, line_number, vat_category_code,"
+                " vat_rate, taxable_amount, tax_amount, exemption_reason, exemption_reason_code)"
+                " values (?,?,?,?,?,?,?,?)",
                 (
                     i.invoice_id, n, vat.vat_category_code,
                     None if vat.vat_rate is None else str(vat.vat_rate),
-                    str(vat.taxable_amount), str(vat.tax_amount),
+                    str(vat.taxable_amount), str(vat.tax_amount), vat.exemption_reason,
+                    vat.exemption_reason_code,
                 ),
             )  # fmt: skip
             self.store.emit(con, vat, f"{i.invoice_id}#{n}")
+        if recipient is None:
+            self._event(con, i.invoice_id, "DEPOSEE", now, "platform", None)
+            return i.invoice_id
         self._event(con, i.invoice_id, "DEPOSEE", now, "platform", None)
         self._event(con, i.invoice_id, "MISE_A_DISPOSITION", now, "platform", None)
         return i.invoice_id

@@ -30,6 +30,11 @@ class Settings:
     duckdb_threads: int
     #: largest request body the platform API reads (bigger uploads answer 413)
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    #: e-reporting sender (TT-7/TT-8/TT-9): the approved platform's matricule and name, and
+    #: its 6-character application code for the flow names (FFE1025A_<code>_<code><seq>)
+    platform_matricule: str = "0042"
+    platform_name: str = "PLATEFORME VIGIE"
+    platform_app_code: str = "VIGIE1"
 
     @property
     def platform_db_path(self) -> Path:
@@ -125,4 +130,7 @@ def get_settings(environ: dict[str, str] | None = None) -> Settings:
         duckdb_memory_limit=env.get("VIGIE_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
         duckdb_threads=int(env.get("VIGIE_DUCKDB_THREADS", str(os.cpu_count() or 2))),
         max_upload_bytes=int(env.get("VIGIE_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)),
+        platform_matricule=env.get("VIGIE_PLATFORM_MATRICULE", "0042"),
+        platform_name=env.get("VIGIE_PLATFORM_NAME", "PLATEFORME VIGIE"),
+        platform_app_code=env.get("VIGIE_PLATFORM_APP_CODE", "VIGIE1"),
     )

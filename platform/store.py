@@ -142,6 +142,33 @@ create table if not exists solicitations (
     invoice_id text references invoices,
     created_at text not null
 );
+create table if not exists b2c_sales (
+    summary_id text not null,
+    line_number integer not null,
+    declarant_structure_id text not null references structures,
+    sale_date text not null,
+    currency_code text not null,
+    category_code text not null,
+    transaction_count integer not null,
+    vat_rate text not null,
+    taxable_amount text not null,
+    tax_amount text not null,
+    received_at text not null,
+    primary key (summary_id, line_number)
+);
+create index if not exists b2c_sales_by_declarant on b2c_sales (declarant_structure_id, sale_date);
+create table if not exists payments (
+    payment_id text primary key,
+    declarant_structure_id text not null references structures,
+    invoice_id text references invoices,
+    scope text not null,
+    payment_date text not null,
+    currency_code text not null,
+    vat_rate text not null,
+    amount_incl_vat text not null,
+    received_at text not null
+);
+create index if not exists payments_by_declarant on payments (declarant_structure_id, payment_date);
 create table if not exists outbox (
     seq integer primary key,
     recorded_at text not null,
@@ -150,6 +177,22 @@ create table if not exists outbox (
     payload text not null
 );
 """
+
+#: columns added after a table was first created: (table, column, declaration). A database
+#: made by an earlier version gets them when it is opened.
+ADDED_COLUMNS = [
+    ("structures", "vat_regime", "text"),
+    ("structures", "vat_on_debits", "integer not null default 0"),
+    ("invoices", "buyer_identifier", "text"),
+    ("invoices", "buyer_identifier_scheme", "text"),
+    ("invoices", "buyer_vat_id", "text"),
+    ("invoices", "buyer_country_code", "text"),
+    ("invoices", "buyer_name", "text"),
+    ("invoices", "due_date", "text"),
+    ("invoices", "delivery_date", "text"),
+    ("invoice_vat_lines", "exemption_reason", "text"),
+    ("invoice_vat_lines", "exemption_reason_code", "text"),
+]
 
 
 def read_outbox(
@@ -218,6 +261,10 @@ class Store:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self._con.execute(statement)
+            for table, column, declaration in ADDED_COLUMNS:
+                present = {r["name"] for r in self._con.execute(f"pragma table_info({table})")}
+                if column not in present:
+                    self._con.execute(f"alter table {table} add column {column} {declaration}")
         self._callers: dict[str, Caller] = {}
 
     def close(self) -> None:

@@ -26,6 +26,8 @@ class VatBreakdown(BaseModel):
     rate: Decimal | None  # BT-119 (absent for category O)
     taxable: Decimal | None  # BT-116
     tax: Decimal | None  # BT-117
+    exemption_reason: str | None = None  # BT-120
+    exemption_reason_code: str | None = None  # BT-121 (VATEX)
 
 
 class Party(BaseModel):
@@ -58,6 +60,7 @@ class InvoiceDocument(BaseModel):
     currency: str | None = None  # BT-5
     tax_currency: str | None = None  # BT-6
     due_date: date | None = None  # BT-9
+    delivery_date: date | None = None  # BT-72: actual delivery date
     buyer_reference: str | None = None  # BT-10: Chorus Pro service code
     purchase_order_ref: str | None = None  # BT-13: engagement number
     preceding_invoice_ref: str | None = None  # BT-25

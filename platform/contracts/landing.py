@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from vigie.platform.contracts.types import (
     ActorRole,
+    B2cCategory,
     BillingFramework,
     Channel,
     Code,
@@ -42,6 +43,7 @@ from vigie.platform.contracts.types import (
     TypeCode,
     UserRole,
     VatRate,
+    VatRegime,
     column_spec,
 )
 
@@ -91,6 +93,10 @@ class Structure(LandingRecord):
     is_active: Flag
     created_at: Timestamp
     updated_at: Timestamp
+    #: sets the e-reporting periods; None: not an e-reporting declarant
+    vat_regime: VatRegime | None = None
+    #: opted for VAT on debits: services then owe VAT on invoicing, not on receipt
+    vat_on_debits: Flag = False
 
     @model_validator(mode="after")
     def _public_has_category(self) -> Structure:
@@ -166,6 +172,16 @@ class Invoice(LandingRecord):
     original_invoice_number: Text | None
     document_sha256: Sha256
     updated_at: Timestamp
+    #: the buyer as the document identifies it (e-reporting of international invoices)
+    buyer_identifier: Code | None = None
+    #: ISO 6523 scheme of buyer_identifier: 0009 SIRET, 0002 SIREN, 0223 EU VAT, 0227 non-EU
+    buyer_identifier_scheme: Code | None = None
+    buyer_vat_id: Code | None = None
+    buyer_country_code: CountryCode | None = None
+    buyer_name: Text | None = None
+    due_date: Day | None = None
+    #: BT-72, the operation date of e-reporting when the document states it
+    delivery_date: Day | None = None
 
 
 class InvoiceVatLine(LandingRecord):
@@ -182,6 +198,8 @@ class InvoiceVatLine(LandingRecord):
     vat_rate: VatRate | None
     taxable_amount: Money
     tax_amount: Money
+    exemption_reason: Text | None = None  # BT-120
+    exemption_reason_code: Code | None = None  # BT-121 (VATEX)
 
 
 class InvoiceStatusEvent(LandingRecord):
@@ -220,8 +238,35 @@ class DepositRefusal(LandingRecord):
     rule_codes: Text
 
 
+class B2cSale(LandingRecord):
+    """One VAT rate of a B2C daily sales summary (e-reporting flow 10.3).
+
+    A summary gives, for one declarant, day, currency and transaction category, the sales
+    at each VAT rate; a mixed sale is split by its client into goods (TLB1) and services
+    (TPS1) before it is summed.
+    """
+
+    table: ClassVar[str] = "b2c_sales"
+    partition_by: ClassVar[str] = "sale_date"
+    primary_key: ClassVar[tuple[str, ...]] = ("summary_id", "line_number")
+
+    summary_id: Id
+    line_number: Count
+    declarant_structure_id: Id
+    sale_date: Day
+    currency_code: CurrencyCode
+    category_code: B2cCategory
+    #: number of sales at this rate (TT-85 is their sum over the summary)
+    transaction_count: Count
+    vat_rate: VatRate
+    taxable_amount: Money
+    tax_amount: Money
+    received_at: Timestamp
+
+
 class Payment(LandingRecord):
-    """A payment receipt needed by e-reporting (per invoice, or a B2C daily total per rate)."""
+    """A payment receipt needed by e-reporting, one row per VAT rate: of an invoice (10.2)
+    or a B2C day's receipts (10.4)."""
 
     table: ClassVar[str] = "payments"
     partition_by: ClassVar[str] = "payment_date"
@@ -263,6 +308,7 @@ LANDING_TABLES: dict[str, type[LandingRecord]] = {
         InvoiceVatLine,
         InvoiceStatusEvent,
         DepositRefusal,
+        B2cSale,
         Payment,
         Solicitation,
     )

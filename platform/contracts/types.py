@@ -55,6 +55,10 @@ SupplierSize = Literal["large", "intermediate", "sme", "micro"]
 GoodsServicesNature = Literal["goods", "services", "mixed"]
 SolicitationChannel = Literal["assistant", "human"]
 UserRole = Literal["main_manager", "secondary_manager", "user"]
+#: VAT regime of a declarant: sets its e-reporting periods (e-reporting.md §6)
+VatRegime = Literal["reel_normal_mensuel", "reel_normal_trimestriel", "reel_simplifie", "franchise"]
+#: B2C transaction category of flow 10.3 (TT-81, e-reporting.md §5.1)
+B2cCategory = Literal["TLB1", "TPS1", "TNT1", "TMA1"]
 
 # Chorus Pro statuses used by the lifecycle (chorus-pro.md §2.2, §2.3).
 StatusCode = Literal[

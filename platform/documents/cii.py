@@ -83,6 +83,12 @@ _V_BASIS = xp("ram:BasisAmount/text()")
 _V_TAX = xp("ram:CalculatedAmount/text()")
 _V_CATEGORY = xp("ram:CategoryCode/text()")
 _V_RATE = xp("ram:RateApplicablePercent/text()")
+_V_EXEMPTION = xp("ram:ExemptionReason/text()")
+_V_EXEMPTION_CODE = xp("ram:ExemptionReasonCode/text()")
+_DELIVERY = xp(
+    "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeDelivery"
+    "/ram:ActualDeliverySupplyChainEvent/ram:OccurrenceDateTime/udt:DateTimeString"
+)
 _L_NET = xp(
     "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation"
     "/ram:LineTotalAmount/text()"
@@ -121,6 +127,7 @@ def read_cii(root: etree._Element, *, syntax="CII", embedded_xml=None) -> Invoic
         currency=currency,
         tax_currency=r.text(root, _TAX_CURRENCY),
         due_date=_date(r, "BT-9", _DUE(root)),
+        delivery_date=_date(r, "BT-72", _DELIVERY(root)),
         buyer_reference=r.text(root, _BUYER_REF),
         purchase_order_ref=r.text(root, _ORDER_REF),
         preceding_invoice_ref=r.text(root, _PRECEDING),
@@ -137,6 +144,8 @@ def read_cii(root: etree._Element, *, syntax="CII", embedded_xml=None) -> Invoic
                 rate=r.decimal("BT-119", r.text(tax, _V_RATE)),
                 taxable=r.decimal("BT-116", r.text(tax, _V_BASIS)),
                 tax=r.decimal("BT-117", r.text(tax, _V_TAX)),
+                exemption_reason=r.text(tax, _V_EXEMPTION),
+                exemption_reason_code=r.text(tax, _V_EXEMPTION_CODE),
             )
             for tax in _TAXES(root)
             if (r.text(tax, _V_TYPE) or "VAT") == "VAT"

@@ -78,6 +78,9 @@ _S_TAXABLE = xp("cbc:TaxableAmount/text()")
 _S_TAX = xp("cbc:TaxAmount/text()")
 _S_CATEGORY = xp("cac:TaxCategory/cbc:ID/text()")
 _S_RATE = xp("cac:TaxCategory/cbc:Percent/text()")
+_S_EXEMPTION = xp("cac:TaxCategory/cbc:TaxExemptionReason/text()")
+_S_EXEMPTION_CODE = xp("cac:TaxCategory/cbc:TaxExemptionReasonCode/text()")
+_DELIVERY_DATE = xp("cac:Delivery/cbc:ActualDeliveryDate/text()")
 _L_NET = xp("cbc:LineExtensionAmount/text()")
 
 
@@ -107,6 +110,7 @@ def read_ubl(root: etree._Element, *, syntax="UBL", embedded_xml=None) -> Invoic
         currency=currency,
         tax_currency=r.text(root, _TAX_CURRENCY),
         due_date=r.iso_date("BT-9", r.text(root, _DUE_DATE)),
+        delivery_date=r.iso_date("BT-72", r.text(root, _DELIVERY_DATE)),
         buyer_reference=r.text(root, _BUYER_REF),
         purchase_order_ref=r.text(root, _ORDER_REF),
         preceding_invoice_ref=r.text(root, _PRECEDING),
@@ -123,6 +127,8 @@ def read_ubl(root: etree._Element, *, syntax="UBL", embedded_xml=None) -> Invoic
                 rate=r.decimal("BT-119", r.text(sub, _S_RATE)),
                 taxable=r.decimal("BT-116", r.text(sub, _S_TAXABLE)),
                 tax=r.decimal("BT-117", r.text(sub, _S_TAX)),
+                exemption_reason=r.text(sub, _S_EXEMPTION),
+                exemption_reason_code=r.text(sub, _S_EXEMPTION_CODE),
             )
             for sub in _SUBTOTALS(root)
         ),

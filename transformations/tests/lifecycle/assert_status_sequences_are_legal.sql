@@ -8,4 +8,10 @@ from {{ ref('int_status_events_sequenced') }} as e
 left join {{ ref('ref_status_transitions') }} as t
     on e.previous_status_code is not distinct from t.previous_status_code
     and e.status_code = t.status_code
-where t.status_code is null
+where
+    t.status_code is null
+    -- on a run limited to some days, the invoices sequenced again on those days
+    and e.invoice_id in (
+        select invoice_id from {{ ref('stg_platform__invoice_status_events') }}
+        where occurred_date >= date '{{ var('landing_from', '1900-01-01') }}'
+    )

@@ -1,12 +1,32 @@
 -- One row per status event, numbered in the order the invoice went through them, with the
--- status it came from and how long it stayed in this one.
+-- status it came from, how long it stayed in this one, and the deposit round it belongs to
+-- (a recycled invoice is deposited again: round 2 starts at its second DEPOSEE).
+--
+-- Incremental by invoice: the invoices that received events on the days read are sequenced
+-- again over all their events, and their rows replace the earlier ones (delete+insert).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='invoice_id',
+    )
+}}
+
 with
 
 events as (
     select * from {{ ref('stg_platform__invoice_status_events') }}
+    {% if is_incremental() %}
+    where invoice_id in (
+        select invoice_id
+        from {{ ref('stg_platform__invoice_status_events') }}
+        where {{ landing_window('occurred_date', 'occurred_date') }}
+    )
+    {% endif %}
 ),
 
 sequenced as (
+    -- one ordering only (a second, descending one cost a second sort of every event)
     select
         event_id,
         invoice_id,
@@ -20,15 +40,31 @@ sequenced as (
         row_number() over invoice_order as event_sequence,
         lag(status_code) over invoice_order as previous_status_code,
         lead(occurred_at) over invoice_order as next_occurred_at,
-        row_number() over (partition by invoice_id order by occurred_at desc, event_id desc) = 1
-            as is_latest
+        count(*) filter (where status_code = 'DEPOSEE') over invoice_order as deposit_round,
+        count(*) filter (where status_code = 'DEPOSEE') over (
+            invoice_order rows between unbounded preceding and unbounded following
+        ) as deposit_round_count
     from events
     window invoice_order as (partition by invoice_id order by occurred_at, event_id)
 ),
 
 final as (
     select
-        *,
+        event_id,
+        invoice_id,
+        status_code,
+        actor_role,
+        reason_code,
+        payment_date,
+        payment_amount,
+        occurred_at,
+        occurred_date,
+        event_sequence,
+        previous_status_code,
+        next_occurred_at,
+        next_occurred_at is null as is_latest,
+        cast(deposit_round as integer) as deposit_round,
+        deposit_round = deposit_round_count as is_current_round,
         date_diff('second', occurred_at, next_occurred_at) / 86400.0 as days_in_status
     from sequenced
 )

@@ -1,7 +1,16 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='invoice_id',
+    )
+}}
+
 with
 
 invoices as (
     select * from {{ ref('stg_platform__invoices') }}
+    where {{ landing_window('landed_date', 'landed_date') }}
 ),
 
 structures as (
@@ -32,7 +41,8 @@ final as (
         ---------- dates
         i.issue_date,
         i.deposited_at,
-        i.deposited_date
+        i.deposited_date,
+        i.landed_date
     from invoices as i
     left join structures as r on i.recipient_structure_id = r.structure_id
     left join structures as s on i.supplier_structure_id = s.structure_id

@@ -1,9 +1,21 @@
 -- One row per payable invoice made available to a public recipient: the legal clock, the
 -- due date, lateness, late-payment interest and the €40 indemnity (payment-delays.md §7).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='invoice_id',
+    )
+}}
+
 with
 
 milestones as (
     select * from {{ ref('int_invoices_payment_milestones') }}
+    {% if is_incremental() %}
+    -- the invoices whose lifecycle moved on the days read
+    where {{ landing_window('last_event_date', 'last_event_date') }}
+    {% endif %}
 ),
 
 legal_delays as (
@@ -148,7 +160,8 @@ final as (
         completion_date,
         due_date,
         case when days_late > 0 then interest_start_date end as interest_start_date,
-        payment_date
+        payment_date,
+        last_event_date
     from rated
 )
 

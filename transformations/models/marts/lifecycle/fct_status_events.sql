@@ -1,3 +1,7 @@
+-- A view: the sequenced events are already a table (190 M rows for a national year), and
+-- copying them again cost minutes per build for no gain.
+{{ config(materialized='view') }}
+
 with
 
 events as (

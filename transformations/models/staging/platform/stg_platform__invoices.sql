@@ -1,15 +1,23 @@
+-- One row per deposited invoice: its latest landed version (a recycling lands the invoice
+-- again, in the folder of the day it changed). Incremental by landing day: the versions of
+-- the days read compete with the version kept so far, and the latest wins (a backfill of old
+-- days never brings back an older version).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='invoice_id',
+    )
+}}
+
 with
 
-source as (
+source as not materialized (
     select * from {{ source('platform', 'invoices') }}
+    where {{ landing_window('landed_date') }}
 ),
 
-latest as (
-    -- a recycled invoice is landed again with its new routing: keep its latest version
-    {{ latest_version('source', 'invoice_id') }}
-),
-
-renamed as (
+renamed as not materialized (
     select
         ---------- ids
         invoice_id,
@@ -18,8 +26,10 @@ renamed as (
         recipient_structure_id,
         ---------- attributes
         type_code,
-        type_code in ('381', '261', '262', '296', '308', '396', '420', '458', '532')
-            as is_credit_note,
+        -- UNTDID 1001 credit notes (chorus-pro.md §3, e-reporting.md §5.3)
+        type_code in (
+            '81', '83', '261', '262', '296', '308', '381', '396', '420', '458', '502', '503', '532'
+        ) as is_credit_note,
         billing_framework,
         channel,
         syntax,
@@ -31,6 +41,11 @@ renamed as (
         currency_code,
         line_count,
         document_sha256,
+        buyer_identifier,
+        buyer_identifier_scheme,
+        buyer_vat_id,
+        buyer_country_code,
+        buyer_name,
         ---------- amounts (document currency)
         total_excl_vat,
         total_vat,
@@ -38,9 +53,26 @@ renamed as (
         amount_due,
         ---------- dates
         issue_date,
+        due_date,
+        delivery_date,
         deposited_at,
-        cast(timezone('Europe/Paris', deposited_at) as date) as deposited_date
-    from latest
+        cast(timezone('Europe/Paris', deposited_at) as date) as deposited_date,
+        updated_at,
+        cast(date as date) as landed_date
+    from source
+),
+
+candidates as not materialized (
+    select * from renamed
+    {% if is_incremental() %}
+    union all by name
+    select * from {{ this }}
+    where invoice_id in (select invoice_id from renamed)
+    {% endif %}
+),
+
+latest as (
+    {{ latest_version('candidates', 'invoice_id') }}
 )
 
-select * from renamed
+select * from latest

@@ -27,6 +27,8 @@ renamed as (
         requires_service_code,
         reports_payment_status,
         is_active,
+        vat_regime,
+        coalesce(vat_on_debits, false) as vat_on_debits,
         ---------- timestamps
         created_at,
         cast(timezone('Europe/Paris', created_at) as date) as created_date,

@@ -1,0 +1,392 @@
+"""Export e-reporting transmissions from the serving snapshot, one XSD-valid XML file each.
+
+The transmissions to build are the rows of ``reports.rpt_ereporting_transmissions``
+(declarant × role × kind × period). For each, the records of its flows are read from the
+``marts.fct_ereporting_*`` tables, the ``Report`` is built, checked against the official
+XSD and the Annexe 7 rules, and written only when both pass.
+
+A history of what was exported is kept in ``$VIGIE_HOME/exports/ereporting/
+transmissions.sqlite``. A period exported before and unchanged since is not sent again; a
+period whose content changed is exported whole as a rectificative transmission (``RE``)
+that replaces the earlier one (e-reporting.md §6: no delta mechanism).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+from lxml import etree
+
+from vigie.orchestration.ereporting import xml as X
+from vigie.orchestration.ereporting.rules import check_report
+from vigie.platform.settings import Settings
+
+PARIS = ZoneInfo("Europe/Paris")
+INTERFACE_CODE = "FFE1025A"  # F10 transaction and payment data (e-reporting.md §3)
+
+_HISTORY = """
+create table if not exists transmissions (
+    seq integer primary key autoincrement,
+    transmission_id text not null,
+    declarant_siren text not null,
+    declarant_role text not null,
+    report_kind text not null,
+    period_start text not null,
+    period_end text not null,
+    type_code text not null,
+    issued_at text not null,
+    content_sha256 text not null,
+    file_name text not null,
+    record_count integer not null,
+    replaced_by integer references transmissions
+);
+create index if not exists transmissions_by_period
+    on transmissions (declarant_siren, declarant_role, report_kind, period_start);
+"""
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A transmission the warehouse holds: one row of rpt_ereporting_transmissions."""
+
+    declarant_siren: str
+    declarant_role: str
+    report_kind: str
+    period_start: date
+    period_end: date
+    declarant_name: str
+    vat_regime: str
+    platform_deadline: date
+
+
+@dataclass
+class Outcome:
+    planned: Planned
+    action: str  # exported | rectified | unchanged | not_due | invalid
+    transmission_id: str | None = None
+    path: Path | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+def history_path(settings: Settings) -> Path:
+    return settings.exports_dir / "ereporting" / "transmissions.sqlite"
+
+
+def _history(settings: Settings) -> sqlite3.Connection:
+    path = history_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(path, isolation_level=None)
+    con.row_factory = sqlite3.Row
+    con.executescript(_HISTORY)
+    return con
+
+
+def history(settings: Settings) -> list[dict]:
+    """Every transmission exported, oldest first, with what replaced it."""
+    if not history_path(settings).exists():
+        return []
+    with _history(settings) as con:
+        return [dict(r) for r in con.execute("select * from transmissions order by seq")]
+
+
+# ------------------------------------------------------------------------------- naming
+def period_label(p: Planned) -> str:
+    """D1/D2/D3 for a décade, B for a two-month period, M for a month; PAY for payments."""
+    if p.report_kind == "payments":
+        return "PAY"
+    if p.vat_regime == "franchise":
+        return "B"
+    if p.vat_regime == "reel_normal_mensuel":
+        return f"D{(p.period_start.day - 1) // 10 + 1}"
+    return "M"
+
+
+def transmission_id(p: Planned, type_code: str, rectification: int) -> str:
+    """``ER-<SIREN>-<YYYY-MM>-<label>-IN``, then ``-RE1``, ``-RE2``… (≤ 50 characters)."""
+    role = "" if p.declarant_role == "SE" else f"-{p.declarant_role}"
+    suffix = "IN" if type_code == "IN" else f"RE{rectification}"
+    return f"ER-{p.declarant_siren}{role}-{p.period_start:%Y-%m}-{period_label(p)}-{suffix}"
+
+
+def report_name(p: Planned) -> str | None:
+    """TT-2 of a transactions report (payments reports carry none)."""
+    if p.report_kind != "transactions":
+        return None
+    label = period_label(p)
+    if label.startswith("D"):
+        return f"E-reporting transactions {p.period_start:%Y-%m} decade {label[1]}"
+    if label == "B":
+        return f"E-reporting transactions {p.period_start:%Y-%m}/{p.period_end:%m}"
+    return f"E-reporting transactions {p.period_start:%Y-%m}"
+
+
+def file_name(settings: Settings, seq: int) -> str:
+    """The flow name of e-reporting.md §3: interface code, application code, flow id."""
+    code = settings.platform_app_code
+    return f"{INTERFACE_CODE}_{code}_{code}{seq:019d}.xml"
+
+
+# ------------------------------------------------------------------------------- reading
+def _select_planned(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    declarant: str | None,
+    period: str | None,
+    kind: str | None,
+) -> list[Planned]:
+    where, params = [], []
+    if declarant:
+        where.append("declarant_siren = ?")
+        params.append(declarant)
+    if kind:
+        where.append("report_kind = ?")
+        params.append(kind)
+    if period:
+        if len(period) == 7:  # YYYY-MM: every period that starts in the month
+            where.append("strftime(period_start_date, '%Y-%m') = ?")
+        else:  # YYYY-MM-DD: the period that starts that day
+            where.append("period_start_date = cast(? as date)")
+        params.append(period)
+    sql = (
+        "select declarant_siren, declarant_role, report_kind, period_start_date,"
+        " period_end_date, declarant_name, vat_regime, platform_deadline_date"
+        " from reports.rpt_ereporting_transmissions"
+        + (" where " + " and ".join(where) if where else "")
+        + " order by declarant_siren, declarant_role, report_kind, period_start_date"
+    )
+    return [Planned(*row) for row in con.execute(sql, params).fetchall()]
+
+
+def _keyed(rows: Iterable[tuple], width: int = 3) -> dict[tuple, list[tuple]]:
+    out: dict[tuple, list[tuple]] = defaultdict(list)
+    for row in rows:
+        out[row[:width]].append(row[width:])
+    return out
+
+
+def _load_records(con: duckdb.DuckDBPyConnection, planned: list[Planned]):
+    """Every record of the planned transmissions, keyed by (SIREN, role, period start)."""
+    con.execute(
+        "create or replace temp table planned (siren varchar, role varchar, kind varchar,"
+        " period_start date)"
+    )
+    con.executemany(
+        "insert into planned values (?, ?, ?, ?)",
+        [(p.declarant_siren, p.declarant_role, p.report_kind, p.period_start) for p in planned],
+    )
+    key = "f.declarant_siren, f.declarant_role, f.period_start_date"
+    join = (
+        "inner join planned as p on f.declarant_siren = p.siren and f.declarant_role = p.role"
+        " and f.period_start_date = p.period_start and p.kind = '{kind}'"
+    )
+    invoices = _keyed(con.execute(
+        f"select {key}, f.invoice_id, f.invoice_number, f.issue_date, f.type_code,"
+        " f.currency_code, f.billing_framework, f.seller_identifier, f.seller_identifier_scheme,"
+        " f.seller_vat_id, f.seller_country_code, f.buyer_identifier, f.buyer_identifier_scheme,"
+        " f.buyer_vat_id, f.buyer_country_code, f.total_excl_vat, f.total_vat, f.due_date,"
+        " f.delivery_date, f.original_invoice_number"
+        f" from marts.fct_ereporting_invoices as f {join.format(kind='transactions')}"
+        " order by f.operation_date, f.invoice_number"
+    ).fetchall())  # fmt: skip
+    lines = _keyed(con.execute(
+        "select l.invoice_id, l.taxable_amount, l.tax_amount, l.vat_category_code, l.vat_rate,"
+        " l.exemption_reason, l.exemption_reason_code"
+        " from marts.fct_ereporting_invoice_vat_lines as l"
+        " inner join marts.fct_ereporting_invoices as f on l.invoice_id = f.invoice_id"
+        f" {join.format(kind='transactions')} order by l.invoice_id, l.line_number"
+    ).fetchall(), width=1)  # fmt: skip
+    b2c = _keyed(con.execute(
+        f"select {key}, f.sale_date, f.currency_code, f.category_code, f.vat_rate,"
+        " f.taxable_amount, f.tax_amount, f.transaction_count"
+        f" from marts.fct_ereporting_b2c_transactions as f {join.format(kind='transactions')}"
+        " order by f.sale_date, f.currency_code, f.category_code, f.vat_rate"
+    ).fetchall())  # fmt: skip
+    invoice_payments = _keyed(con.execute(
+        f"select {key}, f.invoice_number, f.issue_date, f.payment_date, f.vat_rate,"
+        " f.currency_code, f.amount_incl_vat"
+        f" from marts.fct_ereporting_invoice_payments as f {join.format(kind='payments')}"
+        " order by f.payment_date, f.invoice_number, f.vat_rate"
+    ).fetchall())  # fmt: skip
+    b2c_payments = _keyed(con.execute(
+        f"select {key}, f.payment_date, f.vat_rate, f.currency_code, f.amount_incl_vat"
+        f" from marts.fct_ereporting_b2c_payments as f {join.format(kind='payments')}"
+        " order by f.payment_date, f.vat_rate"
+    ).fetchall())  # fmt: skip
+    return invoices, lines, b2c, invoice_payments, b2c_payments
+
+
+def _transmission(p: Planned, header: X.Header, records) -> X.Transmission:
+    invoices, lines, b2c, invoice_payments, b2c_payments = records
+    key = (p.declarant_siren, p.declarant_role, p.period_start)
+    if p.report_kind == "transactions":
+        inv = tuple(
+            X.InvoiceRecord(
+                number=r[1],
+                issue_date=r[2],
+                type_code=r[3],
+                currency_code=r[4],
+                billing_framework=r[5],
+                seller=X.Party(r[6], r[7], r[8], r[9]),
+                buyer=X.Party(r[10], r[11], r[12], r[13]),
+                total_excl_vat=r[14],
+                total_vat=r[15],
+                due_date=r[16],
+                delivery_date=r[17],
+                preceding_invoice=r[18] if r[3] in ("384", "471", "472", "473") else None,
+                vat_lines=tuple(X.VatLine(*line) for line in lines.get((r[0],), [])),
+            )  # fmt: skip
+            for r in invoices.get(key, [])
+        )
+        grouped: dict[tuple, list[tuple]] = defaultdict(list)
+        for r in b2c.get(key, []):
+            grouped[r[:3]].append(r[3:])
+        aggregates = tuple(
+            X.B2cRecord(
+                day=day,
+                currency_code=currency,
+                category_code=category,
+                transaction_count=sum(int(x[3]) for x in rates),
+                rates=tuple(
+                    X.RateAmounts(rate=x[0], taxable_amount=x[1], tax_amount=x[2]) for x in rates
+                ),
+            )  # fmt: skip
+            for (day, currency, category), rates in grouped.items()
+        )
+        return X.Transmission(header, "transactions", p.period_start, p.period_end, inv, aggregates)
+    payments: list[X.PaymentRecord] = []
+    by_invoice: dict[tuple, list[tuple]] = defaultdict(list)
+    for r in invoice_payments.get(key, []):
+        by_invoice[(r[0], r[1], r[2])].append(r[3:])
+    for (number, issued, day), rates in by_invoice.items():
+        payments.append(X.PaymentRecord(
+            day=day, invoice_number=number, invoice_issue_date=issued,
+            rates=tuple(X.RateAmounts(rate=x[0], currency_code=x[1], amount=x[2]) for x in rates),
+        ))  # fmt: skip
+    by_day: dict[date, list[tuple]] = defaultdict(list)
+    for r in b2c_payments.get(key, []):
+        by_day[r[0]].append(r[1:])
+    for day, rates in by_day.items():
+        payments.append(X.PaymentRecord(
+            day=day,
+            rates=tuple(X.RateAmounts(rate=x[0], currency_code=x[1], amount=x[2]) for x in rates),
+        ))  # fmt: skip
+    return X.Transmission(
+        header, "payments", p.period_start, p.period_end, payments=tuple(payments)
+    )
+
+
+def _content_digest(root: etree._Element) -> str:
+    """The transmission's content without its header's id, time and type (what changes
+    between an initial and a rectificative export of the same data)."""
+    copy = etree.fromstring(etree.tostring(root))
+    doc = copy.find("ReportDocument")
+    for tag in ("Id", "IssueDateTime", "TypeCode", "Name"):
+        node = doc.find(tag)
+        if node is not None:
+            doc.remove(node)
+    return hashlib.sha256(etree.tostring(copy, method="c14n")).hexdigest()
+
+
+def _record_count(t: X.Transmission) -> int:
+    return len(t.invoices) + len(t.b2c) + len(t.payments)
+
+
+def export_transmissions(
+    settings: Settings,
+    snapshot_path: Path,
+    out_dir: Path,
+    *,
+    declarant: str | None = None,
+    period: str | None = None,
+    kind: str | None = None,
+    issued_at: datetime | None = None,
+) -> list[Outcome]:
+    """Build, check and write the selected transmissions; return what happened to each."""
+    issued_at = (issued_at or datetime.now(PARIS)).astimezone(PARIS)
+    today = datetime.now(PARIS).date()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(snapshot_path), read_only=True) as con:
+        planned = _select_planned(con, declarant=declarant, period=period, kind=kind)
+        records = _load_records(con, planned) if planned else None
+    outcomes: list[Outcome] = []
+    hist = _history(settings)
+    try:
+        for p in planned:
+            if issued_at.date() <= p.period_end:
+                outcomes.append(Outcome(p, "not_due", errors=[
+                    f"the period ends on {p.period_end}: it is transmitted after that day"
+                ]))  # fmt: skip
+                continue
+            previous = hist.execute(
+                "select * from transmissions where declarant_siren = ? and declarant_role = ?"
+                " and report_kind = ? and period_start = ? order by seq desc limit 1",
+                (p.declarant_siren, p.declarant_role, p.report_kind, p.period_start.isoformat()),
+            ).fetchone()
+            rectifications = hist.execute(
+                "select count(*) from transmissions where declarant_siren = ? and"
+                " declarant_role = ? and report_kind = ? and period_start = ? and type_code = 'RE'",
+                (p.declarant_siren, p.declarant_role, p.report_kind, p.period_start.isoformat()),
+            ).fetchone()[0]
+            type_code = "IN" if previous is None else "RE"
+            header = X.Header(
+                transmission_id=transmission_id(p, type_code, rectifications + 1),
+                issued_at=issued_at, type_code=type_code,
+                sender_id=settings.platform_matricule, sender_name=settings.platform_name,
+                declarant_siren=p.declarant_siren, declarant_name=p.declarant_name,
+                declarant_role=p.declarant_role, name=report_name(p),
+            )  # fmt: skip
+            t = _transmission(p, header, records)
+            root = X.build_report(t)
+            digest = _content_digest(root)
+            if previous is not None and previous["content_sha256"] == digest:
+                outcomes.append(Outcome(p, "unchanged", previous["transmission_id"],
+                                        out_dir / previous["file_name"]))  # fmt: skip
+                continue
+            errors = [str(e) for e in X.xsd_errors(root)]
+            errors += [str(f) for f in check_report(root, today=today)]
+            if errors:
+                outcomes.append(Outcome(p, "invalid", header.transmission_id, errors=errors))
+                continue
+            outcomes.append(_write(hist, settings, out_dir, p, header, t, root, digest, previous))
+    finally:
+        hist.close()
+    return outcomes
+
+
+def _write(hist, settings, out_dir, p, header, t, root, digest, previous) -> Outcome:
+    hist.execute("begin immediate")
+    try:
+        seq = hist.execute(
+            "insert into transmissions (transmission_id, declarant_siren, declarant_role,"
+            " report_kind, period_start, period_end, type_code, issued_at, content_sha256,"
+            " file_name, record_count) values (?,?,?,?,?,?,?,?,?,'',?)",
+            (
+                header.transmission_id, p.declarant_siren, p.declarant_role, p.report_kind,
+                p.period_start.isoformat(), p.period_end.isoformat(), header.type_code,
+                header.issued_at.isoformat(), digest, _record_count(t),
+            ),
+        ).lastrowid  # fmt: skip
+        name = file_name(settings, seq)
+        hist.execute("update transmissions set file_name = ? where seq = ?", (name, seq))
+        if previous is not None:
+            hist.execute(
+                "update transmissions set replaced_by = ? where seq = ?", (seq, previous["seq"])
+            )
+        final = out_dir / name
+        tmp = final.with_name(f".{name}.tmp")
+        tmp.write_bytes(X.to_bytes(root))
+        tmp.replace(final)
+    except BaseException:
+        hist.execute("rollback")
+        raise
+    hist.execute("commit")
+    action = "exported" if header.type_code == "IN" else "rectified"
+    return Outcome(p, action, header.transmission_id, final)

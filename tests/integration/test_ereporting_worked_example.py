@@ -1,0 +1,151 @@
+"""The worked example of e-reporting.md §8, fed through the platform API, exported by
+`vigie ereporting export`, equals the two example files (compared as XML trees).
+
+Then a late sale of 3 September makes the first décade change: the next export sends that
+period again, whole, as a rectificative transmission, and keeps the history.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from integration.conftest import VIGIE, start_api
+from lxml import etree
+
+from vigie.orchestration.ereporting.xml import xsd_errors
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+SHARED = Path(__file__).parents[3] / "shared"
+EXAMPLES = Path(__file__).parents[1] / "fixtures" / "ereporting"
+SIREN = "123456782"
+
+
+def _tree(data: bytes) -> str:
+    """Canonical XML without comments or layout whitespace: equal trees, equal strings."""
+    parser = etree.XMLParser(remove_blank_text=True, remove_comments=True)
+    root = etree.fromstring(data, parser)
+    return etree.tostring(root, method="c14n").decode()
+
+
+@pytest.fixture(scope="module")
+def example_home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("ereporting") / "home"
+    home.mkdir()
+    env = {"VIGIE_PLATFORM_MATRICULE": "0042", "VIGIE_PLATFORM_NAME": "PLATEFORME EXEMPLE"}
+    proc, api = start_api(home, env)
+    try:
+        with api.client(api.operator_key) as c:
+            made = c.post("/v1/structures", json={
+                "siret": "12345678200010", "name": "ATELIER EXEMPLE SAS",
+                "supplier_size": "sme", "vat_id": "FR11123456782",
+                "vat_regime": "reel_normal_mensuel",
+            })  # fmt: skip
+            assert made.status_code == 201, made.text
+        key = made.json()["api_key"]
+        with api.client(key) as c:
+            invoice = EXAMPLES / "F2026-0912.xml"
+            r = c.post("/v1/invoices", files={"file": (invoice.name, invoice.read_bytes())})
+            assert r.status_code == 201, r.text
+            sales = [
+                ("2026-09-01", "TLB1", [("5.5", "14.00", "0.77", 2), ("20", "12.50", "2.50", 1)]),
+                ("2026-09-02", "TLB1", [("5.5", "20.00", "1.10", 1), ("20", "25.00", "5.00", 1)]),
+                ("2026-09-02", "TPS1", [("20", "50.00", "10.00", 1)]),
+            ]
+            for day, category, lines in sales:
+                r = c.post("/v1/ereporting/b2c-sales", json={
+                    "sale_date": day, "category_code": category,
+                    "lines": [{"vat_rate": rate, "taxable_amount": net, "tax_amount": vat,
+                               "transaction_count": n} for rate, net, vat, n in lines],
+                })  # fmt: skip
+                assert r.status_code == 201, r.text
+            for day, amount in (("2026-09-02", "60.00"), ("2026-09-05", "24.00")):
+                r = c.post("/v1/ereporting/payments", json={
+                    "payment_date": day, "lines": [{"vat_rate": "20", "amount_incl_vat": amount}],
+                })  # fmt: skip
+                assert r.status_code == 201, r.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    run_env = {**os.environ, "VIGIE_HOME": str(home), **env}
+    for args in (["extract"], ["pipeline", "run"]):
+        done = subprocess.run([VIGIE, *args], env=run_env, capture_output=True, text=True,
+                              timeout=600)  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+    return home, run_env, key
+
+
+def _export(run_env, out: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [VIGIE, "ereporting", "export", "--out", str(out), *args],
+        env=run_env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def test_worked_example_reproduces_both_example_files(example_home, tmp_path):
+    _, run_env, _ = example_home
+    out = tmp_path / "out"
+    tx = _export(run_env, out, "--kind", "transactions", "--issued-at", "20260911093000")
+    assert tx.returncode == 0, tx.stdout + tx.stderr
+    pay = _export(run_env, out, "--kind", "payments", "--issued-at", "20261002080000")
+    assert pay.returncode == 0, pay.stdout + pay.stderr
+    files = sorted(out.glob("FFE1025A_*.xml"))
+    assert [f.name for f in files] == [
+        "FFE1025A_VIGIE1_VIGIE10000000000000000001.xml",
+        "FFE1025A_VIGIE1_VIGIE10000000000000000002.xml",
+    ]
+    transactions, payments = (f.read_bytes() for f in files)
+    expected_tx = SHARED / "domain" / "examples" / "ereporting-transactions-example.xml"
+    expected_pay = SHARED / "domain" / "examples" / "ereporting-payments-example.xml"
+    assert _tree(transactions) == _tree(expected_tx.read_bytes())
+    assert _tree(payments) == _tree(expected_pay.read_bytes())
+    for data in (transactions, payments):
+        assert xsd_errors(etree.fromstring(data)) == []
+
+
+def test_a_late_sale_is_sent_again_whole_as_a_rectificative(example_home, tmp_path):
+    home, run_env, key = example_home
+    out = tmp_path / "out"
+    first = _export(run_env, out, "--period", "2026-09-01", "--kind", "transactions")
+    assert first.returncode == 0, first.stdout + first.stderr
+    again = _export(run_env, out, "--period", "2026-09-01", "--kind", "transactions")
+    assert "1 transmissions: 1 unchanged" in again.stdout
+
+    proc, api = start_api(home, {"VIGIE_PLATFORM_NAME": "PLATEFORME EXEMPLE"})
+    try:
+        with api.client(key) as c:
+            r = c.post("/v1/ereporting/b2c-sales", json={
+                "sale_date": "2026-09-03", "category_code": "TLB1",
+                "lines": [{"vat_rate": "20", "taxable_amount": "10.00", "tax_amount": "2.00",
+                           "transaction_count": 1}],
+            })  # fmt: skip
+            assert r.status_code == 201, r.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    for args in (["extract"], ["pipeline", "run"]):
+        done = subprocess.run([VIGIE, *args], env=run_env, capture_output=True, text=True,
+                              timeout=600)  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+    rectified = _export(run_env, out, "--period", "2026-09-01", "--kind", "transactions")
+    assert rectified.returncode == 0, rectified.stdout + rectified.stderr
+    assert "ER-123456782-2026-09-D1-RE1" in rectified.stdout
+    newest = max(out.glob("FFE1025A_*.xml"))
+    root = etree.fromstring(newest.read_bytes())
+    assert root.findtext("ReportDocument/TypeCode") == "RE"
+    # the whole décade again: the invoice and the four day × category records
+    body = root.find("TransactionsReport")
+    assert [i.findtext("ID") for i in body.iter("Invoice")] == ["F2026-0912"]
+    assert [(t.findtext("Date"), t.findtext("CategoryCode"), t.findtext("TaxExclusiveAmount"))
+            for t in body.iter("Transactions")] == [
+        ("20260901", "TLB1", "26.50"), ("20260902", "TLB1", "45.00"),
+        ("20260902", "TPS1", "50.00"), ("20260903", "TLB1", "10.00"),
+    ]  # fmt: skip
+    listing = subprocess.run([VIGIE, "ereporting", "list"], env=run_env, capture_output=True,
+                             text=True, timeout=120)  # fmt: skip
+    assert listing.returncode == 0, listing.stderr
+    line = next(x for x in listing.stdout.splitlines() if "transactions" in x and "2026-09-01" in x)
+    assert "due 2026-09-20" in line and "rectified" in line

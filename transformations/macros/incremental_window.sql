@@ -1,0 +1,48 @@
+{#-
+  Incremental loading by landing day (the `date=` folder of the landing zone).
+
+  `landing_from` / `landing_to` (dbt vars, ISO dates) name the days to (re)load, as the
+  Dagster daily partitions and `vigie pipeline backfill` pass them. Without them, an
+  incremental run reloads from the last day already loaded (that day may have grown since)
+  onwards. A full refresh, or a first build, reads every day.
+-#}
+
+{%- macro landing_from_date(loaded_date_column) -%}
+    {%- if var('landing_from', none) -%}
+        {{ return(var('landing_from')) }}
+    {%- endif -%}
+    {%- if execute -%}
+        {%- set result = run_query('select max(' ~ loaded_date_column ~ ') from ' ~ this) -%}
+        {%- set last = result.columns[0].values()[0] -%}
+        {{ return(last | string if last is not none else '1900-01-01') }}
+    {%- endif -%}
+    {{ return('1900-01-01') }}
+{%- endmacro -%}
+
+
+{#-
+  The landing-day predicate of an incremental model: from `landing_from` (or the last day
+  loaded) on an incremental run, from the beginning on a full one; up to `landing_to` when
+  given, on either.
+-#}
+{%- macro landing_window(loaded_date_column, column='date') -%}
+    {%- if is_incremental() -%}
+        {{ column }} >= date '{{ landing_from_date(loaded_date_column) }}'
+    {%- else -%}
+        true
+    {%- endif -%}
+    {%- if var('landing_to', none) %} and {{ column }} <= date '{{ var('landing_to') }}'{% endif -%}
+{%- endmacro -%}
+
+
+{#-
+  The same window for data tests on the large incremental tables: on a run limited to some
+  days, their tests look at those days (a full build tests everything).
+-#}
+{%- macro test_window(column) -%}
+    {%- if var('landing_from', none) -%}
+        {{ column }} >= date '{{ var('landing_from') }}'
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro -%}

@@ -1,0 +1,38 @@
+-- Flow 10.4: B2C receipts per declarant × day × VAT rate, for declarants that owe VAT on
+-- receipt (no option for VAT on debits).
+with
+
+payments as (
+    select * from {{ ref('stg_platform__payments') }}
+    where invoice_id is null and scope = 'B2C'
+),
+
+declarants as (
+    select * from {{ ref('stg_platform__structures') }}
+    where vat_regime is not null and not vat_on_debits
+),
+
+final as (
+    select
+        ---------- ids
+        d.siren as declarant_siren,
+        'SE' as declarant_role,
+        ---------- attributes
+        d.structure_name as declarant_name,
+        d.vat_regime,
+        p.currency_code,
+        p.vat_rate,
+        ---------- amounts
+        cast(sum(p.amount_incl_vat) as decimal(18, 2)) as amount_incl_vat,
+        ---------- dates
+        p.payment_date,
+        {{ ereporting_period_start('p.payment_date', 'd.vat_regime', "'payments'") }}
+            as period_start_date,
+        {{ ereporting_period_end('p.payment_date', 'd.vat_regime', "'payments'") }}
+            as period_end_date
+    from payments as p
+    inner join declarants as d on p.declarant_structure_id = d.structure_id
+    group by all
+)
+
+select * from final

@@ -1,0 +1,40 @@
+-- Flow 10.3: B2C sales per declarant × day × currency × category × VAT rate (TG-32). The
+-- record of the flow is the (day, currency, category); its totals are the sums of its rates.
+with
+
+sales as (
+    select * from {{ ref('stg_platform__b2c_sales') }}
+),
+
+declarants as (
+    select * from {{ ref('stg_platform__structures') }}
+    where vat_regime is not null
+),
+
+final as (
+    select
+        ---------- ids
+        d.siren as declarant_siren,
+        'SE' as declarant_role,
+        ---------- attributes
+        d.structure_name as declarant_name,
+        d.vat_regime,
+        s.currency_code,
+        s.category_code,
+        s.vat_rate,
+        cast(sum(s.transaction_count) as bigint) as transaction_count,
+        ---------- amounts
+        cast(sum(s.taxable_amount) as decimal(18, 2)) as taxable_amount,
+        cast(sum(s.tax_amount) as decimal(18, 2)) as tax_amount,
+        ---------- dates
+        s.sale_date,
+        {{ ereporting_period_start('s.sale_date', 'd.vat_regime', "'transactions'") }}
+            as period_start_date,
+        {{ ereporting_period_end('s.sale_date', 'd.vat_regime', "'transactions'") }}
+            as period_end_date
+    from sales as s
+    inner join declarants as d on s.declarant_structure_id = d.structure_id
+    group by all
+)
+
+select * from final

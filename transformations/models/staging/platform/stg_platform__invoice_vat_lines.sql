@@ -1,0 +1,24 @@
+-- One row per VAT breakdown line (BG-23) of a deposited invoice.
+with
+
+source as (
+    select * from {{ source('platform', 'invoice_vat_lines') }}
+),
+
+renamed as (
+    select
+        ---------- ids
+        invoice_id,
+        line_number,
+        ---------- attributes
+        vat_category_code,
+        vat_rate,
+        exemption_reason,
+        exemption_reason_code,
+        ---------- amounts (document currency)
+        taxable_amount,
+        tax_amount
+    from source
+)
+
+select * from renamed
