@@ -149,3 +149,75 @@ def test_a_late_sale_is_sent_again_whole_as_a_rectificative(example_home, tmp_pa
     assert listing.returncode == 0, listing.stderr
     line = next(x for x in listing.stdout.splitlines() if "transactions" in x and "2026-09-01" in x)
     assert "due 2026-09-20" in line and "rectified" in line
+
+
+@pytest.fixture(scope="module")
+def capture_api(tmp_path_factory):
+    home = tmp_path_factory.mktemp("captures") / "home"
+    home.mkdir()
+    proc, api = start_api(home)
+    try:
+        with api.client(api.operator_key) as c:
+            declarant = c.post("/v1/structures", json={
+                "siret": "12345678200010", "name": "ATELIER EXEMPLE SAS",
+                "vat_regime": "reel_normal_mensuel",
+            }).json()  # fmt: skip
+            plain = c.post("/v1/structures", json={"siret": "73282932000074", "name": "X"}).json()
+        yield api, declarant["api_key"], plain["api_key"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _sale(day="2026-09-01", rate="20", net="10.00", vat="2.00", currency="EUR", lines=None):
+    return {
+        "sale_date": day, "currency_code": currency, "category_code": "TLB1",
+        "lines": lines or [{"vat_rate": rate, "taxable_amount": net, "tax_amount": vat,
+                            "transaction_count": 1}],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (_sale(rate="19", vat="1.90"), "ER-02"),
+        (_sale(vat="2.50"), "ER-03"),
+        (_sale(day="2099-01-01"), "ER-04"),
+        (_sale(net="10.001", vat="2.00"), "ER-05"),
+        (_sale(lines=[{"vat_rate": "20", "taxable_amount": "1.00", "tax_amount": "0.20",
+                       "transaction_count": 1}] * 2), "ER-06"),
+        (_sale(currency="USD"), "ER-07"),
+    ],
+)  # fmt: skip
+def test_a_bad_b2c_summary_is_refused_with_its_rule_and_nothing_is_kept(capture_api, body, code):
+    api, key, _ = capture_api
+    with api.client(key) as c:
+        r = c.post("/v1/ereporting/b2c-sales", json=body)
+    assert r.status_code == 422, r.text
+    error = r.json()["error"]
+    assert error["code"] == code
+    assert code in [e["code"] for e in error["errors"]]
+    assert error["errors"][0]["message"] and error["errors"][0]["message_en"]
+    with api.client(api.operator_key) as c:
+        assert c.get("/v1/health").status_code == 200
+    from vigie.platform.store import Store
+
+    store = Store(api.home / "platform.sqlite")
+    try:
+        assert store.read("select count(*) as n from b2c_sales")[0]["n"] == 0
+    finally:
+        store.close()
+
+
+def test_payments_need_a_declarant_and_an_international_invoice_of_its_own(capture_api):
+    api, key, plain_key = capture_api
+    body = {"payment_date": "2026-09-02", "lines": [{"vat_rate": "20", "amount_incl_vat": "60"}]}
+    with api.client(plain_key) as c:
+        r = c.post("/v1/ereporting/payments", json=body)
+    assert (r.status_code, r.json()["error"]["code"]) == (422, "ER-01")
+    with api.client(key) as c:
+        r = c.post("/v1/ereporting/payments", json={**body, "invoice_id": "inv_unknown"})
+        assert (r.status_code, r.json()["error"]["code"]) == (422, "ER-08")
+        ok = c.post("/v1/ereporting/payments", json=body)
+    assert ok.status_code == 201, ok.text
+    assert ok.json()["scope"] == "B2C" and ok.json()["amount_incl_vat"] == "60"
