@@ -15,6 +15,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC as UTC_TZ
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +26,7 @@ import polars as pl
 from vigie.ingestion import landing
 from vigie.ingestion.check import mark_checked
 from vigie.ingestion.generator import calibration as cal
+from vigie.ingestion.generator import ereporting as er
 
 PART = "generated"
 #: landing tables this generator writes
@@ -36,6 +38,8 @@ GENERATED_TABLES = (
     "invoice_vat_lines",
     "invoice_status_events",
     "deposit_refusals",
+    "b2c_sales",
+    "payments",
     "solicitations",
 )
 UTC = "UTC"
@@ -241,11 +245,20 @@ def build_population(start: date, end: date, scale: float, seed: int) -> Populat
             "requires_engagement_number": requires_ej,
             "requires_service_code": requires_service,
             "reports_payment_status": reports_payment,
+            "vat_regime": None,
+            "vat_on_debits": False,
         },
-        schema_overrides={"supplier_size": pl.String, "legal_payment_delay_days": pl.Int32},
+        schema_overrides={
+            "supplier_size": pl.String,
+            "legal_payment_delay_days": pl.Int32,
+            "vat_regime": pl.String,
+        },
     )
+    regimes, on_debits = er.assign_regimes(rng, size)
     private = pl.DataFrame(
         {
+            "vat_regime": regimes.astype(str),
+            "vat_on_debits": on_debits,
             "structure_id": ids[n_pub:],
             "siret": sirets[n_pub:],
             "name": _ids("Entreprise ", n_priv, 6),
@@ -260,7 +273,7 @@ def build_population(start: date, end: date, scale: float, seed: int) -> Populat
         schema_overrides={"public_category": pl.String, "legal_payment_delay_days": pl.Int32},
     )
     structures = (
-        pl.concat([public, private])
+        pl.concat([public, private], how="diagonal_relaxed")
         .with_columns(
             pl.col("siret").str.slice(0, 9).alias("siren"),
             pl.lit(None, pl.String).alias("vat_id"),
@@ -801,13 +814,47 @@ def _generate(writer: _Writer, start, end, scale, seed, progress) -> None:
             else:
                 pending[table][d].append(chunk)
 
+    # e-reporting payments wait for their (later) day of receipt
+    payments: dict[date, list[pl.DataFrame]] = defaultdict(list)
+
+    def hold_payments(frame: pl.DataFrame) -> None:
+        if frame.height == 0:
+            return
+        frame = frame.filter(pl.col("payment_date") <= end)
+        for (d,), chunk in frame.partition_by("payment_date", as_dict=True).items():
+            payments[d].append(chunk)
+
     def flush(up_to: date) -> None:
         for table, days in pending.items():
             for d in sorted(k for k in days if k <= up_to):
                 chunks = [
                     pl.read_ipc(io.BytesIO(c)) if isinstance(c, bytes) else c for c in days.pop(d)
                 ]
-                writer.write(table, pl.concat(chunks, rechunk=True))
+                # B2G and B2Bi invoices carry different optional columns: union by name
+                writer.write(table, pl.concat(chunks, how="diagonal_relaxed", rechunk=True))
+        for d in sorted(k for k in payments if k <= up_to):
+            writer.write("payments", pl.concat(payments.pop(d), how="diagonal_relaxed"))
+
+    declarants = er.pick_declarants(pop.structures, seed)
+
+    def ereporting_day(day: date) -> None:
+        received = (_paris_midnight_utc(day) + timedelta(hours=21)).replace(tzinfo=UTC_TZ)
+        sales, b2c_payments = er.b2c_for_day(declarants, day, seed, received)
+        if sales.height:
+            writer.write("b2c_sales", sales)
+        hold_payments(b2c_payments)
+        n = int(np.random.default_rng([seed, 10, day.toordinal()]).poisson(
+            er.daily_b2bi(day, scale)))  # fmt: skip
+        rng = np.random.default_rng([seed, 11, day.toordinal()])
+        deposited = np.datetime64(_paris_midnight_utc(day), "us") + pd_seconds(
+            (8 + rng.random(n) * 10) * 3600
+        )
+        invoices, vat_lines, events, later = er.b2bi_for_day(declarants, day, n, seed, deposited)
+        if invoices.height:
+            hold("invoices", invoices, "deposited_at")
+            hold("invoice_vat_lines", vat_lines, "deposited_at")
+            hold("invoice_status_events", events, "occurred_at")
+        hold_payments(later)
 
     # works chains started before the history deposit their A15 / A19 inside it
     for day in sorted(lead_counts):
@@ -825,6 +872,7 @@ def _generate(writer: _Writer, start, end, scale, seed, progress) -> None:
         writer.write(
             "solicitations", solicitations_for_day(pop, day, solicitation_counts[day], seed)
         )
+        ereporting_day(day)
         if invoice_counts[day] == 0:
             flush(day)
             continue

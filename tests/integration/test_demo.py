@@ -14,6 +14,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 def _landed_monthly_counts(settings) -> dict:
     frame = (
         landing.scan_table(settings.landing_dir, "invoices")
+        .filter(pl.col("scope") == "B2G")  # the hub's activity, as the reports count it
         .select(
             pl.col("deposited_at")
             .dt.convert_time_zone("Europe/Paris")

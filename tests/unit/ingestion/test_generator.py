@@ -1,5 +1,5 @@
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 import pytest
@@ -49,7 +49,14 @@ def test_invoices_reference_existing_structures(history):
     ids = set(t["structures"].get_column("structure_id"))
     inv = t["invoices"]
     assert set(inv.get_column("supplier_structure_id")) <= ids
-    assert set(inv.get_column("recipient_structure_id")) <= ids
+    b2g = inv.filter(pl.col("scope") == "B2G")
+    assert set(b2g.get_column("recipient_structure_id")) <= ids
+    # international invoices have no recipient on the platform, a foreign buyer instead
+    b2bi = inv.filter(pl.col("scope") == "B2Bi")
+    assert b2bi.height > 0 and b2bi.get_column("recipient_structure_id").null_count() == b2bi.height
+    assert b2bi.get_column("buyer_identifier").null_count() == 0
+    assert set(b2bi.get_column("buyer_country_code")).isdisjoint({"FR"})
+    assert set(inv.get_column("scope")) == {"B2G", "B2Bi"}
     assert set(t["invoice_status_events"].get_column("invoice_id")) <= set(
         inv.get_column("invoice_id")
     )
@@ -93,7 +100,8 @@ def test_no_event_precedes_its_invoice_deposit_and_every_invoice_was_made_availa
         ev.sort("occurred_at", "event_id").group_by("invoice_id").agg(pl.col("status_code").last())
     )
     waiting = set(last.filter(pl.col("status_code") == "A_VALIDER_1").get_column("invoice_id"))
-    assert made_available | refused | waiting == set(t["invoices"].get_column("invoice_id"))
+    b2g = t["invoices"].filter(pl.col("scope") == "B2G")
+    assert made_available | refused | waiting == set(b2g.get_column("invoice_id"))
     assert not made_available & refused
 
 
@@ -177,3 +185,37 @@ def test_factored_invoices_and_credit_notes_are_present(history):
     _, _, t = history
     codes = t["invoices"].get_column("type_code").value_counts()
     assert {"380", "381", "393"} <= set(codes.get_column("type_code"))
+
+
+def test_ereporting_records_hold_their_invariants(history):
+    """Declarants have a VAT regime; B2C summaries and payments reference them; B2C VAT is
+    the rate applied to the base; 10.2 payments are of B2Bi invoices, after their issue."""
+    _, _, t = history
+    structures = t["structures"]
+    private = structures.filter(~pl.col("is_public"))
+    assert private.get_column("vat_regime").null_count() == 0
+    assert set(private.get_column("vat_regime")) <= {
+        "reel_normal_mensuel", "reel_normal_trimestriel", "reel_simplifie", "franchise"
+    }  # fmt: skip
+    assert structures.filter(pl.col("is_public")).get_column("vat_regime").null_count() == (
+        structures.filter(pl.col("is_public")).height
+    )
+    sales = t["b2c_sales"]
+    assert sales.height > 0
+    assert set(sales.get_column("declarant_structure_id")) <= set(
+        private.get_column("structure_id")
+    )
+    assert set(sales.get_column("category_code")) <= {"TLB1", "TPS1", "TNT1", "TMA1"}
+    for row in sales.head(50).iter_rows(named=True):
+        exact = row["taxable_amount"] * row["vat_rate"] / 100
+        assert row["tax_amount"] == exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    pays = t["payments"]
+    inv = t["invoices"]
+    linked = pays.filter(pl.col("invoice_id").is_not_null()).join(
+        inv.select("invoice_id", "scope", "issue_date", "total_incl_vat"), on="invoice_id"
+    )
+    assert linked.height == pays.filter(pl.col("invoice_id").is_not_null()).height > 0
+    assert set(linked.get_column("scope")) == {"B2Bi"}
+    assert linked.filter(pl.col("payment_date") <= pl.col("issue_date")).is_empty()
+    assert linked.filter(pl.col("amount_incl_vat") != pl.col("total_incl_vat")).is_empty()
+    assert set(pays.filter(pl.col("invoice_id").is_null()).get_column("scope")) == {"B2C"}

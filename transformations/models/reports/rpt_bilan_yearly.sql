@@ -2,7 +2,10 @@
 with
 
 invoices as (
+    -- the hub's activity: invoices to public recipients (international B2B invoices
+    -- recorded for e-reporting are not part of it)
     select * from {{ ref('fct_invoices') }}
+    where scope = 'B2G'
 ),
 
 structures as (

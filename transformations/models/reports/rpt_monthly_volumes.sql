@@ -2,6 +2,7 @@ with
 
 invoices as (
     select * from {{ ref('stg_platform__invoices') }}
+    where scope = 'B2G'  -- the hub's activity (not the B2Bi recorded for e-reporting)
 ),
 
 monthly as (
