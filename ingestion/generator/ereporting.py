@@ -104,8 +104,10 @@ def pick_declarants(structures: pl.DataFrame, seed: int) -> Declarants:
 def _money(cents: np.ndarray) -> pl.Series:
     """Integer cents as DECIMAL(18,2), exactly (never through a float)."""
     return pl.select(
-        (pl.Series(cents, dtype=pl.Int64).cast(pl.Decimal(18, 0)) * pl.lit(_CENT, pl.Decimal(3, 2)))
-        .cast(pl.Decimal(18, 2))
+        (
+            pl.Series(cents, dtype=pl.Int64).cast(pl.Decimal(18, 0))
+            * pl.lit(_CENT, pl.Decimal(3, 2))
+        ).cast(pl.Decimal(18, 2))
     ).to_series()
 
 
@@ -115,9 +117,9 @@ def _vat_cents(net_cents: np.ndarray, rate: np.ndarray) -> np.ndarray:
     return (net_cents * rate_hundredths + 5_000) // 10_000
 
 
-def b2c_for_day(d: Declarants, day: date, seed: int, received_at: datetime) -> tuple[
-    pl.DataFrame, pl.DataFrame
-]:
+def b2c_for_day(
+    d: Declarants, day: date, seed: int, received_at: datetime
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The day's B2C sales summaries (one row per rate) and the receipts of services sold."""
     rng = np.random.default_rng([seed, 8, day.toordinal()])
     alive = d.b2c_created < np.datetime64(day, "us")
@@ -147,19 +149,21 @@ def b2c_for_day(d: Declarants, day: date, seed: int, received_at: datetime) -> t
     n = len(rows)
     categories = pl.Series(np.array(B2C_CATEGORIES)[cat])
     summary = f"BC{day:%Y%m%d}-" + pl.Series(d.b2c_ids[idx]) + "-" + categories
-    sales = pl.DataFrame({
-        "summary_id": summary,
-        "line_number": pl.Series(np.ones(n, dtype=np.int64)),
-        "declarant_structure_id": d.b2c_ids[idx],
-        "sale_date": [day] * n,
-        "currency_code": "EUR",
-        "category_code": np.array(B2C_CATEGORIES)[cat],
-        "transaction_count": count.astype(np.int64),
-        "vat_rate": _money(np.round(rate * 100).astype(np.int64)).cast(pl.Decimal(5, 2)),
-        "taxable_amount": _money(net),
-        "tax_amount": _money(vat),
-        "received_at": [received_at] * n,
-    }).with_columns(  # fmt: skip
+    sales = pl.DataFrame(
+        {
+            "summary_id": summary,
+            "line_number": pl.Series(np.ones(n, dtype=np.int64)),
+            "declarant_structure_id": d.b2c_ids[idx],
+            "sale_date": [day] * n,
+            "currency_code": "EUR",
+            "category_code": np.array(B2C_CATEGORIES)[cat],
+            "transaction_count": count.astype(np.int64),
+            "vat_rate": _money(np.round(rate * 100).astype(np.int64)).cast(pl.Decimal(5, 2)),
+            "taxable_amount": _money(net),
+            "tax_amount": _money(vat),
+            "received_at": [received_at] * n,
+        }
+    ).with_columns(  # fmt: skip
         pl.col("line_number").cum_count().over("summary_id").cast(pl.Int64)
     )
     # services paid on the day (VAT due on receipt unless the seller opted for debits)
@@ -267,7 +271,7 @@ def b2bi_for_day(
         "buyer_name": buyer_name,
         "due_date": due,
         # services have no delivery: their operation date is the issue date
-        "delivery_date": delivery.zip_with(pl.Series(kind != 1), pl.Series([None] * n, dtype=pl.Date)),
+        "delivery_date": delivery.zip_with(pl.Series(kind != 1), due.clear(n)),
     })  # fmt: skip
     vat_lines = pl.DataFrame({
         "invoice_id": ids,
@@ -316,4 +320,3 @@ def b2bi_for_day(
 
 def daily_b2bi(day: date, scale: float) -> float:
     return YEARLY_B2BI_INVOICES * scale / (366 if day.year % 4 == 0 else 365)
-

@@ -13,9 +13,11 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 def _landed_invoices(settings) -> pl.DataFrame:
     # the hub's activity, as the reports count it (B2Bi invoices are e-reporting records)
-    frame = landing.scan_table(settings.landing_dir, "invoices").filter(
-        pl.col("scope") == "B2G"
-    ).collect()
+    frame = (
+        landing.scan_table(settings.landing_dir, "invoices")
+        .filter(pl.col("scope") == "B2G")
+        .collect()
+    )
     latest = frame.sort("updated_at").unique("invoice_id", keep="last")
     return latest.with_columns(
         pl.col("deposited_at").dt.convert_time_zone("Europe/Paris").dt.date()
