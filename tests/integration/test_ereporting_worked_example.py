@@ -221,3 +221,18 @@ def test_payments_need_a_declarant_and_an_international_invoice_of_its_own(captu
         ok = c.post("/v1/ereporting/payments", json=body)
     assert ok.status_code == 201, ok.text
     assert ok.json()["scope"] == "B2C" and ok.json()["amount_incl_vat"] == "60"
+
+
+def test_every_demo_transmission_is_exported_valid_with_both_kinds(demo_home, vigie_cli, tmp_path):
+    out = tmp_path / "out"
+    done = vigie_cli(["ereporting", "export", "--out", str(out)], demo_home.home)
+    assert done.returncode == 0, done.stdout + done.stderr
+    files = sorted(out.glob("FFE1025A_*.xml"))
+    assert files and "invalid" not in done.stdout
+    kinds = set()
+    for path in files:
+        root = etree.parse(str(path)).getroot()
+        assert xsd_errors(root) == [], path.name
+        kinds |= {child.tag for child in root if child.tag != "ReportDocument"}
+    assert kinds == {"TransactionsReport", "PaymentsReport"}
+    assert f"{len(files)} transmissions: {len(files)} exported" in done.stdout
