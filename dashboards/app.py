@@ -52,7 +52,13 @@ page = st.navigation(
             icon=":material/bar_chart:",
             url_path="bilan",
             default=True,
-        )
+        ),
+        st.Page(
+            "app_pages/ereporting.py",
+            title=t("page_ereporting", lang),
+            icon=":material/receipt_long:",
+            url_path="ereporting",
+        ),
     ]  # fmt: skip
 )
 page.run()

@@ -36,3 +36,15 @@ def format_percent(value: float | Decimal | None, lang: str = "fr", decimals: in
     text = format_number(Decimal(str(value)) * 100, lang, decimals)
     sign = "+" if value > 0 else ""
     return f"{sign}{text}\u00a0%" if lang == "fr" else f"{sign}{text}%"
+
+
+def excel_csv(frame) -> bytes:
+    """A polars frame as CSV for French Excel: ``;`` separator, decimal comma, UTF-8 BOM."""
+    import polars as pl
+
+    text = frame.with_columns(
+        pl.col(c).cast(pl.String).str.replace(".", ",", literal=True)
+        for c, dtype in frame.schema.items()
+        if dtype.is_decimal() or dtype.is_float()
+    ).write_csv(separator=";")
+    return "\ufeff".encode() + text.encode("utf-8")

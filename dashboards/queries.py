@@ -48,3 +48,77 @@ def year_over_year(monthly: pl.DataFrame, year: int) -> pl.DataFrame:
     return monthly.filter(pl.col("year").is_in([year, year - 1])).select(
         "month", "year", "invoice_count"
     )
+
+
+EREPORTING_SQL = """
+select declarant_siren, declarant_role, report_kind, period_start_date, period_end_date,
+    declarant_name, vat_regime, invoice_record_count, aggregate_record_count, taxable_amount,
+    tax_amount, received_amount, platform_deadline_date, administration_deadline_at
+from reports.rpt_ereporting_transmissions
+order by declarant_siren, period_start_date, report_kind
+"""
+
+
+@st.cache_data(ttl="10m", max_entries=64, show_spinner=False)
+def ereporting_transmissions(snapshot_id: str, snapshot_path: str) -> pl.DataFrame:
+    with duckdb.connect(snapshot_path, read_only=True) as con:
+        return con.execute(EREPORTING_SQL).pl()
+
+
+def with_export_status(transmissions: pl.DataFrame, settings) -> pl.DataFrame:
+    """Adds the export status of each transmission: built, exported or rectified."""
+    from vigie.orchestration.ereporting.export import status_by_period
+
+    latest = status_by_period(settings)
+    keys = transmissions.select(
+        "declarant_siren", "declarant_role", "report_kind",
+        pl.col("period_start_date").cast(pl.String),
+    ).rows()  # fmt: skip
+    return transmissions.with_columns(
+        pl.Series("status", [latest.get(k, {}).get("status", "built") for k in keys]),
+        pl.Series("transmission_id", [latest.get(k, {}).get("transmission_id") for k in keys],
+                  dtype=pl.String),
+    )  # fmt: skip
+
+
+def ereporting_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The transmissions of one declarant for display, with labelled columns."""
+    from vigie.dashboards.i18n import t
+
+    return rows.select(
+        pl.col("report_kind").replace_strict(
+            {k: t(f"er_{k}", lang) for k in ("transactions", "payments")}
+        ).alias(t("er_kind", lang)),
+        pl.col("period_start_date").alias(t("er_period_start", lang)),
+        pl.col("period_end_date").alias(t("er_period_end", lang)),
+        (pl.col("invoice_record_count") + pl.col("aggregate_record_count")).alias(
+            t("er_records", lang)
+        ),
+        pl.col("taxable_amount").alias(t("er_taxable", lang)),
+        pl.col("tax_amount").alias(t("er_vat", lang)),
+        pl.col("received_amount").alias(t("er_received", lang)),
+        pl.col("platform_deadline_date").alias(t("er_deadline", lang)),
+        pl.col("administration_deadline_at")
+        .dt.convert_time_zone("Europe/Paris")
+        .dt.strftime("%d/%m/%Y %H:%M")
+        .alias(t("er_admin_deadline", lang)),
+        pl.col("status").replace_strict(
+            {s: t(f"er_status_{s}", lang) for s in ("built", "exported", "rectified")}
+        ).alias(t("er_status", lang)),
+        pl.col("transmission_id").alias(t("er_transmission_id", lang)),
+    )  # fmt: skip
+
+
+def transmission_xml(settings, snapshot_path: str, declarant: str, kind: str, period_start):
+    """The XML of one transmission as the next export would write it, and its findings."""
+    from vigie.orchestration.ereporting.export import Planned, preview
+
+    with duckdb.connect(snapshot_path, read_only=True) as con:
+        row = con.execute(
+            "select declarant_siren, declarant_role, report_kind, period_start_date,"
+            " period_end_date, declarant_name, vat_regime, platform_deadline_date"
+            " from reports.rpt_ereporting_transmissions where declarant_siren = ?"
+            " and report_kind = ? and period_start_date = ?",
+            (declarant, kind, period_start),
+        ).fetchone()
+    return preview(settings, snapshot_path, Planned(*row))

@@ -390,3 +390,43 @@ def _write(hist, settings, out_dir, p, header, t, root, digest, previous) -> Out
     hist.execute("commit")
     action = "exported" if header.type_code == "IN" else "rectified"
     return Outcome(p, action, header.transmission_id, final)
+
+
+def preview(
+    settings: Settings, snapshot_path: Path, planned: Planned, *, issued_at: datetime | None = None
+) -> tuple[bytes, list[str]]:
+    """The XML the next export of ``planned`` would write (IN, or RE after an earlier
+    export), and its XSD and Annexe 7 findings; nothing is written or recorded."""
+    issued_at = (issued_at or datetime.now(PARIS)).astimezone(PARIS)
+    with duckdb.connect(str(snapshot_path), read_only=True) as con:
+        records = _load_records(con, [planned])
+    done = [
+        row for row in history(settings)
+        if (row["declarant_siren"], row["declarant_role"], row["report_kind"],
+            row["period_start"]) == (planned.declarant_siren, planned.declarant_role,
+                                     planned.report_kind, planned.period_start.isoformat())
+    ]  # fmt: skip
+    type_code = "RE" if done else "IN"
+    rectifications = sum(row["type_code"] == "RE" for row in done)
+    header = X.Header(
+        transmission_id=transmission_id(planned, type_code, rectifications + 1),
+        issued_at=issued_at, type_code=type_code,
+        sender_id=settings.platform_matricule, sender_name=settings.platform_name,
+        declarant_siren=planned.declarant_siren, declarant_name=planned.declarant_name,
+        declarant_role=planned.declarant_role, name=report_name(planned),
+    )  # fmt: skip
+    root = X.build_report(_transmission(planned, header, records))
+    errors = [str(e) for e in X.xsd_errors(root)]
+    errors += [str(f) for f in check_report(root, today=datetime.now(PARIS).date())]
+    return X.to_bytes(root), errors
+
+
+def status_by_period(settings: Settings) -> dict[tuple[str, str, str, str], dict]:
+    """The latest export of each (SIREN, role, kind, period start), with its status:
+    ``exported`` (initial) or ``rectified``."""
+    latest: dict[tuple[str, str, str, str], dict] = {}
+    for row in history(settings):
+        key = (row["declarant_siren"], row["declarant_role"], row["report_kind"],
+               row["period_start"])  # fmt: skip
+        latest[key] = {**row, "status": "rectified" if row["type_code"] == "RE" else "exported"}
+    return latest

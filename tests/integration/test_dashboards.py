@@ -72,3 +72,42 @@ def test_bilan_detail_table_lists_each_month_with_its_count(app, demo_home):
     assert list(zip(table["Mois"], table["Factures reçues"], strict=True)) == [
         (months[m - 1], n) for m, n in expected
     ]
+
+
+def _transmissions(demo_home) -> list[tuple]:
+    with duckdb.connect(str(current_snapshot(demo_home).path), read_only=True) as con:
+        return con.execute(
+            "select declarant_siren, report_kind, period_start_date, platform_deadline_date,"
+            " invoice_record_count + aggregate_record_count"
+            " from reports.rpt_ereporting_transmissions order by 1, 3, 2"
+        ).fetchall()
+
+
+def test_ereporting_page_lists_a_declarants_transmissions_with_deadlines(app, demo_home):
+    rows = _transmissions(demo_home)
+    declarant = rows[0][0]
+    app.query_params["declarant"] = declarant
+    app.switch_page("app_pages/ereporting.py")
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "E-reporting"
+    table = app.dataframe[0].value
+    mine = [r for r in rows if r[0] == declarant]
+    assert len(table) == len(mine)
+    assert [d.date() for d in table["Échéance plateforme"]] == [r[3] for r in mine]
+    assert list(table["Enregistrements"]) == [r[4] for r in mine]
+    assert set(table["Statut"]) <= {"construite", "exportée", "rectifiée"}
+    assert {m.label: m.value for m in app.metric}["Transmissions"] == str(len(mine))
+    assert not app.error  # the XML of the first period is valid and offered for download
+
+
+def test_ereporting_page_in_english_filters_by_kind(app, demo_home):
+    rows = _transmissions(demo_home)
+    declarant = next(r[0] for r in rows if r[1] == "payments")
+    app.query_params.update({"declarant": declarant, "kind": "payments", "lang": "en"})
+    app.switch_page("app_pages/ereporting.py")
+    app.run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert set(table["Kind"]) == {"Payments"}
+    assert len(table) == sum(1 for r in rows if r[0] == declarant and r[1] == "payments")

@@ -1,0 +1,78 @@
+"""E-reporting: transmissions per declarant and period, deadlines, status, XML and CSV."""
+
+import polars as pl
+import streamlit as st
+
+from vigie.dashboards import queries
+from vigie.dashboards.formatting import excel_csv, format_eur
+from vigie.dashboards.i18n import t
+from vigie.platform.settings import get_settings
+
+lang = st.session_state["vigie_lang"]
+snapshot = st.session_state["vigie_snapshot"]
+
+st.title(t("page_ereporting", lang))
+if snapshot is None:
+    st.info(t("no_snapshot", lang))
+    st.stop()
+
+settings = get_settings()
+transmissions = queries.ereporting_transmissions(snapshot.snapshot_id, str(snapshot.path))
+if transmissions.is_empty():
+    st.info(t("er_none", lang))
+    st.stop()
+transmissions = queries.with_export_status(transmissions, settings)
+
+declarants = transmissions.get_column("declarant_siren").unique().sort().to_list()
+names = dict(transmissions.select("declarant_siren", "declarant_name").unique().iter_rows())
+wanted = st.query_params.get("declarant")
+with st.container(horizontal=True):
+    declarant = st.selectbox(
+        t("er_declarant", lang), declarants,
+        index=declarants.index(wanted) if wanted in declarants else 0,
+        format_func=lambda s: f"{s} — {names.get(s, '')}", key="declarant",
+    )  # fmt: skip
+    kinds = ["transactions", "payments"]
+    kind = st.segmented_control(
+        t("er_kind", lang), kinds, format_func=lambda k: t(f"er_{k}", lang),
+        default=st.query_params.get("kind") if st.query_params.get("kind") in kinds else None,
+        key="kind",
+    )  # fmt: skip
+st.query_params["declarant"] = declarant
+if kind:
+    st.query_params["kind"] = kind
+elif "kind" in st.query_params:
+    del st.query_params["kind"]
+
+rows = transmissions.filter(pl.col("declarant_siren") == declarant)
+if kind:
+    rows = rows.filter(pl.col("report_kind") == kind)
+
+with st.container(horizontal=True):
+    st.metric(t("er_transmissions", lang), rows.height, border=True)
+    st.metric(t("er_to_send", lang), rows.filter(pl.col("status") == "built").height, border=True)
+    st.metric(t("er_vat", lang), format_eur(rows.get_column("tax_amount").sum() or 0, lang),
+              border=True)  # fmt: skip
+
+table = queries.ereporting_table(rows, lang)
+st.dataframe(table, hide_index=True, key="er_table")
+st.download_button(
+    t("download_csv", lang), excel_csv(table), file_name=f"e-reporting-{declarant}.csv",
+    mime="text/csv", key="er_csv",
+)  # fmt: skip
+
+st.subheader(t("er_xml_title", lang))
+periods = rows.select("report_kind", "period_start_date").rows()
+choice = st.selectbox(
+    t("er_period", lang), periods,
+    format_func=lambda r: f"{t('er_' + r[0], lang)} {r[1]:%d/%m/%Y}", key="er_period",
+)  # fmt: skip
+if choice is not None:
+    xml, errors = queries.transmission_xml(settings, str(snapshot.path), declarant, *choice)
+    if errors:
+        st.error(t("er_invalid", lang) + "\n\n" + "\n".join(f"- {e}" for e in errors))
+    else:
+        st.download_button(
+            t("er_download_xml", lang), xml, file_name=f"{declarant}-{choice[0]}-{choice[1]}.xml",
+            mime="application/xml", key="er_xml",
+        )  # fmt: skip
