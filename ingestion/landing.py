@@ -301,9 +301,13 @@ def ensure_contract_files(landing_dir: Path) -> list[Path]:
 
 
 def list_files(landing_dir: Path, table: str) -> list[Path]:
-    """Every landed Parquet file of ``table``, in day then name order (no temp files)."""
+    """Every landed Parquet file of ``table``, in day then name order (no temp files, and not
+    the empty contract file)."""
     model_for(table)
-    return sorted((landing_dir / table).glob("date=*/*.parquet"))
+    contract = f"date={CONTRACT_DAY.isoformat()}"
+    return sorted(
+        p for p in (landing_dir / table).glob("date=*/*.parquet") if p.parent.name != contract
+    )
 
 
 def read_file(path: Path, table: str) -> pl.DataFrame:

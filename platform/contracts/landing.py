@@ -146,7 +146,9 @@ class Invoice(LandingRecord):
     """
 
     table: ClassVar[str] = "invoices"
-    partition_by: ClassVar[str] = "deposited_at"
+    #: a version lands in the day it was made (a recycling's in the day of the recycling),
+    #: so that loading the days from the last one loaded on sees every new version
+    partition_by: ClassVar[str] = "updated_at"
     primary_key: ClassVar[tuple[str, ...]] = ("invoice_id", "updated_at")
 
     invoice_id: Id
