@@ -283,6 +283,30 @@ def _transmission(p: Planned, header: X.Header, records) -> X.Transmission:
     )
 
 
+def _earlier(hist: sqlite3.Connection, p: Planned) -> list[sqlite3.Row]:
+    """The transmissions already exported for the period of ``p``, oldest first."""
+    return hist.execute(
+        "select * from transmissions where declarant_siren = ? and declarant_role = ?"
+        " and report_kind = ? and period_start = ? order by seq",
+        (p.declarant_siren, p.declarant_role, p.report_kind, p.period_start.isoformat()),
+    ).fetchall()
+
+
+def _header(
+    settings: Settings, p: Planned, earlier: list[sqlite3.Row], issued_at: datetime
+) -> X.Header:
+    """IN for a first export, else the next RE of the period."""
+    type_code = "RE" if earlier else "IN"
+    rectifications = sum(row["type_code"] == "RE" for row in earlier)
+    return X.Header(
+        transmission_id=transmission_id(p, type_code, rectifications + 1),
+        issued_at=issued_at, type_code=type_code,
+        sender_id=settings.platform_matricule, sender_name=settings.platform_name,
+        declarant_siren=p.declarant_siren, declarant_name=p.declarant_name,
+        declarant_role=p.declarant_role, name=report_name(p),
+    )  # fmt: skip
+
+
 def _content_digest(root: etree._Element) -> str:
     """The transmission's content without its header's id, time and type (what changes
     between an initial and a rectificative export of the same data)."""
@@ -325,24 +349,9 @@ def export_transmissions(
                     f"the period ends on {p.period_end}: it is transmitted after that day"
                 ]))  # fmt: skip
                 continue
-            previous = hist.execute(
-                "select * from transmissions where declarant_siren = ? and declarant_role = ?"
-                " and report_kind = ? and period_start = ? order by seq desc limit 1",
-                (p.declarant_siren, p.declarant_role, p.report_kind, p.period_start.isoformat()),
-            ).fetchone()
-            rectifications = hist.execute(
-                "select count(*) from transmissions where declarant_siren = ? and"
-                " declarant_role = ? and report_kind = ? and period_start = ? and type_code = 'RE'",
-                (p.declarant_siren, p.declarant_role, p.report_kind, p.period_start.isoformat()),
-            ).fetchone()[0]
-            type_code = "IN" if previous is None else "RE"
-            header = X.Header(
-                transmission_id=transmission_id(p, type_code, rectifications + 1),
-                issued_at=issued_at, type_code=type_code,
-                sender_id=settings.platform_matricule, sender_name=settings.platform_name,
-                declarant_siren=p.declarant_siren, declarant_name=p.declarant_name,
-                declarant_role=p.declarant_role, name=report_name(p),
-            )  # fmt: skip
+            done = _earlier(hist, p)
+            previous = done[-1] if done else None
+            header = _header(settings, p, done, issued_at)
             t = _transmission(p, header, records)
             root = X.build_report(t)
             digest = _content_digest(root)
@@ -400,21 +409,12 @@ def preview(
     issued_at = (issued_at or datetime.now(PARIS)).astimezone(PARIS)
     with duckdb.connect(str(snapshot_path), read_only=True) as con:
         records = _load_records(con, [planned])
-    done = [
-        row for row in history(settings)
-        if (row["declarant_siren"], row["declarant_role"], row["report_kind"],
-            row["period_start"]) == (planned.declarant_siren, planned.declarant_role,
-                                     planned.report_kind, planned.period_start.isoformat())
-    ]  # fmt: skip
-    type_code = "RE" if done else "IN"
-    rectifications = sum(row["type_code"] == "RE" for row in done)
-    header = X.Header(
-        transmission_id=transmission_id(planned, type_code, rectifications + 1),
-        issued_at=issued_at, type_code=type_code,
-        sender_id=settings.platform_matricule, sender_name=settings.platform_name,
-        declarant_siren=planned.declarant_siren, declarant_name=planned.declarant_name,
-        declarant_role=planned.declarant_role, name=report_name(planned),
-    )  # fmt: skip
+    if history_path(settings).exists():
+        with _history(settings) as hist:
+            done = _earlier(hist, planned)
+    else:
+        done = []
+    header = _header(settings, planned, done, issued_at)
     root = X.build_report(_transmission(planned, header, records))
     errors = [str(e) for e in X.xsd_errors(root)]
     errors += [str(f) for f in check_report(root, today=datetime.now(PARIS).date())]

@@ -8,8 +8,8 @@ payments as (
 ),
 
 declarants as (
-    select * from {{ ref('stg_platform__structures') }}
-    where vat_regime is not null and not vat_on_debits
+    select * from {{ ref('int_ereporting_declarants') }}
+    where not vat_on_debits
 ),
 
 final as (
@@ -18,7 +18,7 @@ final as (
         d.siren as declarant_siren,
         'SE' as declarant_role,
         ---------- attributes
-        d.structure_name as declarant_name,
+        d.declarant_name,
         d.vat_regime,
         p.currency_code,
         p.vat_rate,

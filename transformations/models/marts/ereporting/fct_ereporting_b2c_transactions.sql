@@ -7,8 +7,7 @@ sales as (
 ),
 
 declarants as (
-    select * from {{ ref('stg_platform__structures') }}
-    where vat_regime is not null
+    select * from {{ ref('int_ereporting_declarants') }}
 ),
 
 final as (
@@ -17,7 +16,7 @@ final as (
         d.siren as declarant_siren,
         'SE' as declarant_role,
         ---------- attributes
-        d.structure_name as declarant_name,
+        d.declarant_name,
         d.vat_regime,
         s.currency_code,
         s.category_code,

@@ -12,8 +12,7 @@ invoices as (
 ),
 
 declarants as (
-    select * from {{ ref('stg_platform__structures') }}
-    where vat_regime is not null
+    select * from {{ ref('int_ereporting_declarants') }}
 ),
 
 final as (

@@ -8,8 +8,7 @@ invoices as (
 ),
 
 declarants as (
-    select * from {{ ref('stg_platform__structures') }}
-    where vat_regime is not null
+    select * from {{ ref('int_ereporting_declarants') }}
 ),
 
 final as (
@@ -20,7 +19,7 @@ final as (
         'SE' as declarant_role,
         i.invoice_number,
         ---------- attributes
-        d.structure_name as declarant_name,
+        d.declarant_name,
         d.vat_regime,
         i.type_code,
         i.currency_code,
