@@ -18,3 +18,11 @@ demo_pipeline = dg.define_asset_job(
     description="Generate the sample history, build the warehouse, publish the snapshot.",
     tags=WAREHOUSE_WRITE_TAGS,
 )
+
+refresh_daily = dg.ScheduleDefinition(
+    name="warehouse_refresh_daily",
+    job=warehouse_refresh,
+    cron_schedule="0 6 * * *",
+    execution_timezone="Europe/Paris",
+    description="Every morning at 06:00 Paris: load the new landing days, test, publish.",
+)

@@ -34,7 +34,15 @@ def test_definitions_load_with_the_jobs_and_the_lineage(definitions):
     assert {j.name for j in definitions.resolve_all_job_defs()} >= {
         "warehouse_refresh",
         "demo_pipeline",
+        "ereporting_export",
     }
+    assert (
+        dg.AssetKey("serving_snapshot") in graph.get(dg.AssetKey("ereporting_exports")).parent_keys
+    )
+    schedules = {s.name: s for s in definitions.schedules}
+    assert schedules["warehouse_refresh_daily"].cron_schedule == "0 6 * * *"
+    assert schedules["warehouse_refresh_daily"].execution_timezone == "Europe/Paris"
+    assert schedules["ereporting_daily"].job_name == "ereporting_export"
     assert definitions.resolve_job_def("warehouse_refresh").tags["warehouse"] == "write"
     assert len(list(graph.asset_check_keys)) > 0, "dbt tests must appear as asset checks"
 
@@ -66,3 +74,7 @@ def test_demo_job_materializes_landing_to_serving_snapshot(definitions, vigie_ho
             "select strftime(month_start_date, '%Y-%m') from reports.rpt_monthly_volumes order by 1"
         ).fetchall()
     assert [m for (m,) in months] == ["2020-01", "2020-02"]
+    exported = result.asset_materializations_for_node("ereporting_exports")
+    assert exported and exported[0].metadata["exported"].value > 0
+    files = list((settings.exports_dir / "ereporting" / "out").glob("FFE1025A_*.xml"))
+    assert len(files) == exported[0].metadata["exported"].value
