@@ -45,6 +45,8 @@ GENERATED_TABLES = (
 UTC = "UTC"
 #: days before a history whose works chains can still deposit inside it (8 + 15 + weekend)
 WORKS_LEAD_DAYS = 30
+#: mean days from a works chain's A4 to its A19 (calibration.WORKS_A15_DAYS + WORKS_A19_DAYS)
+WORKS_A19_MEAN_DAYS = 16
 #: held chunks of at least this many rows are kept compressed until their day is written
 COMPRESS_FROM_ROWS = 5_000
 PARIS = landing.PARIS
@@ -406,7 +408,13 @@ def invoices_for_day(
     """
     rng = np.random.default_rng([seed, 2, day.toordinal(), int(chains_only)])
     # works chains A4 -> A15 -> A19 take the last 3c documents; the others are ordinary
-    chains = min(n // 3, int(rng.binomial(n, cal.works_share(day.year))))
+    # the published count is of A19 deposits: a chain started now deposits its A19 about
+    # 16 days later (A15 after 3–8 days, A19 5–15 days after that), in that day's year
+    # (a December chain counts in January: scaled to that year's volume)
+    a19_year = (day + timedelta(days=WORKS_A19_MEAN_DAYS)).year
+    volume = cal.yearly_invoices(a19_year) / cal.yearly_invoices(day.year)
+    share = cal.works_share(a19_year) * volume
+    chains = min(n // 3, int(rng.binomial(n, min(share, 1 / 3))))
     if chains_only:
         n = 3 * chains
     if n == 0:
