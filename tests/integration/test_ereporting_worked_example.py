@@ -19,7 +19,6 @@ from vigie.orchestration.ereporting.xml import xsd_errors
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-SHARED = Path(__file__).parents[3] / "shared"
 EXAMPLES = Path(__file__).parents[1] / "fixtures" / "ereporting"
 SIREN = "123456782"
 
@@ -98,8 +97,9 @@ def test_worked_example_reproduces_both_example_files(example_home, tmp_path):
         "FFE1025A_VIGIE1_VIGIE10000000000000000002.xml",
     ]
     transactions, payments = (f.read_bytes() for f in files)
-    expected_tx = SHARED / "domain" / "examples" / "ereporting-transactions-example.xml"
-    expected_pay = SHARED / "domain" / "examples" / "ereporting-payments-example.xml"
+    # copies of shared/domain/examples/ (kept with the tests, like the corpus)
+    expected_tx = EXAMPLES / "ereporting-transactions-example.xml"
+    expected_pay = EXAMPLES / "ereporting-payments-example.xml"
     assert _tree(transactions) == _tree(expected_tx.read_bytes())
     assert _tree(payments) == _tree(expected_pay.read_bytes())
     for data in (transactions, payments):

@@ -12,7 +12,8 @@ from lxml import etree
 from vigie.orchestration.ereporting.rules import check_report
 from vigie.orchestration.ereporting.xml import xsd_errors
 
-EXAMPLES = Path(__file__).parents[4] / "shared" / "domain" / "examples"
+# copies of shared/domain/examples/ (kept with the tests, like the corpus)
+EXAMPLES = Path(__file__).parents[2] / "fixtures" / "ereporting"
 TODAY = date(2026, 11, 23)
 
 
