@@ -236,3 +236,29 @@ def test_every_demo_transmission_is_exported_valid_with_both_kinds(demo_home, vi
         kinds |= {child.tag for child in root if child.tag != "ReportDocument"}
     assert kinds == {"TransactionsReport", "PaymentsReport"}
     assert f"{len(files)} transmissions: {len(files)} exported" in done.stdout
+
+
+def test_an_invalid_transmission_is_not_written_and_its_element_is_named(example_home, tmp_path):
+    """An invoice issued in the future (G1.07) makes its décade invalid: nothing is written."""
+    home, run_env, key = example_home
+    doc = (EXAMPLES / "F2026-0912.xml").read_text(encoding="utf-8")
+    doc = doc.replace("F2026-0912", "F2026-1101").replace("2026-09-08", "2099-01-15")
+    doc = doc.replace("2026-09-07", "2026-11-02").replace("2026-10-08", "2099-02-15")
+    proc, api = start_api(home, {"VIGIE_PLATFORM_NAME": "PLATEFORME EXEMPLE"})
+    try:
+        with api.client(key) as c:
+            r = c.post("/v1/invoices", files={"file": ("F2026-1101.xml", doc.encode())})
+            assert r.status_code == 201, r.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    for args in (["extract"], ["pipeline", "run"]):
+        done = subprocess.run([VIGIE, *args], env=run_env, capture_output=True, text=True,
+                              timeout=600)  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+    out = tmp_path / "out"
+    bad = _export(run_env, out, "--period", "2026-11-01", "--kind", "transactions")
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "invalid" in bad.stdout
+    assert "G1.07 /Report/TransactionsReport/Invoice/IssueDate: date in the future" in bad.stderr
+    assert not list(out.glob("*.xml"))
