@@ -70,11 +70,16 @@ def example_home(tmp_path_factory):
         proc.terminate()
         proc.wait(timeout=10)
     run_env = {**os.environ, "VIGIE_HOME": str(home), **env}
+    _extract_and_build(run_env)
+    return home, run_env, key
+
+
+def _extract_and_build(run_env) -> None:
+    """Land what the platform recorded, build and publish."""
     for args in (["extract"], ["pipeline", "run"]):
         done = subprocess.run([VIGIE, *args], env=run_env, capture_output=True, text=True,
                               timeout=600)  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
-    return home, run_env, key
 
 
 def _export(run_env, out: Path, *args: str) -> subprocess.CompletedProcess:
@@ -126,10 +131,7 @@ def test_a_late_sale_is_sent_again_whole_as_a_rectificative(example_home, tmp_pa
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    for args in (["extract"], ["pipeline", "run"]):
-        done = subprocess.run([VIGIE, *args], env=run_env, capture_output=True, text=True,
-                              timeout=600)  # fmt: skip
-        assert done.returncode == 0, done.stdout + done.stderr
+    _extract_and_build(run_env)
     rectified = _export(run_env, out, "--period", "2026-09-01", "--kind", "transactions")
     assert rectified.returncode == 0, rectified.stdout + rectified.stderr
     assert "ER-123456782-2026-09-D1-RE1" in rectified.stdout
@@ -252,10 +254,7 @@ def test_an_invalid_transmission_is_not_written_and_its_element_is_named(example
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    for args in (["extract"], ["pipeline", "run"]):
-        done = subprocess.run([VIGIE, *args], env=run_env, capture_output=True, text=True,
-                              timeout=600)  # fmt: skip
-        assert done.returncode == 0, done.stdout + done.stderr
+    _extract_and_build(run_env)
     out = tmp_path / "out"
     bad = _export(run_env, out, "--period", "2026-11-01", "--kind", "transactions")
     assert bad.returncode == 1, bad.stdout + bad.stderr
