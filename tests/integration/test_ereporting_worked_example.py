@@ -261,3 +261,18 @@ def test_an_invalid_transmission_is_not_written_and_its_element_is_named(example
     assert "invalid" in bad.stdout
     assert "G1.07 /Report/TransactionsReport/Invoice/IssueDate: date in the future" in bad.stderr
     assert not list(out.glob("*.xml"))
+
+
+def test_bench_ereporting_prints_its_figures_and_leaves_no_history(demo_home, vigie_cli):
+    from vigie.orchestration.ereporting.export import history
+
+    before = history(demo_home)
+    done = vigie_cli(["bench", "ereporting", "--period", "2020-01"], demo_home.home)
+    assert done.returncode == 0, done.stdout + done.stderr
+    line = done.stdout.strip().splitlines()[-1]
+    assert line.startswith("bench ereporting 2020-01: ") and " 0 invalid, in " in line
+    assert "/s), peak RSS " in line
+    written = int(line.split(" transmissions, ")[1].split(" written")[0].replace(",", ""))
+    assert written > 0
+    # the scratch run does not mark the real periods as exported
+    assert history(demo_home) == before
