@@ -48,3 +48,12 @@ def excel_csv(frame) -> bytes:
         if dtype.is_decimal() or dtype.is_float()
     ).write_csv(separator=";")
     return "\ufeff".encode() + text.encode("utf-8")
+
+
+def parquet_bytes(frame) -> bytes:
+    """A polars frame as a Parquet file (types kept: dates, decimals)."""
+    import io
+
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
+    return buffer.getvalue()

@@ -30,6 +30,7 @@ LABELS: dict[str, dict[str, str]] = {
     "invoice_count_axis": {"fr": "Nombre de factures", "en": "Number of invoices"},
     "table_title": {"fr": "Détail mensuel", "en": "Monthly detail"},
     "download_csv": {"fr": "Télécharger (CSV)", "en": "Download (CSV)"},
+    "download_parquet": {"fr": "Télécharger (Parquet)", "en": "Download (Parquet)"},
     "page_ereporting": {"fr": "E-reporting", "en": "E-reporting"},
     "er_none": {
         "fr": "Aucune transmission e-reporting dans les données publiées.",

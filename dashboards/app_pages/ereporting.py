@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from vigie.dashboards import queries
-from vigie.dashboards.formatting import excel_csv, format_eur
+from vigie.dashboards.formatting import excel_csv, format_eur, parquet_bytes
 from vigie.dashboards.i18n import t
 from vigie.platform.settings import get_settings
 
@@ -56,10 +56,16 @@ with st.container(horizontal=True):
 
 table = queries.ereporting_table(rows, lang)
 st.dataframe(table, hide_index=True, key="er_table")
-st.download_button(
-    t("download_csv", lang), excel_csv(table), file_name=f"e-reporting-{declarant}.csv",
-    mime="text/csv", key="er_csv",
-)  # fmt: skip
+with st.container(horizontal=True):
+    st.download_button(
+        t("download_csv", lang), excel_csv(table), file_name=f"e-reporting-{declarant}.csv",
+        mime="text/csv", key="er_csv",
+    )  # fmt: skip
+    st.download_button(
+        t("download_parquet", lang), parquet_bytes(table),
+        file_name=f"e-reporting-{declarant}.parquet", mime="application/vnd.apache.parquet",
+        key="er_parquet",
+    )  # fmt: skip
 
 st.subheader(t("er_xml_title", lang))
 periods = rows.select("report_kind", "period_start_date").rows()
