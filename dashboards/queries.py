@@ -109,16 +109,21 @@ def ereporting_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def transmission_xml(settings, snapshot_path: str, declarant: str, kind: str, period_start):
-    """The XML of one transmission as the next export would write it, and its findings."""
-    from vigie.orchestration.ereporting.export import Planned, preview
+@st.cache_data(ttl="10m", max_entries=32, show_spinner=False)
+def transmission_xml(
+    snapshot_id: str,
+    snapshot_path: str,
+    declarant: str,
+    kind: str,
+    period_start,
+    last_export: str | None,
+) -> tuple[bytes, list[str]]:
+    """The XML of one transmission as the next export would write it, and its findings
+    (cached per snapshot, selection and last export of the period)."""
+    from pathlib import Path
 
-    with duckdb.connect(snapshot_path, read_only=True) as con:
-        row = con.execute(
-            "select declarant_siren, declarant_role, report_kind, period_start_date,"
-            " period_end_date, declarant_name, vat_regime, platform_deadline_date"
-            " from reports.rpt_ereporting_transmissions where declarant_siren = ?"
-            " and report_kind = ? and period_start_date = ?",
-            (declarant, kind, period_start),
-        ).fetchone()
-    return preview(settings, snapshot_path, Planned(*row))
+    from vigie.orchestration.ereporting.export import find_planned, preview
+    from vigie.platform.settings import get_settings
+
+    planned = find_planned(Path(snapshot_path), declarant, kind, period_start)
+    return preview(get_settings(), Path(snapshot_path), planned)

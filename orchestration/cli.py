@@ -601,22 +601,20 @@ def ereporting_list():
     """The transmissions the warehouse holds, with their deadline and export status."""
     import duckdb
 
-    from vigie.orchestration.ereporting.export import history
+    from vigie.orchestration.ereporting.export import status_by_period
 
     settings = get_settings()
-    exported = {}
-    for row in history(settings):
-        exported[(row["declarant_siren"], row["report_kind"], row["period_start"])] = row
+    exported = status_by_period(settings)
     with duckdb.connect(str(_ereporting_snapshot(settings).path), read_only=True) as con:
         rows = con.execute(
-            "select declarant_siren, report_kind, period_start_date, period_end_date,"
-            " platform_deadline_date, invoice_record_count + aggregate_record_count"
-            " from reports.rpt_ereporting_transmissions order by 1, 2, 3"
+            "select declarant_siren, declarant_role, report_kind, period_start_date,"
+            " period_end_date, platform_deadline_date,"
+            " invoice_record_count + aggregate_record_count"
+            " from reports.rpt_ereporting_transmissions order by 1, 3, 4"
         ).fetchall()
-    for siren, kind, start, end, deadline, records in rows:
-        last = exported.get((siren, kind, start.isoformat()))
-        status = "built" if last is None else (
-            "rectified" if last["type_code"] == "RE" else "exported")  # fmt: skip
+    for siren, role, kind, start, end, deadline, records in rows:
+        last = exported.get((siren, role, kind, start.isoformat()))
+        status = "built" if last is None else last["status"]
         click.echo(f"{siren} {kind:<12} {start}–{end} due {deadline} {records:>6} records "
                    f"{status}{' ' + last['transmission_id'] if last else ''}")  # fmt: skip
 

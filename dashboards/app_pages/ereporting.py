@@ -74,7 +74,13 @@ choice = st.selectbox(
     format_func=lambda r: f"{t('er_' + r[0], lang)} {r[1]:%d/%m/%Y}", key="er_period",
 )  # fmt: skip
 if choice is not None:
-    xml, errors = queries.transmission_xml(settings, str(snapshot.path), declarant, *choice)
+    # the last export of the period is part of the cache key: after it, the next is an RE
+    last_export = rows.filter(
+        (pl.col("report_kind") == choice[0]) & (pl.col("period_start_date") == choice[1])
+    ).get_column("transmission_id")[0]
+    xml, errors = queries.transmission_xml(
+        snapshot.snapshot_id, str(snapshot.path), declarant, *choice, last_export
+    )
     if errors:
         st.error(t("er_invalid", lang) + "\n\n" + "\n".join(f"- {e}" for e in errors))
     else:

@@ -17,6 +17,7 @@ import hashlib
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -93,7 +94,7 @@ def history(settings: Settings) -> list[dict]:
     """Every transmission exported, oldest first, with what replaced it."""
     if not history_path(settings).exists():
         return []
-    with _history(settings) as con:
+    with closing(_history(settings)) as con:
         return [dict(r) for r in con.execute("select * from transmissions order by seq")]
 
 
@@ -163,6 +164,15 @@ def _select_planned(
         + " order by declarant_siren, declarant_role, report_kind, period_start_date"
     )
     return [Planned(*row) for row in con.execute(sql, params).fetchall()]
+
+
+def find_planned(snapshot_path: Path, declarant: str, kind: str, period_start: date) -> Planned:
+    """One transmission the warehouse holds, by declarant, kind and period start."""
+    with duckdb.connect(str(snapshot_path), read_only=True) as con:
+        (found,) = _select_planned(
+            con, declarant=declarant, period=period_start.isoformat(), kind=kind
+        )
+    return found
 
 
 def _keyed(rows: Iterable[tuple], width: int = 3) -> dict[tuple, list[tuple]]:
@@ -245,9 +255,6 @@ def _transmission(p: Planned, header: X.Header, records) -> X.Transmission:
             )  # fmt: skip
             for r in invoices.get(key, [])
         )
-        grouped: dict[tuple, list[tuple]] = defaultdict(list)
-        for r in b2c.get(key, []):
-            grouped[r[:3]].append(r[3:])
         aggregates = tuple(
             X.B2cRecord(
                 day=day,
@@ -258,26 +265,17 @@ def _transmission(p: Planned, header: X.Header, records) -> X.Transmission:
                     X.RateAmounts(rate=x[0], taxable_amount=x[1], tax_amount=x[2]) for x in rates
                 ),
             )  # fmt: skip
-            for (day, currency, category), rates in grouped.items()
+            for (day, currency, category), rates in _keyed(b2c.get(key, [])).items()
         )
         return X.Transmission(header, "transactions", p.period_start, p.period_end, inv, aggregates)
-    payments: list[X.PaymentRecord] = []
-    by_invoice: dict[tuple, list[tuple]] = defaultdict(list)
-    for r in invoice_payments.get(key, []):
-        by_invoice[(r[0], r[1], r[2])].append(r[3:])
-    for (number, issued, day), rates in by_invoice.items():
-        payments.append(X.PaymentRecord(
-            day=day, invoice_number=number, invoice_issue_date=issued,
-            rates=tuple(X.RateAmounts(rate=x[0], currency_code=x[1], amount=x[2]) for x in rates),
-        ))  # fmt: skip
-    by_day: dict[date, list[tuple]] = defaultdict(list)
-    for r in b2c_payments.get(key, []):
-        by_day[r[0]].append(r[1:])
-    for day, rates in by_day.items():
-        payments.append(X.PaymentRecord(
-            day=day,
-            rates=tuple(X.RateAmounts(rate=x[0], currency_code=x[1], amount=x[2]) for x in rates),
-        ))  # fmt: skip
+    payments = [
+        X.PaymentRecord(day=day, invoice_number=number, invoice_issue_date=issued,
+                        rates=_received(rates))
+        for (number, issued, day), rates in _keyed(invoice_payments.get(key, [])).items()
+    ] + [
+        X.PaymentRecord(day=day, rates=_received(rates))
+        for (day,), rates in _keyed(b2c_payments.get(key, []), width=1).items()
+    ]  # fmt: skip
     return X.Transmission(
         header, "payments", p.period_start, p.period_end, payments=tuple(payments)
     )
@@ -305,6 +303,11 @@ def _header(
         declarant_siren=p.declarant_siren, declarant_name=p.declarant_name,
         declarant_role=p.declarant_role, name=report_name(p),
     )  # fmt: skip
+
+
+def _received(rates: list[tuple]) -> tuple[X.RateAmounts, ...]:
+    """(rate, currency, amount) rows as the SubTotals of a payment."""
+    return tuple(X.RateAmounts(rate=r, currency_code=c, amount=a) for r, c, a in rates)
 
 
 def _content_digest(root: etree._Element) -> str:
@@ -410,7 +413,7 @@ def preview(
     with duckdb.connect(str(snapshot_path), read_only=True) as con:
         records = _load_records(con, [planned])
     if history_path(settings).exists():
-        with _history(settings) as hist:
+        with closing(_history(settings)) as hist:
             done = _earlier(hist, planned)
     else:
         done = []

@@ -13,12 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-#: G1.24: VAT rates allowed, in percent
-ALLOWED_RATES = frozenset(
-    Decimal(r)
-    for r in ("0", "0.9", "1.05", "1.75", "2.1", "5.5", "7", "8.5", "9.2", "9.6", "10", "13",
-              "19.6", "20", "20.6")
-)  # fmt: skip
+from vigie.platform.rules import ALLOWED_VAT_RATES as ALLOWED_RATES  # G1.24
+
 TOLERANCE = Decimal("0.01")  # G1.53
 _DATE = re.compile(r"^\d{8}$")
 _DATETIME = re.compile(r"^\d{14}$")

@@ -3,84 +3,46 @@
 -- and its filing deadlines (e-reporting.md §6). Nothing is sent for a period without data.
 with
 
-invoices as (
+records as (
+    -- every record of the four flows, with the period of the transmission it travels in
     select declarant_siren, declarant_role, declarant_name, vat_regime, period_start_date,
-        period_end_date, count(*) as invoice_count, sum(total_excl_vat) as taxable_amount,
-        sum(total_vat) as tax_amount
+        period_end_date, 'transactions' as report_kind, invoice_id as invoice_record,
+        null as aggregate_record, total_excl_vat as taxable_amount, total_vat as tax_amount,
+        null as received_amount
     from {{ ref('fct_ereporting_invoices') }}
-    group by all
-),
-
-b2c as (
-    select declarant_siren, declarant_role, declarant_name, vat_regime, period_start_date,
-        period_end_date, count(distinct (sale_date, currency_code, category_code)) as b2c_record_count,
-        sum(taxable_amount) as taxable_amount, sum(tax_amount) as tax_amount
-    from {{ ref('fct_ereporting_b2c_transactions') }}
-    group by all
-),
-
-transactions as (
-    select
-        coalesce(i.declarant_siren, b.declarant_siren) as declarant_siren,
-        coalesce(i.declarant_role, b.declarant_role) as declarant_role,
-        coalesce(i.declarant_name, b.declarant_name) as declarant_name,
-        coalesce(i.vat_regime, b.vat_regime) as vat_regime,
-        'transactions' as report_kind,
-        coalesce(i.period_start_date, b.period_start_date) as period_start_date,
-        coalesce(i.period_end_date, b.period_end_date) as period_end_date,
-        coalesce(i.invoice_count, 0) as invoice_record_count,
-        coalesce(b.b2c_record_count, 0) as aggregate_record_count,
-        coalesce(i.taxable_amount, 0) + coalesce(b.taxable_amount, 0) as taxable_amount,
-        coalesce(i.tax_amount, 0) + coalesce(b.tax_amount, 0) as tax_amount,
-        cast(null as decimal(18, 2)) as received_amount
-    from invoices as i
-    full outer join b2c as b
-        on i.declarant_siren = b.declarant_siren
-        and i.declarant_role = b.declarant_role
-        and i.period_start_date = b.period_start_date
-),
-
-invoice_payments as (
-    select declarant_siren, declarant_role, declarant_name, vat_regime, period_start_date,
-        period_end_date, count(distinct (invoice_id, payment_date)) as invoice_payment_count,
-        sum(amount_incl_vat) as received_amount
-    from {{ ref('fct_ereporting_invoice_payments') }}
-    group by all
-),
-
-b2c_payments as (
-    select declarant_siren, declarant_role, declarant_name, vat_regime, period_start_date,
-        period_end_date, count(distinct payment_date) as payment_day_count,
-        sum(amount_incl_vat) as received_amount
-    from {{ ref('fct_ereporting_b2c_payments') }}
-    group by all
-),
-
-payments as (
-    select
-        coalesce(i.declarant_siren, b.declarant_siren) as declarant_siren,
-        coalesce(i.declarant_role, b.declarant_role) as declarant_role,
-        coalesce(i.declarant_name, b.declarant_name) as declarant_name,
-        coalesce(i.vat_regime, b.vat_regime) as vat_regime,
-        'payments' as report_kind,
-        coalesce(i.period_start_date, b.period_start_date) as period_start_date,
-        coalesce(i.period_end_date, b.period_end_date) as period_end_date,
-        coalesce(i.invoice_payment_count, 0) as invoice_record_count,
-        coalesce(b.payment_day_count, 0) as aggregate_record_count,
-        cast(null as decimal(18, 2)) as taxable_amount,
-        cast(null as decimal(18, 2)) as tax_amount,
-        coalesce(i.received_amount, 0) + coalesce(b.received_amount, 0) as received_amount
-    from invoice_payments as i
-    full outer join b2c_payments as b
-        on i.declarant_siren = b.declarant_siren
-        and i.declarant_role = b.declarant_role
-        and i.period_start_date = b.period_start_date
-),
-
-unioned as (
-    select * from transactions
     union all
-    select * from payments
+    select declarant_siren, declarant_role, declarant_name, vat_regime, period_start_date,
+        period_end_date, 'transactions', null, concat_ws('|', sale_date, currency_code,
+        category_code), taxable_amount, tax_amount, null
+    from {{ ref('fct_ereporting_b2c_transactions') }}
+    union all
+    select declarant_siren, declarant_role, declarant_name, vat_regime, period_start_date,
+        period_end_date, 'payments', concat_ws('|', invoice_id, payment_date), null, null, null,
+        amount_incl_vat
+    from {{ ref('fct_ereporting_invoice_payments') }}
+    union all
+    select declarant_siren, declarant_role, declarant_name, vat_regime, period_start_date,
+        period_end_date, 'payments', null, cast(payment_date as varchar), null, null,
+        amount_incl_vat
+    from {{ ref('fct_ereporting_b2c_payments') }}
+),
+
+transmissions as (
+    select
+        declarant_siren,
+        declarant_role,
+        report_kind,
+        period_start_date,
+        period_end_date,
+        any_value(declarant_name) as declarant_name,
+        any_value(vat_regime) as vat_regime,
+        count(distinct invoice_record) as invoice_record_count,
+        count(distinct aggregate_record) as aggregate_record_count,
+        sum(taxable_amount) as taxable_amount,
+        sum(tax_amount) as tax_amount,
+        sum(received_amount) as received_amount
+    from records
+    group by declarant_siren, declarant_role, report_kind, period_start_date, period_end_date
 ),
 
 final as (
@@ -105,7 +67,7 @@ final as (
             cast({{ ereporting_platform_deadline('period_end_date', 'vat_regime', 'report_kind') }} + 1 as timestamp)
             + interval 8 hour
         ) as administration_deadline_at
-    from unioned
+    from transmissions
 )
 
 select * from final
