@@ -19,7 +19,13 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps -e .
 	@touch $(STAMP)
 
-setup: $(STAMP) ## Create .venv and install the pinned dependencies (requirements.lock)
+MANIFEST := transformations/target/manifest.json
+DBT_SOURCES := $(shell find transformations -path transformations/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print 2>/dev/null)
+
+$(MANIFEST): $(STAMP) $(DBT_SOURCES)
+	$(BIN)/vigie pipeline manifest
+
+setup: $(STAMP) $(MANIFEST) ## Create .venv, install the pinned dependencies (requirements.lock), parse the dbt project
 
 demo: setup ## Sample history -> dbt build -> serving snapshot, then serve API, Dagster UI, dashboards
 	$(BIN)/vigie demo --host $(HOST)
@@ -38,10 +44,10 @@ format: setup ## Reformat the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-manifest: setup ## dbt parse into transformations/target (what Dagster loads)
+manifest: $(STAMP) ## dbt parse into transformations/target (what Dagster loads), even if up to date
 	$(BIN)/vigie pipeline manifest
 
-dev: manifest ## Dagster UI alone on http://127.0.0.1:3000 (code location loads in seconds)
+dev: setup ## Dagster UI alone on http://127.0.0.1:3000 (code location loads in seconds)
 	@mkdir -p data/dagster && cp orchestration/dagster.yaml data/dagster/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/data/dagster $(BIN)/dagster dev -m vigie.orchestration.definitions -h $(HOST) -p 3000
 

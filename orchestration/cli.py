@@ -621,8 +621,9 @@ def ereporting_list():
 
 @main.command()
 def status():
-    """Show the data folder, snapshot and last build."""
+    """Show the data folder, snapshot, last build and the EDI inbox."""
     from vigie.dashboards.snapshot import current_snapshot, last_build
+    from vigie.orchestration.inbox import inbox_counts
 
     settings = get_settings()
     snap, build = current_snapshot(settings), last_build(settings)
@@ -631,6 +632,9 @@ def status():
     if build:
         when = build.at.astimezone().strftime("%Y-%m-%d %H:%M")
         click.echo(f"last build  {'ok' if build.ok else 'FAILED'} at {when}: {build.message}")
+    inbox = inbox_counts(settings)
+    click.echo(f"EDI inbox   {settings.inbox_dir}: {inbox['waiting']} waiting, "
+               f"{inbox['done']} done, {inbox['refused']} refused")  # fmt: skip
 
 
 if __name__ == "__main__":  # pragma: no cover

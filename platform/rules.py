@@ -193,6 +193,10 @@ RULES: dict[str, Rule] = dict(
            "E-reporting amounts are in euros (G6.23, G6.27)."),
         _r("ER-08", "Facture inconnue, ou qui n'est pas une facture internationale du "
            "déclarant.", "Unknown invoice, or not an international invoice of the declarant."),
+        _r("EDI-01", "Fournisseur introuvable : déposez le fichier dans inbox/<SIRET du "
+           "fournisseur>/ ou indiquez le SIRET du vendeur (BT-29) dans la facture.",
+           "Supplier not found: drop the file in inbox/<supplier SIRET>/ or give the seller "
+           "SIRET (BT-29) in the invoice."),
     ]
 )  # fmt: skip
 

@@ -10,6 +10,14 @@ from vigie.platform.settings import get_settings
 pytestmark = pytest.mark.integration
 
 
+def partition_range(first: str, last: str) -> dict[str, str]:
+    """The tags of a one-run backfill over a range of landing days (as the UI launches it)."""
+    return {
+        "dagster/asset_partition_range_start": first,
+        "dagster/asset_partition_range_end": last,
+    }
+
+
 @pytest.fixture(scope="module")
 def definitions(dbt_manifest):
     from vigie.orchestration.definitions import defs
@@ -20,6 +28,7 @@ def definitions(dbt_manifest):
 def test_definitions_load_with_the_jobs_and_the_lineage(definitions):
     keys = {k.to_user_string() for k in definitions.resolve_all_asset_keys()}
     assert {
+        "synthetic_history",
         "landing/invoices",
         "staging/stg_platform__invoices",
         "reports/rpt_monthly_volumes",
@@ -29,6 +38,9 @@ def test_definitions_load_with_the_jobs_and_the_lineage(definitions):
     stg = dg.AssetKey(["staging", "stg_platform__invoices"])
     rpt = dg.AssetKey(["reports", "rpt_monthly_volumes"])
     assert dg.AssetKey(["landing", "invoices"]) in graph.get(stg).parent_keys
+    assert graph.get(dg.AssetKey(["landing", "invoices"])).parent_keys == {
+        dg.AssetKey("synthetic_history")
+    }
     assert stg in graph.get(rpt).parent_keys
     assert rpt in graph.get(dg.AssetKey("serving_snapshot")).parent_keys
     assert {j.name for j in definitions.resolve_all_job_defs()} >= {
@@ -43,8 +55,47 @@ def test_definitions_load_with_the_jobs_and_the_lineage(definitions):
     assert schedules["warehouse_refresh_daily"].cron_schedule == "0 6 * * *"
     assert schedules["warehouse_refresh_daily"].execution_timezone == "Europe/Paris"
     assert schedules["ereporting_daily"].job_name == "ereporting_export"
-    assert definitions.resolve_job_def("warehouse_refresh").tags["warehouse"] == "write"
+    refresh = definitions.resolve_job_def("warehouse_refresh")
+    assert refresh.tags["warehouse"] == "write"
+    refreshed = {k.to_user_string() for k in refresh.asset_layer.executable_asset_keys}
+    assert "synthetic_history" not in refreshed and "landing/invoices" in refreshed
+    # daily partitions on the landing day, Paris time; today's exists for the inbox
+    days = refresh.partitions_def
+    assert days.get_first_partition_key() == "2017-01-01"
+    assert days.timezone == "Europe/Paris"
+    sensors = {s.name: s for s in definitions.sensors}
+    assert sensors["edi_inbox"].job_name == "warehouse_refresh"
     assert len(list(graph.asset_check_keys)) > 0, "dbt tests must appear as asset checks"
+
+
+def test_the_morning_schedule_asks_for_yesterday_in_paris(definitions):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    schedule = {s.name: s for s in definitions.schedules}["warehouse_refresh_daily"]
+    # 06:00 in Paris on 1 March 2021 is 05:00 UTC: the day to load is 28 February
+    at = datetime(2021, 3, 1, 6, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    with dg.build_schedule_context(
+        scheduled_execution_time=at, repository_def=definitions.get_repository_def()
+    ) as context:
+        [request] = schedule.evaluate_tick(context).run_requests
+    assert request.partition_key == "2021-02-28"
+
+
+def test_the_run_queue_lets_one_warehouse_writer_go_at_a_time(definitions):
+    import yaml
+
+    from vigie.orchestration.services import DAGSTER_YAML
+
+    config = yaml.safe_load(DAGSTER_YAML.read_text(encoding="utf-8"))
+    limits = config["concurrency"]["runs"]["tag_concurrency_limits"]
+    assert {"key": "warehouse", "value": "write", "limit": 1} in limits
+    writers = [
+        j.name
+        for j in definitions.resolve_all_job_defs()
+        if not j.name.startswith("__") and j.tags.get("warehouse") == "write"
+    ]
+    assert sorted(writers) == ["demo_pipeline", "warehouse_refresh"]
 
 
 @pytest.mark.slow
@@ -58,6 +109,7 @@ def test_demo_job_materializes_landing_to_serving_snapshot(definitions, vigie_ho
             }
         },
         instance=dg.DagsterInstance.ephemeral(),
+        tags=partition_range("2020-01-01", "2020-02-29"),
     )
     assert result.success
     checks = [
@@ -78,3 +130,48 @@ def test_demo_job_materializes_landing_to_serving_snapshot(definitions, vigie_ho
     assert exported and exported[0].metadata["exported"].value > 0
     files = list((settings.exports_dir / "ereporting" / "out").glob("FFE1025A_*.xml"))
     assert len(files) == exported[0].metadata["exported"].value
+
+
+@pytest.mark.slow
+def test_a_build_whose_dbt_test_fails_keeps_the_previous_snapshot(
+    definitions, demo_home, tmp_path, monkeypatch
+):
+    import json
+    import shutil
+    from decimal import Decimal
+
+    import polars as pl
+
+    from vigie.ingestion import landing
+
+    home = tmp_path / "home"
+    shutil.copytree(demo_home.home, home)
+    monkeypatch.setenv("VIGIE_HOME", str(home))
+    before = json.loads((home / "serving" / "current.json").read_text())
+    # one invoice whose gross is a cent off net + VAT: the contract holds, the dbt test fails
+    [*_, last] = landing.list_files(home / "landing", "invoices")
+    frame = pl.read_parquet(last)
+    frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0)
+        .then(pl.col("total_incl_vat") + pl.lit(Decimal("0.01")))
+        .otherwise(pl.col("total_incl_vat"))
+        .alias("total_incl_vat")
+    ).write_parquet(last)
+    day = last.parent.name.removeprefix("date=")
+
+    result = definitions.resolve_job_def("warehouse_refresh").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), partition_key=day, raise_on_error=False
+    )
+
+    assert not result.success
+    failed_checks = [
+        e.asset_check_evaluation_data.asset_check_key.name
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and not e.asset_check_evaluation_data.passed
+    ]
+    assert any("expression_is_true_stg_platform__invoices" in name for name in failed_checks)
+    assert not result.asset_materializations_for_node("serving_snapshot")
+    assert json.loads((home / "serving" / "current.json").read_text()) == before
+    status = last_build(get_settings())
+    assert status is not None and not status.ok and day in status.message

@@ -1,16 +1,35 @@
-"""Every dbt model and seed as a Dagster asset; dbt tests as asset checks."""
+"""Every dbt model and seed as a Dagster asset, partitioned by landing day; dbt tests as
+asset checks.
+
+A run over a partition, or a range of them (one run per backfill), passes the days to dbt as
+``landing_from`` / ``landing_to``: the incremental models delete and re-insert those days, so
+a run killed mid-way and run again leaves no duplicate. A build whose dbt tests fail raises,
+so the publication downstream does not run and the previous snapshot stays current.
+"""
 
 import os
+import re
 
 import dagster as dg
-from dagster_dbt import DagsterDbtCliRuntimeError, DbtCliResource, dbt_assets
+from dagster_dbt import DbtCliResource, dbt_assets
 
 from vigie.ingestion.check import check_landing
 from vigie.ingestion.landing import ContractViolation
 from vigie.orchestration.defs.dbt.project import dbt_project
 from vigie.orchestration.defs.dbt.translator import WarehouseTranslator
+from vigie.orchestration.partitions import landing_days, landing_window
+from vigie.orchestration.pipeline import dbt_build_args
 from vigie.orchestration.publish import record_build
 from vigie.platform.settings import get_settings
+
+#: dbt failures worth another try: the warehouse file held by another process, I/O hiccups
+TRANSIENT = re.compile(r"Could not set lock on file|IO Error|database is locked", re.IGNORECASE)
+MAX_TRANSIENT_RETRIES = 3
+
+
+class WarehouseBuildConfig(dg.Config):
+    full_refresh: bool = False
+    """Rebuild every incremental model from the whole landing zone (ignores the days)."""
 
 
 def dbt_build_env() -> dict[str, str]:
@@ -24,8 +43,12 @@ def dbt_build_env() -> dict[str, str]:
     manifest=dbt_project.manifest_path,
     dagster_dbt_translator=WarehouseTranslator(),
     project=dbt_project,
+    partitions_def=landing_days,
+    backfill_policy=dg.BackfillPolicy.single_run(),
 )
-def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def warehouse_dbt_assets(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig
+):
     settings = get_settings()
     settings.ensure_dirs()
     os.environ.update(dbt_build_env())  # the dbt subprocess inherits this environment
@@ -34,9 +57,29 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     except ContractViolation as err:
         record_build(settings, ok=False, message=str(err))
         raise
-    context.log.info(f"landing: {checked.files} files, {checked.checked} checked against contract")
-    try:
-        yield from dbt.cli(["build"], context=context).stream()
-    except DagsterDbtCliRuntimeError as err:
-        record_build(settings, ok=False, message=f"dbt build failed: {err}".splitlines()[0])
-        raise
+    first, last = landing_window(context.partition_time_window)
+    context.log.info(
+        f"landing: {checked.files} files, {checked.checked} checked against contract; "
+        f"loading landing days {first} to {last}"
+        + (" (full refresh)" if config.full_refresh else "")
+    )
+    args = dbt_build_args(
+        landing_from=None if config.full_refresh else first,
+        landing_to=None if config.full_refresh else last,
+        full_refresh=config.full_refresh,
+    )
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    yield from invocation.stream()
+    if invocation.is_successful():
+        return
+    error = str(invocation.get_error())
+    log = invocation.target_path / "dbt.log"
+    if log.exists():
+        error += log.read_text(encoding="utf-8", errors="replace")[-20_000:]
+    if TRANSIENT.search(error) and context.retry_number < MAX_TRANSIENT_RETRIES:
+        wait = 15 * 2**context.retry_number
+        context.log.warning(f"transient dbt failure, retry in {wait} s")
+        raise dg.RetryRequested(max_retries=MAX_TRANSIENT_RETRIES, seconds_to_wait=wait)
+    message = f"dbt build failed for landing days {first} to {last}"
+    record_build(settings, ok=False, message=message)
+    raise dg.Failure(message, metadata={"dbt_log": str(settings.dbt_dir)})

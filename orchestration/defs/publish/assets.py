@@ -17,6 +17,7 @@ PUBLISHED_KEYS = sorted(
     key="serving_snapshot",
     deps=PUBLISHED_KEYS,
     group_name="publish",
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=10, backoff=dg.Backoff.EXPONENTIAL),
     description="Read-only copy of marts and reports, swapped in atomically for the dashboards.",
 )
 def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
