@@ -54,10 +54,28 @@ page = st.navigation(
             default=True,
         ),
         st.Page(
+            "app_pages/delais.py",
+            title=t("page_delais", lang),
+            icon=":material/schedule:",
+            url_path="delais",
+        ),
+        st.Page(
+            "app_pages/rejets.py",
+            title=t("page_rejets", lang),
+            icon=":material/block:",
+            url_path="rejets",
+        ),
+        st.Page(
             "app_pages/ereporting.py",
             title=t("page_ereporting", lang),
             icon=":material/receipt_long:",
             url_path="ereporting",
+        ),
+        st.Page(
+            "app_pages/recherche.py",
+            title=t("page_recherche", lang),
+            icon=":material/search:",
+            url_path="recherche",
         ),
     ]  # fmt: skip
 )

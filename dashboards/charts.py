@@ -40,3 +40,41 @@ def monthly_comparison(frame: pl.DataFrame, year: int, lang: str) -> alt.Chart:
             ],
         )
     )
+
+
+#: the splits of the yearly report, in the order the page shows them
+BREAKDOWNS = (
+    "channel", "syntax", "billing_framework", "recipient_category", "supplier_size",
+    "document_type",
+)  # fmt: skip
+
+
+def lines_by_month(
+    frame: pl.DataFrame, x: str, series: dict[str, str], *, title: str, y_title: str,
+    lang: str,
+) -> alt.Chart:  # fmt: skip
+    """One line per measure over the months; measures differ by colour, dash and point
+    shape, and are named in the legend and the tooltip (readable without colour)."""
+    rows = [
+        {"month": r[x].isoformat(), "measure": label, "value": float(r[col])}
+        for r in frame.to_dicts()
+        for col, label in series.items()
+        if r[col] is not None
+    ]
+    names = list(series.values())
+    return (
+        alt.Chart(alt.Data(values=rows), title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:T", title=t("month", lang), axis=alt.Axis(format="%m/%Y")),
+            y=alt.Y("value:Q", title=y_title),
+            color=alt.Color("measure:N", title=t("measure", lang), sort=names),
+            strokeDash=alt.StrokeDash("measure:N", sort=names, legend=None),
+            shape=alt.Shape("measure:N", sort=names, legend=None),
+            tooltip=[
+                alt.Tooltip("measure:N", title=t("measure", lang)),
+                alt.Tooltip("month:T", title=t("month", lang), format="%m/%Y"),
+                alt.Tooltip("value:Q", title=y_title),
+            ],
+        )
+    )

@@ -30,11 +30,14 @@ def format_eur(value: Decimal, lang: str = "fr") -> str:
     return f"{amount}\u00a0€" if lang == "fr" else f"€{amount}"
 
 
-def format_percent(value: float | Decimal | None, lang: str = "fr", decimals: int = 1) -> str:
+def format_percent(
+    value: float | Decimal | None, lang: str = "fr", decimals: int = 1, *, signed: bool = True
+) -> str:
+    """A fraction as a percentage; ``signed`` puts a ``+`` before a rise (for changes)."""
     if value is None:
         return "—"
     text = format_number(Decimal(str(value)) * 100, lang, decimals)
-    sign = "+" if value > 0 else ""
+    sign = "+" if signed and value > 0 else ""
     return f"{sign}{text}\u00a0%" if lang == "fr" else f"{sign}{text}%"
 
 

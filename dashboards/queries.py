@@ -1,7 +1,10 @@
-"""Read-only questions to the current serving snapshot, one function per question.
+"""Read-only questions to the current serving snapshot.
 
-Each function takes plain, hashable arguments (the snapshot id and path included, so a
-new publication is a new cache key) and opens its own read-only connection.
+One read-only DuckDB connection per snapshot version (``st.cache_resource`` keyed by the
+snapshot id, so a new publication opens a new one and the old one is let go); each query
+runs on a cursor of it and its answer is cached per snapshot, SQL and parameters. Every
+query reads an ``rpt_`` table, or looks up a few rows of a mart by key (an invoice's
+history): no page aggregates a fact table.
 """
 
 from __future__ import annotations
@@ -17,10 +20,23 @@ order by month_start_date
 """
 
 
-@st.cache_data(ttl="10m", max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=2, show_spinner=False)
+def connection(snapshot_id: str, snapshot_path: str) -> duckdb.DuckDBPyConnection:
+    """The read-only connection to one snapshot version (kept while it is current)."""
+    return duckdb.connect(snapshot_path, read_only=True)
+
+
+@st.cache_data(ttl="10m", max_entries=256, show_spinner=False)
+def query(snapshot_id: str, snapshot_path: str, sql: str, params: tuple = ()) -> pl.DataFrame:
+    cursor = connection(snapshot_id, snapshot_path).cursor()
+    try:
+        return cursor.execute(sql, list(params)).pl()
+    finally:
+        cursor.close()
+
+
 def monthly_volumes(snapshot_id: str, snapshot_path: str) -> pl.DataFrame:
-    with duckdb.connect(snapshot_path, read_only=True) as con:
-        return con.execute(MONTHLY_VOLUMES_SQL).pl()
+    return query(snapshot_id, snapshot_path, MONTHLY_VOLUMES_SQL)
 
 
 def year_summary(monthly: pl.DataFrame, year: int) -> dict[str, float | int | None]:
@@ -59,10 +75,8 @@ order by declarant_siren, period_start_date, report_kind
 """
 
 
-@st.cache_data(ttl="10m", max_entries=64, show_spinner=False)
 def ereporting_transmissions(snapshot_id: str, snapshot_path: str) -> pl.DataFrame:
-    with duckdb.connect(snapshot_path, read_only=True) as con:
-        return con.execute(EREPORTING_SQL).pl()
+    return query(snapshot_id, snapshot_path, EREPORTING_SQL)
 
 
 def with_export_status(transmissions: pl.DataFrame, settings) -> pl.DataFrame:
@@ -127,3 +141,157 @@ def transmission_xml(
 
     planned = find_planned(Path(snapshot_path), declarant, kind, period_start)
     return preview(get_settings(), Path(snapshot_path), planned)
+
+
+# ---------------------------------------------------------------- Bilan annuel
+BILAN_YEARLY_SQL = "select * from reports.rpt_bilan_yearly order by year"
+
+BILAN_SPLITS_SQL = """
+select breakdown, breakdown_value,
+    sum(invoice_count) as invoice_count,
+    sum(invoice_count_previous_year) as invoice_count_previous_year
+from reports.rpt_bilan_monthly
+where year = ? and breakdown <> 'total'
+group by all
+order by breakdown, invoice_count desc, breakdown_value
+"""
+
+# ---------------------------------------------------------------- Délais de paiement
+ENTITY_SEARCH_SQL = """
+select structure_id, siret, structure_name, public_category, legal_payment_delay_days
+from marts.dim_structures
+where is_public and (structure_name ilike '%' || ? || '%' or siret like ? || '%')
+order by structure_name, siret
+limit 50
+"""
+
+ENTITY_SQL = """
+select structure_id, siret, structure_name, public_category, legal_payment_delay_days,
+    reports_payment_status
+from marts.dim_structures where structure_id = ?
+"""
+
+DELAYS_YEARLY_SQL = """
+select * from reports.rpt_payment_delays_yearly
+where year = ? and public_category = ?
+    and (grain = 'category' or recipient_structure_id = ?)
+"""
+
+DELAY_YEARS_SQL = """
+select distinct year from reports.rpt_payment_delays_yearly order by year desc
+"""
+
+ENTITY_MONTHS_SQL = """
+select payment_month_start_date, paid_invoice_count, mean_delay_days, median_delay_days,
+    paid_within_30_days_pct, late_invoice_count, late_interest_eur, recovery_indemnity_eur
+from reports.rpt_payment_delays_by_entity_month
+where recipient_structure_id = ? and year(payment_month_start_date) = ?
+order by payment_month_start_date
+"""
+
+CATEGORY_MONTHS_SQL = """
+select payment_month_start_date, paid_invoice_count, mean_delay_days, median_delay_days,
+    paid_within_30_days_pct, late_invoice_count, late_interest_eur, recovery_indemnity_eur
+from reports.rpt_payment_delays_by_category_month
+where public_category = ? and year(payment_month_start_date) = ?
+order by payment_month_start_date
+"""
+
+LATE_INVOICES_SQL = """
+select invoice_id, invoice_number, supplier_name, supplier_siret, amount_incl_vat,
+    receipt_date, due_date, payment_date, days_late, interest_rate_pct, late_interest_eur,
+    recovery_indemnity_eur, amount_owed_eur
+from reports.rpt_late_invoices
+where recipient_structure_id = ? and year(payment_date) = ?
+order by days_late desc, invoice_number
+"""
+
+# ---------------------------------------------------------------- Rejets
+REJECTIONS_SQL = """
+select * from reports.rpt_rejections_monthly
+where year(month_start_date) = ?
+order by month_start_date, breakdown, breakdown_value
+"""
+
+REJECTION_YEARS_SQL = """
+select distinct cast(year(month_start_date) as integer) as year
+from reports.rpt_rejections_monthly order by 1 desc
+"""
+
+TOP_PARTIES_SQL = """
+select party_role, rank, siret, structure_name, deposited_count, rejection_count,
+    recycling_count, rejection_rate_pct
+from reports.rpt_rejections_by_party where year = ? order by party_role, rank
+"""
+
+HIDDEN_DELAYS_SQL = """
+select month_start_date, recipient_category, redeposited_invoice_count, mean_days_lost,
+    total_days_lost, max_days_lost, amount_incl_vat
+from reports.rpt_hidden_delays_monthly
+where year(month_start_date) = ?
+order by month_start_date, recipient_category
+"""
+
+# ---------------------------------------------------------------- Recherche facture
+INVOICE_LOOKUP_SQL = """
+select i.invoice_id, i.invoice_number, s.siret as supplier_siret,
+    s.structure_name as supplier_name, r.siret as recipient_siret,
+    r.structure_name as recipient_name, i.total_incl_vat, i.issue_date, i.deposited_at,
+    i.channel, i.billing_framework
+from marts.fct_invoices as i
+left join marts.dim_structures as s on i.supplier_structure_id = s.structure_id
+left join marts.dim_structures as r on i.recipient_structure_id = r.structure_id
+where i.invoice_number = ? and (? is null or s.siret = ?)
+order by i.deposited_at desc
+limit 20
+"""
+
+INVOICE_HISTORY_SQL = """
+select e.event_sequence, e.occurred_at, e.status_code, s.label_fr as status_label_fr,
+    s.label_en as status_label_en, e.previous_status_code, e.actor_role, e.reason_code,
+    e.payment_date, e.payment_amount, e.is_latest
+from marts.fct_status_events as e
+left join reference.ref_statuses as s on e.status_code = s.status_code
+where e.invoice_id = ?
+order by e.event_sequence
+"""
+
+
+def bilan_splits(frame: pl.DataFrame, breakdown: str) -> pl.DataFrame:
+    """One breakdown of the year: value, invoices, the year before, change in percent."""
+    return (
+        frame.filter(pl.col("breakdown") == breakdown)
+        .select(
+            "breakdown_value",
+            pl.col("invoice_count").cast(pl.Int64),
+            pl.col("invoice_count_previous_year").cast(pl.Int64),
+        )
+        .with_columns(
+            pl.when(pl.col("invoice_count_previous_year") > 0)
+            .then(
+                (
+                    (pl.col("invoice_count") - pl.col("invoice_count_previous_year"))
+                    * 100.0
+                    / pl.col("invoice_count_previous_year")
+                ).round(1)
+            )
+            .alias("change_pct")
+        )  # fmt: skip
+    )
+
+
+def history_table(history: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """An invoice's status events for display, times in Paris."""
+    from vigie.dashboards.i18n import t
+
+    return history.select(
+        pl.col("event_sequence").alias(t("event_sequence", lang)),
+        pl.col("occurred_at").dt.convert_time_zone("Europe/Paris").dt.strftime("%d/%m/%Y %H:%M")
+        .alias(t("occurred_at", lang)),
+        pl.coalesce(f"status_label_{lang}", "status_code").alias(t("status", lang)),
+        pl.col("previous_status_code").alias(t("previous_status", lang)),
+        pl.col("actor_role").alias(t("actor", lang)),
+        pl.col("reason_code").alias(t("reason", lang)),
+        pl.col("payment_date").alias(t("payment_date", lang)),
+        pl.col("payment_amount").alias(t("payment_amount", lang)),
+    )  # fmt: skip

@@ -1,7 +1,8 @@
 """Publishing the serving snapshot: the only file the dashboards read.
 
-The marts and reports of ``warehouse.duckdb`` are copied into a new, versioned DuckDB file,
-which is checkpointed and closed before ``serving/current.json`` is replaced to name it.
+The marts, reports and reference tables (and views, as tables) of ``warehouse.duckdb`` are
+copied into a new, versioned DuckDB file, which is checkpointed and closed before
+``serving/current.json`` is replaced to name it.
 A failed build never reaches this step, so the previous snapshot stays current.
 """
 
@@ -28,22 +29,29 @@ def publish_snapshot(settings: Settings) -> SnapshotRef:
     tables: dict[str, int] = {}
     con = duckdb.connect(str(tmp))
     try:
-        con.execute(f"attach {_sql_string(settings.warehouse_path)} as wh (read_only)")
+        # attached under its own name: the views dbt wrote name their tables by that catalog
+        wh = settings.warehouse_path.stem
+        con.execute(f'attach {_sql_string(settings.warehouse_path)} as "{wh}" (read_only)')
+        # tables, and the views of those schemas materialized (fct_status_events is a view
+        # in the warehouse, a table the invoice look-up can read in the snapshot)
         found = con.execute(
             "select schema_name, table_name from duckdb_tables() "
-            "where database_name = 'wh' and schema_name in ? order by 1, 2",
-            [list(PUBLISHED_SCHEMAS)],
+            "where database_name = $2 and schema_name in $1 "
+            "union all select schema_name, view_name from duckdb_views() "
+            "where database_name = $2 and schema_name in $1 and not internal "
+            "order by 1, 2",
+            [list(PUBLISHED_SCHEMAS), wh],
         ).fetchall()
         if not found:
             raise RuntimeError(f"no table to publish in {settings.warehouse_path}")
         for schema, table in found:
             con.execute(f'create schema if not exists "{schema}"')
             con.execute(
-                f'create table "{schema}"."{table}" as select * from wh."{schema}"."{table}"'
+                f'create table "{schema}"."{table}" as select * from "{wh}"."{schema}"."{table}"'
             )
             (count,) = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()
             tables[f"{schema}.{table}"] = int(count)
-        con.execute("detach wh")
+        con.execute(f'detach "{wh}"')
         con.execute("create schema meta")
         con.execute(
             "create table meta.snapshot as select ? as snapshot_id, ?::timestamptz as published_at",

@@ -1,0 +1,202 @@
+"""Délais de paiement: an entity (or a category) against the law and its category."""
+
+import polars as pl
+import streamlit as st
+
+from vigie.dashboards import charts, queries
+from vigie.dashboards.components import downloadable_table, labelled, url_selectbox
+from vigie.dashboards.formatting import format_eur, format_number, format_percent
+from vigie.dashboards.i18n import t
+
+lang = st.session_state["vigie_lang"]
+snapshot = st.session_state["vigie_snapshot"]
+
+st.title(t("page_delais", lang))
+if snapshot is None:
+    st.info(t("no_snapshot", lang))
+    st.stop()
+sid, path = snapshot.snapshot_id, str(snapshot.path)
+
+years = queries.query(sid, path, queries.DELAY_YEARS_SQL).get_column("year").to_list()
+if not years:
+    st.info(t("no_rows", lang))
+    st.stop()
+
+views = ["entity", "category"]
+with st.container(horizontal=True):
+    view = url_selectbox(
+        t("delay_view", lang), views, "view", key="view",
+        format_func=lambda v: t(f"delay_by_{v}", lang),
+    )  # fmt: skip
+    year = url_selectbox(t("year", lang), years, "year", key="delay_year", parse=int)
+
+entity = None
+if view == "entity":
+    wanted = st.query_params.get("entity")
+    search = st.text_input(t("entity_search", lang), key="entity_search")
+    found = queries.query(sid, path, queries.ENTITY_SEARCH_SQL, (search, search))
+    if wanted and wanted not in found.get_column("structure_id").to_list():
+        found = pl.concat([queries.query(sid, path, queries.ENTITY_SQL, (wanted,)).drop(
+            "reports_payment_status"), found])  # fmt: skip
+    if found.is_empty():
+        st.info(t("no_rows", lang))
+        st.stop()
+    labels = {r["structure_id"]: f"{r['structure_name']} — {r['siret']}" for r in found.to_dicts()}
+    entity_id = url_selectbox(
+        t("entity", lang), list(labels), "entity", key="entity", format_func=labels.get
+    )
+    entity = queries.query(sid, path, queries.ENTITY_SQL, (entity_id,)).to_dicts()[0]
+    category = entity["public_category"]
+    legal_days = entity["legal_payment_delay_days"]
+else:
+    categories = (
+        queries.query(
+            sid,
+            path,
+            "select distinct public_category from "
+            "reports.rpt_payment_delays_yearly where public_category is not null "
+            "order by 1",
+        )  # fmt: skip
+        .get_column("public_category")
+        .to_list()
+    )
+    names = dict(
+        queries.query(sid, path, f"select public_category, label_{lang} from "
+                      "reference.ref_legal_delays").iter_rows()
+    )  # fmt: skip
+    category = url_selectbox(
+        t("category", lang), categories, "category", key="category",
+        format_func=lambda c: names.get(c, c),
+    )  # fmt: skip
+    legal = queries.query(
+        sid, path, "select legal_delay_days from reference.ref_legal_delays "
+        "where public_category = ?", (category,),
+    )  # fmt: skip
+    legal_days = legal.item() if legal.height else None
+    entity_id = None
+
+category_labels = dict(
+    queries.query(sid, path, f"select public_category, label_{lang} from "
+                  "reference.ref_legal_delays").iter_rows()
+)  # fmt: skip
+category_label = category_labels.get(category, category)
+figures = queries.query(sid, path, queries.DELAYS_YEARLY_SQL, (year, category, entity_id))
+mine = figures.filter(pl.col("grain") == view).to_dicts()
+theirs = figures.filter(pl.col("grain") == "category").to_dicts()
+mine = mine[0] if mine else {}
+theirs = theirs[0] if theirs else {}
+
+if legal_days is not None:
+    st.caption(t("legal_delay", lang, days=legal_days))
+if entity is not None and not entity["reports_payment_status"]:
+    st.info(t("unknown_payment", lang))
+
+
+def _days(v) -> str:
+    return "—" if v is None else format_number(v, lang, decimals=1 if "." in str(v) else 0)
+
+
+def _pct(v) -> str:
+    return format_percent(None if v is None else v / 100, lang, signed=False)
+
+
+with st.container(horizontal=True):
+    st.metric(t("paid_invoices", lang), format_number(mine.get("paid_invoice_count") or 0, lang),
+              border=True)  # fmt: skip
+    st.metric(t("mean_delay", lang), _days(mine.get("mean_delay_days")), border=True)
+    st.metric(t("median_delay", lang), _days(mine.get("median_delay_days")), border=True)
+    st.metric(t("p90_delay", lang), _days(mine.get("p90_delay_days")), border=True)
+    st.metric(t("within_30", lang), _pct(mine.get("paid_within_30_days_pct")), border=True)
+    st.metric(t("late_count", lang), format_number(mine.get("late_invoice_count") or 0, lang),
+              border=True)  # fmt: skip
+    st.metric(t("interest_owed", lang), format_eur(mine.get("late_interest_eur") or 0, lang),
+              border=True)  # fmt: skip
+    st.metric(t("indemnity_owed", lang),
+              format_eur(mine.get("recovery_indemnity_eur") or 0, lang), border=True)  # fmt: skip
+if view == "entity" and theirs:
+    st.caption(t(
+        "vs_category", lang, category=category_label, mean=_days(theirs["mean_delay_days"]),
+        median=_days(theirs["median_delay_days"]),
+        within=_pct(theirs["paid_within_30_days_pct"]),
+    ))  # fmt: skip
+
+if view == "entity":
+    months = queries.query(sid, path, queries.ENTITY_MONTHS_SQL, (entity_id, year))
+else:
+    months = queries.query(sid, path, queries.CATEGORY_MONTHS_SQL, (category, year))
+category_months = queries.query(sid, path, queries.CATEGORY_MONTHS_SQL, (category, year))
+trend = months.select("payment_month_start_date", "mean_delay_days", "median_delay_days")
+series = {"mean_delay_days": t("mean_delay", lang), "median_delay_days": t("median_delay", lang)}
+if view == "entity":
+    trend = trend.join(
+        category_months.select(
+            "payment_month_start_date", pl.col("mean_delay_days").alias("category_mean")
+        ),
+        on="payment_month_start_date", how="full", coalesce=True,
+    ).sort("payment_month_start_date")  # fmt: skip
+    series["category_mean"] = t("category_mean", lang)
+if not trend.is_empty():
+    st.altair_chart(
+        charts.lines_by_month(
+            trend,
+            "payment_month_start_date",
+            series,
+            title=t("trend_title", lang, year=year),
+            y_title=t("delay_axis", lang),
+            lang=lang,
+        ),  # fmt: skip
+        width="stretch",
+    )
+downloadable_table(
+    labelled(
+        months,
+        {
+            "payment_month_start_date": t("month_start", lang),
+            "paid_invoice_count": t("paid_invoices", lang),
+            "mean_delay_days": t("mean_delay", lang),
+            "median_delay_days": t("median_delay", lang),
+            "paid_within_30_days_pct": t("within_30", lang),
+            "late_invoice_count": t("late_count", lang),
+            "late_interest_eur": t("interest_eur", lang),
+            "recovery_indemnity_eur": t("indemnity_eur", lang),
+        },
+    ),  # fmt: skip
+    f"delais-{entity_id or category}-{year}",
+    "delay_months",
+    lang,
+)
+
+if view == "entity":
+    st.subheader(t("late_title", lang))
+    late = queries.query(sid, path, queries.LATE_INVOICES_SQL, (entity_id, year))
+    downloadable_table(
+        labelled(
+            late,
+            {
+                "invoice_number": t("invoice_number", lang),
+                "supplier_name": t("supplier", lang),
+                "supplier_siret": t("supplier_siret", lang),
+                "amount_incl_vat": t("amount_incl_vat", lang),
+                "receipt_date": t("receipt_date", lang),
+                "due_date": t("due_date", lang),
+                "payment_date": t("payment_date", lang),
+                "days_late": t("days_late", lang),
+                "interest_rate_pct": t("interest_rate", lang),
+                "late_interest_eur": t("interest_eur", lang),
+                "recovery_indemnity_eur": t("indemnity_eur", lang),
+                "amount_owed_eur": t("owed_eur", lang),
+            },
+        ),  # fmt: skip
+        f"retards-{entity['siret']}-{year}",
+        "late",
+        lang,
+    )
+    if late.height:
+        numbers = dict(late.select("invoice_id", "invoice_number").iter_rows())
+        chosen = st.selectbox(
+            t("timeline_of", lang), [None, *numbers], key="late_invoice",
+            format_func=lambda i: "—" if i is None else numbers[i],
+        )  # fmt: skip
+        if chosen:
+            history = queries.query(sid, path, queries.INVOICE_HISTORY_SQL, (chosen,))
+            st.dataframe(queries.history_table(history, lang), hide_index=True, key="timeline")

@@ -1,0 +1,60 @@
+"""Recherche facture: by number (and supplier), who it went to, where it is, its history —
+what the hub's virtual assistant answers."""
+
+import streamlit as st
+
+from vigie.dashboards import queries
+from vigie.dashboards.formatting import format_eur
+from vigie.dashboards.i18n import t
+
+lang = st.session_state["vigie_lang"]
+snapshot = st.session_state["vigie_snapshot"]
+
+st.title(t("page_recherche", lang))
+if snapshot is None:
+    st.info(t("no_snapshot", lang))
+    st.stop()
+sid, path = snapshot.snapshot_id, str(snapshot.path)
+
+for param, key in (("number", "lookup_number"), ("supplier", "lookup_supplier")):
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get(param, "")
+with st.container(horizontal=True):
+    number = st.text_input(t("lookup_number", lang), key="lookup_number").strip()
+    supplier = st.text_input(t("lookup_supplier", lang), key="lookup_supplier").strip()
+for param, value in (("number", number), ("supplier", supplier)):
+    if value:
+        st.query_params[param] = value
+    elif param in st.query_params:
+        del st.query_params[param]
+
+if not number:
+    st.info(t("lookup_hint", lang))
+    st.stop()
+found = queries.query(
+    sid, path, queries.INVOICE_LOOKUP_SQL, (number, supplier or None, supplier or None)
+)
+if found.is_empty():
+    st.warning(t("lookup_none", lang))
+    st.stop()
+
+for invoice in found.to_dicts():
+    history = queries.query(sid, path, queries.INVOICE_HISTORY_SQL, (invoice["invoice_id"],))
+    with st.container(border=True):
+        st.subheader(f"{invoice['invoice_number']} — {invoice['supplier_name']}")
+        latest = history.tail(1).to_dicts()
+        with st.container(horizontal=True):
+            st.metric(t("recipient", lang), invoice["recipient_name"] or "—")
+            if latest:
+                when = latest[0]["occurred_at"].astimezone().strftime("%d/%m/%Y")
+                st.metric(t("current_status", lang),
+                      latest[0][f"status_label_{lang}"] or latest[0]["status_code"],
+                          delta=t("status_since", lang, when=when), delta_color="off")  # fmt: skip
+            st.metric(t("amount_incl_vat", lang), format_eur(invoice["total_incl_vat"], lang))
+            st.metric(t("deposited_at", lang),
+                      invoice["deposited_at"].astimezone().strftime("%d/%m/%Y"))  # fmt: skip
+            st.metric(t("channel", lang), invoice["channel"])
+        st.caption(f"{t('supplier_siret', lang)} {invoice['supplier_siret']} · "
+                   f"{t('recipient', lang)} {invoice['recipient_siret']}")  # fmt: skip
+        st.dataframe(queries.history_table(history, lang), hide_index=True,
+                     key=f"history_{invoice['invoice_id']}")  # fmt: skip

@@ -1,0 +1,140 @@
+"""Rejets: platform refusals at deposit and recipient rejections, counted apart."""
+
+import polars as pl
+import streamlit as st
+
+from vigie.dashboards import charts, queries
+from vigie.dashboards.components import downloadable_table, labelled, url_selectbox
+from vigie.dashboards.formatting import format_number, format_percent
+from vigie.dashboards.i18n import t
+
+lang = st.session_state["vigie_lang"]
+snapshot = st.session_state["vigie_snapshot"]
+
+st.title(t("page_rejets", lang))
+if snapshot is None:
+    st.info(t("no_snapshot", lang))
+    st.stop()
+sid, path = snapshot.snapshot_id, str(snapshot.path)
+
+years = queries.query(sid, path, queries.REJECTION_YEARS_SQL).get_column("year").to_list()
+if not years:
+    st.info(t("no_rows", lang))
+    st.stop()
+year = url_selectbox(t("year", lang), years, "year", key="rejection_year", parse=int)
+rows = queries.query(sid, path, queries.REJECTIONS_SQL, (year,))
+total = rows.filter(pl.col("breakdown") == "total")
+MEASURES = ("deposited_count", "platform_refusal_count", "recipient_rejection_count",
+            "recycling_count")  # fmt: skip
+sums = {c: int(total.get_column(c).sum() or 0) for c in MEASURES}
+submitted = sums["deposited_count"] + sums["platform_refusal_count"]
+with st.container(horizontal=True):
+    st.metric(t("deposited", lang), format_number(sums["deposited_count"], lang), border=True)
+    st.metric(t("platform_refusals", lang), format_number(sums["platform_refusal_count"], lang),
+              border=True)  # fmt: skip
+    st.metric(t("refusal_rate", lang), format_percent(
+        sums["platform_refusal_count"] / submitted if submitted else None, lang, signed=False),
+        border=True)  # fmt: skip
+    st.metric(t("recipient_rejections", lang),
+              format_number(sums["recipient_rejection_count"], lang), border=True)  # fmt: skip
+    st.metric(t("rejection_rate", lang), format_percent(
+        sums["recipient_rejection_count"] / sums["deposited_count"]
+        if sums["deposited_count"] else None, lang, signed=False), border=True)  # fmt: skip
+    st.metric(t("recyclings", lang), format_number(sums["recycling_count"], lang), border=True)
+
+st.altair_chart(
+    charts.lines_by_month(
+        total,
+        "month_start_date",
+        {
+            "platform_refusal_rate_pct": t("refusal_rate", lang),
+            "recipient_rejection_rate_pct": t("rejection_rate", lang),
+        },
+        title=t("rates_title", lang, year=year),
+        y_title=t("rate_axis", lang),
+        lang=lang,
+    ),  # fmt: skip
+    width="stretch",
+)
+
+COUNTS = {
+    "deposited_count": t("deposited", lang),
+    "platform_refusal_count": t("platform_refusals", lang),
+    "recipient_rejection_count": t("recipient_rejections", lang),
+    "recycling_count": t("recyclings", lang),
+}
+by_channel, by_reason = st.tabs([t("by_channel", lang), t("by_reason", lang)])
+with by_channel:
+    channels = (
+        rows.filter(pl.col("breakdown") == "channel")
+        .group_by("breakdown_value").agg(pl.col(list(COUNTS)).sum())
+        .sort("breakdown_value")
+    )  # fmt: skip
+    downloadable_table(
+        labelled(channels, {"breakdown_value": t("channel", lang), **COUNTS}),
+        f"rejets-{year}-canal",
+        "rej_channel",
+        lang,
+    )
+with by_reason:
+    reasons = (
+        rows.filter(pl.col("breakdown").is_in(["platform_rule", "rejection_reason"]))
+        .group_by("breakdown", "breakdown_value")
+        .agg(
+            (pl.col("platform_refusal_count") + pl.col("recipient_rejection_count")
+             + pl.col("recycling_count")).sum().alias("count")
+        )
+        .with_columns(pl.col("breakdown").replace_strict(
+            {b: t(f"kind_{b}", lang) for b in ("platform_rule", "rejection_reason")}))
+        .sort("count", "breakdown_value", descending=[True, False])
+    )  # fmt: skip
+    downloadable_table(
+        labelled(
+            reasons,
+            {
+                "breakdown": t("kind", lang),
+                "breakdown_value": t("reason", lang),
+                "count": t("er_records", lang),
+            },
+        ),  # fmt: skip
+        f"rejets-{year}-motif",
+        "rej_reason",
+        lang,
+    )
+
+parties = queries.query(sid, path, queries.TOP_PARTIES_SQL, (year,))
+PARTY = {
+    "rank": t("rank", lang), "structure_name": t("name", lang), "siret": t("siret", lang),
+    "deposited_count": t("deposited", lang), "rejection_count": t("recipient_rejections", lang),
+    "recycling_count": t("recyclings", lang), "rejection_rate_pct": t("rejection_rate", lang),
+}  # fmt: skip
+left, right = st.columns(2)
+for column, role in ((left, "supplier"), (right, "recipient")):
+    with column:
+        st.subheader(t(f"top_{role}s", lang))
+        downloadable_table(
+            labelled(parties.filter(pl.col("party_role") == role), PARTY),
+            f"rejets-{year}-{role}s",
+            f"top_{role}",
+            lang,
+        )
+
+st.subheader(t("hidden_title", lang))
+hidden = queries.query(sid, path, queries.HIDDEN_DELAYS_SQL, (year,))
+downloadable_table(
+    labelled(
+        hidden,
+        {
+            "month_start_date": t("month_start", lang),
+            "recipient_category": t("category", lang),
+            "redeposited_invoice_count": t("redeposited", lang),
+            "mean_days_lost": t("mean_days_lost", lang),
+            "total_days_lost": t("total_days_lost", lang),
+            "max_days_lost": t("max_days_lost", lang),
+            "amount_incl_vat": t("amount_incl_vat", lang),
+        },
+    ),  # fmt: skip
+    f"delais-caches-{year}",
+    "hidden",
+    lang,
+)

@@ -1,0 +1,190 @@
+"""Each dashboard page (AppTest) shows what the warehouse holds, computed here straight from
+the marts of the snapshot, independently of the rpt_ models the pages read."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from vigie.dashboards.formatting import format_eur, format_number, format_percent
+from vigie.dashboards.snapshot import current_snapshot
+from vigie.platform.settings import REPO_ROOT
+
+pytestmark = pytest.mark.integration
+APP = str(REPO_ROOT / "dashboards" / "app.py")
+
+
+@pytest.fixture
+def app(demo_home, monkeypatch):
+    monkeypatch.setenv("VIGIE_HOME", str(demo_home.home))
+    return AppTest.from_file(APP, default_timeout=90)
+
+
+@pytest.fixture
+def snap(demo_home):
+    with duckdb.connect(str(current_snapshot(demo_home).path), read_only=True) as con:
+        yield con
+
+
+def _metrics(app) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def test_bilan_headline_and_splits_match_the_invoices(app, snap):
+    year = 2020
+    invoices, works, credit = snap.execute(
+        "select count(*), count(*) filter (where is_works_invoice),"
+        " count(*) filter (where is_credit_note) from marts.fct_invoices"
+        " where scope = 'B2G' and year(deposited_date) = ?", [year]
+    ).fetchone()  # fmt: skip
+    channels = snap.execute(
+        "select channel, count(*) from marts.fct_invoices where scope = 'B2G'"
+        " and year(deposited_date) = ? group by 1", [year]
+    ).fetchall()  # fmt: skip
+    app.query_params["year"] = str(year)
+    app.run()
+    assert not app.exception
+    metrics = _metrics(app)
+    assert metrics["Factures reçues"] == format_number(invoices, "fr")
+    assert metrics["Factures de travaux"] == format_number(works, "fr")
+    assert metrics["Avoirs"] == format_number(credit, "fr")
+    by_channel = app.dataframe[1].value  # months, then the splits (channel first)
+    assert dict(zip(by_channel["Canal"], by_channel["Factures reçues"], strict=True)) == dict(
+        channels
+    )
+
+
+def test_bilan_offers_a_self_contained_html_report(app, snap):
+    from datetime import UTC, datetime
+
+    from vigie.dashboards import charts, queries
+    from vigie.dashboards.report_html import bilan_html
+
+    app.query_params["year"] = "2020"
+    app.run()
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert "Exporter la page (HTML)" in labels
+    # the report the button carries, built from the same frames as the page
+    monthly = snap.execute(queries.MONTHLY_VOLUMES_SQL).pl()
+    chart = charts.monthly_comparison(queries.year_over_year(monthly, 2020), 2020, "fr")
+    table = queries.monthly_table(monthly, 2020, ["janv.", "févr.", "mars"] + [""] * 9,
+                                  ("Mois", "Factures"))  # fmt: skip
+    page = bilan_html(title="Bilan annuel 2020", lang="fr", data_as_of=datetime.now(UTC),
+                      headline=[("Factures reçues", "1 234")], chart=chart,
+                      tables=[("Détail mensuel", table)])  # fmt: skip
+    assert "<svg" in page and "<script" not in page
+    assert not re.search(r'(src|href)="https?://', page), "nothing to fetch from the network"
+    first = table.row(0)
+    assert f"<td>{first[0]}</td>" in page and format_number(first[1], "fr") in page
+
+
+def _busiest_entity(snap) -> tuple[str, int]:
+    return snap.execute(
+        "select recipient_structure_id, year(payment_date) from marts.fct_payment_delays"
+        " where observed_delay_days is not null group by all order by count(*) desc, 1 limit 1"
+    ).fetchone()
+
+
+def test_delais_page_shows_an_entitys_figures_from_its_invoices(app, snap):
+    entity, year = _busiest_entity(snap)
+    paid, median, within, late, interest = snap.execute(
+        "select count(*), quantile_disc(observed_delay_days, 0.5),"
+        " count(*) filter (where observed_delay_days <= 30) * 1.0 / count(*),"
+        " count(*) filter (where is_late), sum(late_interest_eur)"
+        " from marts.fct_payment_delays where recipient_structure_id = ?"
+        " and year(payment_date) = ? and observed_delay_days is not null", [entity, year]
+    ).fetchone()  # fmt: skip
+    late_rows = snap.execute(
+        "select count(*) from marts.fct_payment_delays where recipient_structure_id = ?"
+        " and year(payment_date) = ? and is_late", [entity, year]
+    ).fetchone()[0]  # fmt: skip
+    app.switch_page("app_pages/delais.py")
+    app.query_params.update({"view": "entity", "entity": entity, "year": str(year)})
+    app.run()
+    assert not app.exception
+    metrics = _metrics(app)
+    assert metrics["Factures payées"] == format_number(paid, "fr")
+    assert metrics["Délai médian (jours)"] == format_number(median, "fr")
+    rounded = Decimal(str(within)).quantize(Decimal("0.001"))
+    assert metrics["Payées sous 30 jours"] == format_percent(rounded, "fr", signed=False)
+    assert metrics["Factures payées en retard"] == format_number(late, "fr")
+    assert metrics["Intérêts moratoires dus"] == format_eur(interest or Decimal(0), "fr")
+    late_table = app.dataframe[1].value  # months, then the late invoices
+    assert len(late_table) == late_rows
+    assert (late_table["Total dû (€)"] == late_table["Intérêts (€)"]
+            + late_table["Indemnité (€)"]).all()  # fmt: skip
+    assert app.query_params["entity"] == entity  # the view can be shared by its URL
+
+
+def test_delais_page_drills_down_to_an_invoice_timeline_in_english(app, snap):
+    entity, year = _busiest_entity(snap)
+    app.switch_page("app_pages/delais.py")
+    app.query_params.update({"view": "entity", "entity": entity, "year": str(year), "lang": "en"})
+    app.run()
+    assert app.title[0].value == "Payment delays"
+    app.selectbox(key="late_invoice").select_index(1).run()
+    assert not app.exception
+    timeline = app.dataframe[2].value
+    chosen = app.selectbox(key="late_invoice").value
+    events = snap.execute(
+        "select s.label_en from marts.fct_status_events e join reference.ref_statuses s"
+        " using (status_code) where invoice_id = ? order by event_sequence", [chosen]
+    ).fetchall()  # fmt: skip
+    assert chosen and len(events) >= 2
+    assert list(timeline["Status"]) == [e for (e,) in events]
+
+
+def test_rejets_page_counts_refusals_and_rejections_apart(app, snap):
+    year = 2020
+    deposited = snap.execute(
+        "select count(*) from marts.fct_invoices where scope = 'B2G'"
+        " and year(deposited_date) = ?", [year]
+    ).fetchone()[0]  # fmt: skip
+    rejected = snap.execute(
+        "select count(*) from marts.fct_status_events e join marts.fct_invoices i"
+        " using (invoice_id) where i.scope = 'B2G' and e.status_code = 'REJETEE'"
+        " and year(e.occurred_date) = ?", [year]
+    ).fetchone()[0]  # fmt: skip
+    app.switch_page("app_pages/rejets.py")
+    app.query_params["year"] = str(year)
+    app.run()
+    assert not app.exception
+    metrics = _metrics(app)
+    assert metrics["Factures déposées"] == format_number(deposited, "fr")
+    assert metrics["Rejets par le destinataire"] == format_number(rejected, "fr")
+    top = app.dataframe[3].value  # channel, reason, suppliers, recipients
+    assert list(top["Rang"]) == list(range(1, len(top) + 1))
+    assert top["Rejets par le destinataire"].is_monotonic_decreasing
+
+
+def test_recherche_page_gives_recipient_current_status_and_history(app, snap):
+    invoice_id, number, recipient = snap.execute(
+        "select i.invoice_id, i.invoice_number, r.structure_name from marts.fct_invoices i"
+        " join marts.dim_structures r on r.structure_id = i.recipient_structure_id"
+        " where i.scope = 'B2G' order by i.invoice_id limit 1 offset 7"
+    ).fetchone()  # fmt: skip
+    events = snap.execute(
+        "select s.label_fr from marts.fct_status_events e join reference.ref_statuses s"
+        " using (status_code) where invoice_id = ? order by event_sequence", [invoice_id]
+    ).fetchall()  # fmt: skip
+    app.switch_page("app_pages/recherche.py")
+    app.query_params["number"] = number
+    app.run()
+    assert not app.exception
+    metrics = _metrics(app)
+    assert metrics["Destinataire"] == recipient
+    assert metrics["Statut actuel"] == events[-1][0]
+    history = app.dataframe[0].value
+    assert list(history["Statut"]) == [e for (e,) in events]
+
+
+def test_recherche_page_says_when_no_invoice_has_the_number(app):
+    app.switch_page("app_pages/recherche.py")
+    app.query_params.update({"number": "NO-SUCH-INVOICE", "lang": "en"})
+    app.run()
+    assert not app.exception
+    assert app.warning[0].value == "No invoice has this number."

@@ -1,0 +1,43 @@
+-- One row per invoice paid after its due date: what the public entity owes its supplier
+-- (late-payment interest and the €40 recovery indemnity) — the list a finance director
+-- chases, read entity by entity (sorted by recipient).
+with
+
+delays as (
+    select * from {{ ref('fct_payment_delays') }}
+    where is_late
+),
+
+invoices as (
+    select invoice_id, invoice_number from {{ ref('fct_invoices') }}
+),
+
+suppliers as (
+    select structure_id, siret, structure_name from {{ ref('dim_structures') }}
+),
+
+final as (
+    select
+        d.recipient_structure_id,
+        d.invoice_id,
+        i.invoice_number,
+        d.supplier_structure_id,
+        s.siret as supplier_siret,
+        s.structure_name as supplier_name,
+        d.public_category,
+        d.amount_incl_vat,
+        d.receipt_date,
+        d.due_date,
+        d.payment_date,
+        d.days_late,
+        d.interest_rate_pct,
+        d.late_interest_eur,
+        d.recovery_indemnity_eur,
+        cast(d.late_interest_eur + d.recovery_indemnity_eur as decimal(18, 2)) as amount_owed_eur
+    from delays as d
+    inner join invoices as i on d.invoice_id = i.invoice_id
+    left join suppliers as s on d.supplier_structure_id = s.structure_id
+)
+
+select * from final
+order by recipient_structure_id, due_date, invoice_id

@@ -1,0 +1,62 @@
+-- One row per year of payment × public entity, and per year × public category (entity
+-- null): the headline delay figures of the "Délais de paiement" page, so that an entity is
+-- read beside its category's figures for the same year (medians from the histogram).
+with
+
+histogram as (
+    select
+        recipient_structure_id,
+        public_category,
+        cast(year(payment_month_start_date) as integer) as year,
+        observed_delay_days,
+        paid_invoice_count,
+        late_invoice_count,
+        late_interest_eur,
+        recovery_indemnity_eur
+    from {{ ref('int_payment_delays_histogram') }}
+),
+
+grouped as (
+    select
+        year,
+        recipient_structure_id,
+        public_category,
+        observed_delay_days,
+        sum(paid_invoice_count) as paid_invoice_count,
+        sum(late_invoice_count) as late_invoice_count,
+        sum(late_interest_eur) as late_interest_eur,
+        sum(recovery_indemnity_eur) as recovery_indemnity_eur
+    from histogram
+    group by grouping sets (
+        (year, recipient_structure_id, public_category, observed_delay_days),
+        (year, public_category, observed_delay_days)
+    )
+),
+
+cumulated as (
+    select
+        *,
+        sum(paid_invoice_count) over (
+            partition by year, recipient_structure_id, public_category
+            order by observed_delay_days
+        ) as cumulative_count,
+        sum(paid_invoice_count) over (
+            partition by year, recipient_structure_id, public_category
+        ) as group_count
+    from grouped
+),
+
+final as (
+    select
+        year,
+        case when recipient_structure_id is null then 'category' else 'entity' end as grain,
+        recipient_structure_id,
+        public_category,
+        {{ delay_histogram_summary() }},
+        cast({{ histogram_percentile('observed_delay_days', 9, 10) }} as integer)
+            as p90_delay_days
+    from cumulated
+    group by all
+)
+
+select * from final
