@@ -5,13 +5,18 @@ Reads only the published serving snapshot (never the warehouse being built).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from vigie.dashboards.i18n import LANGUAGES, t
 from vigie.dashboards.snapshot import current_snapshot, last_build
 from vigie.platform.settings import get_settings
 
-st.set_page_config(page_title="Vigie", page_icon=":material/monitoring:", layout="wide")
+# a local icon: a Material icon here would be fetched from fonts.gstatic.com, which an
+# offline installation cannot reach
+ICON = str(Path(__file__).with_name("assets") / "vigie.png")
+st.set_page_config(page_title="Vigie", page_icon=ICON, layout="wide")
 
 if st.query_params.get("lang") not in LANGUAGES:
     st.query_params["lang"] = "fr"
