@@ -67,12 +67,15 @@ def lines_by_month(
         .mark_line(point=True)
         .encode(
             x=alt.X(
-                "month:T", title=t("month", lang),
+                "month:T",
+                title=t("month", lang),
                 axis=alt.Axis(format="%m/%Y", tickCount={"interval": "month", "step": 1}),
             ),  # fmt: skip
             y=alt.Y("value:Q", title=y_title),
             color=alt.Color(
-                "measure:N", title=t("measure", lang), sort=names,
+                "measure:N",
+                title=t("measure", lang),
+                sort=names,
                 legend=alt.Legend(orient="bottom", direction="vertical", symbolStrokeWidth=3),
             ),  # fmt: skip
             strokeDash=alt.StrokeDash("measure:N", sort=names, legend=None),

@@ -407,6 +407,81 @@ def bench_ereporting(period):
     )
 
 
+@bench.command("national")
+@click.option("--scale", default=1.0, show_default=True, help="1.0 = the national volume.")
+@click.option("--year", default=2020, show_default=True, help="The year to generate.")
+@click.option("--seed", default=7, show_default=True)
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Run in this VIGIE_HOME (default: a temporary folder).",
+)
+@click.option("--keep", is_flag=True, help="Keep the data afterwards (default: removed).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+def bench_national(scale, year, seed, home, keep, as_json):
+    """The whole chain on a generated year: generate, extract, full build, publish, every
+    dashboard page, one month of e-reporting, then one more day (incremental); print each
+    step's seconds, rows/s and peak memory of the process tree, and the sizes on disk.
+
+    Targets at --scale 1.0 (2020): generate ≤ 10 min, full build ≤ 10 min, publish ≤ 2 min,
+    each page ≤ 1 s, an e-reporting month ≤ 5 min, one more day ≤ 60 s, peak ≤ 12 GiB.
+    """
+    import json
+    import shutil
+    import tempfile
+
+    from vigie.orchestration.bench_national import format_table, run_national
+
+    root = home or Path(tempfile.mkdtemp(prefix="vigie-bench-national-"))
+    settings = get_settings({"VIGIE_HOME": str(root)})
+    try:
+        run = run_national(
+            settings, scale=scale, year=year, seed=seed,
+            progress=lambda m: click.echo(m, err=True),
+        )  # fmt: skip
+    finally:
+        if not keep and home is None:
+            shutil.rmtree(root, ignore_errors=True)
+    if as_json:
+        click.echo(json.dumps(run.as_dict(), indent=2))
+    else:
+        click.echo(format_table(run))
+        if not keep and home is None:
+            click.echo(f"  (data removed; --keep to keep {root})")
+
+
+@bench.command("dashboards")
+@click.option("--repeats", default=20, show_default=True, help="Runs of each query (p95).")
+@click.option("--renders", default=3, show_default=True, help="Renders of each page (median).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def bench_dashboards(repeats, renders, as_json):
+    """Time every query of every dashboard page on VIGIE_HOME's serving snapshot (p95 over
+    --repeats runs) and render each page with Streamlit's AppTest, caches cleared (median).
+
+    Targets: each query ≤ 100 ms at p95, each page ≤ 1 s.
+    """
+    import dataclasses
+    import json
+
+    from vigie.dashboards import bench
+    from vigie.dashboards.snapshot import current_snapshot
+
+    snapshot = current_snapshot(get_settings())
+    if snapshot is None:
+        raise click.ClickException("no serving snapshot: run `vigie pipeline run` first")
+    timings = bench.run(snapshot, repeats=repeats, renders=renders)
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(t) for t in timings], indent=2))
+        return
+    size = bench.snapshot_size(snapshot) / 2**20
+    click.echo(f"bench dashboards on {snapshot.path.name} ({size:,.0f} MiB)")
+    click.echo(f"  {'page':<12}{'queries':>8}{'p95 query':>12}  {'slowest':<18}{'render':>9}")
+    for t in timings:
+        ok = "ok" if t.query_p95_ms <= 100 and t.render_s <= 1 else "MISSED"
+        click.echo(f"  {t.page:<12}{t.queries:>8}{t.query_p95_ms:>9.1f} ms  "
+                   f"{t.slowest_query:<18}{t.render_s:>7.2f} s  {ok}")  # fmt: skip
+
+
 @main.group()
 def invoice():
     """Invoice documents: check one without any registry."""

@@ -81,7 +81,8 @@ for tab, breakdown in zip(
 
 st.download_button(
     t("export_html", lang),
-    bilan_html(
+    # made when the user clicks (vl-convert draws the chart as SVG): page renders stay fast
+    lambda: bilan_html(
         title=f"{t('page_bilan', lang)} {year}",
         lang=lang,
         data_as_of=snapshot.published_at,

@@ -1,0 +1,117 @@
+"""``vigie bench dashboards``: every query each page runs, timed on the current snapshot,
+and each page rendered by Streamlit's AppTest with its caches cleared.
+
+Targets (issue 8): each query ≤ 100 ms at p95, each page ≤ 1 s.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from vigie.dashboards import queries
+from vigie.dashboards.snapshot import SnapshotRef
+from vigie.platform.settings import DASHBOARD_APP
+
+
+@dataclass
+class PageTiming:
+    page: str
+    queries: int
+    query_p95_ms: float
+    slowest_query: str
+    render_s: float
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+def page_queries(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[dict, list[tuple]]]:
+    """Per page: the URL parameters of a busy view, and the queries it runs for it."""
+    (year,) = con.execute("select max(year) from reports.rpt_bilan_yearly").fetchone()
+    entity = con.execute(
+        "select recipient_structure_id, public_category from reports.rpt_payment_delays_yearly"
+        " where grain = 'entity' and year = ? order by paid_invoice_count desc limit 1", [year]
+    ).fetchone()  # fmt: skip
+    number = con.execute(
+        "select invoice_number, invoice_id from marts.fct_invoices limit 1"
+    ).fetchone()
+    entity_id, category = entity or (None, None)
+    return {
+        "bilan": ({"year": str(year)}, [
+            ("monthly volumes", queries.MONTHLY_VOLUMES_SQL, ()),
+            ("yearly figures", queries.BILAN_YEARLY_SQL, ()),
+            ("splits", queries.BILAN_SPLITS_SQL, (year,)),
+        ]),
+        "delais": ({"view": "entity", "entity": entity_id or "", "year": str(year)}, [
+            ("years", queries.DELAY_YEARS_SQL, ()),
+            ("entity search", queries.ENTITY_SEARCH_SQL, ("", "")),
+            ("entity", queries.ENTITY_SQL, (entity_id,)),
+            ("yearly figures", queries.DELAYS_YEARLY_SQL, (year, category, entity_id)),
+            ("entity months", queries.ENTITY_MONTHS_SQL, (entity_id, year)),
+            ("category months", queries.CATEGORY_MONTHS_SQL, (category, year)),
+            ("late invoices", queries.LATE_INVOICES_SQL, (entity_id, year)),
+        ]),
+        "rejets": ({"year": str(year)}, [
+            ("years", queries.REJECTION_YEARS_SQL, ()),
+            ("monthly", queries.REJECTIONS_SQL, (year,)),
+            ("top parties", queries.TOP_PARTIES_SQL, (year,)),
+            ("hidden delays", queries.HIDDEN_DELAYS_SQL, (year,)),
+        ]),
+        "ereporting": ({}, [("transmissions", queries.EREPORTING_SQL, ())]),
+        "recherche": ({"number": number[0]}, [
+            ("invoice", queries.INVOICE_LOOKUP_SQL, (number[0], None, None)),
+            ("history", queries.INVOICE_HISTORY_SQL, (number[1],)),
+        ]),
+    }  # fmt: skip
+
+
+def run(snapshot: SnapshotRef, *, repeats: int = 20, renders: int = 3) -> list[PageTiming]:
+    import logging
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no runtime" notices of AppTest
+    con = duckdb.connect(str(snapshot.path), read_only=True)
+    try:
+        plan = page_queries(con)
+        AppTest.from_file(str(DASHBOARD_APP), default_timeout=120).run()  # warm-up: imports
+        timings = []
+        for page, (params, page_sql) in plan.items():
+            per_query: dict[str, list[float]] = {}
+            for name, sql, args in page_sql:
+                for _ in range(repeats):
+                    began = time.perf_counter()
+                    con.execute(sql, list(args)).fetchall()
+                    per_query.setdefault(name, []).append(time.perf_counter() - began)
+            p95 = {name: _p95(v) * 1000 for name, v in per_query.items()}
+            slowest = max(p95, key=p95.get)
+            renders_s = []
+            for _ in range(renders):
+                st.cache_data.clear()
+                st.cache_resource.clear()
+                app = AppTest.from_file(str(DASHBOARD_APP), default_timeout=120)
+                if page != "bilan":
+                    app.switch_page(f"app_pages/{page}.py")
+                app.query_params.update(params)
+                began = time.perf_counter()
+                app.run()
+                renders_s.append(time.perf_counter() - began)
+                if app.exception:
+                    raise RuntimeError(f"page {page}: {app.exception[0].value}")
+            timings.append(PageTiming(page, len(page_sql), p95[slowest], slowest,
+                                      statistics.median(renders_s)))  # fmt: skip
+        return timings
+    finally:
+        con.close()
+
+
+def snapshot_size(snapshot: SnapshotRef) -> int:
+    return Path(snapshot.path).stat().st_size
