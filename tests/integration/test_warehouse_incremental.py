@@ -28,6 +28,9 @@ COMPARED = [
     "reports.rpt_payment_delays_by_category_month",
     "reports.rpt_rejections_monthly",
     "reports.rpt_status_durations_monthly",
+    "reports.rpt_late_invoices",
+    "reports.rpt_payment_delays_yearly",
+    "reports.rpt_rejections_by_party",
 ]
 
 

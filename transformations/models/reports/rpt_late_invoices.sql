@@ -1,11 +1,25 @@
 -- One row per invoice paid after its due date: what the public entity owes its supplier
 -- (late-payment interest and the €40 recovery indemnity) — the list a finance director
--- chases, read entity by entity (sorted by recipient).
+-- chases, read entity by entity. Incremental like fct_payment_delays: only the invoices whose
+-- lifecycle moved on the landing days read are recomputed (an invoice becomes late once, at
+-- its payment).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='invoice_id',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 delays as (
     select * from {{ ref('fct_payment_delays') }}
     where is_late
+    {% if is_incremental() %}
+        and {{ landing_window('last_event_date', 'last_event_date') }}
+    {% endif %}
 ),
 
 invoices as (
@@ -33,11 +47,12 @@ final as (
         d.interest_rate_pct,
         d.late_interest_eur,
         d.recovery_indemnity_eur,
-        cast(d.late_interest_eur + d.recovery_indemnity_eur as decimal(18, 2)) as amount_owed_eur
+        cast(d.late_interest_eur + d.recovery_indemnity_eur as decimal(18, 2))
+            as amount_owed_eur,
+        d.last_event_date
     from delays as d
     inner join invoices as i on d.invoice_id = i.invoice_id
     left join suppliers as s on d.supplier_structure_id = s.structure_id
 )
 
 select * from final
-order by recipient_structure_id, due_date, invoice_id
