@@ -9,6 +9,8 @@ history): no page aggregates a fact table.
 
 from __future__ import annotations
 
+import os
+
 import duckdb
 import polars as pl
 import streamlit as st
@@ -26,13 +28,24 @@ def connection(snapshot_id: str, snapshot_path: str) -> duckdb.DuckDBPyConnectio
     return duckdb.connect(snapshot_path, read_only=True)
 
 
-@st.cache_data(ttl="10m", max_entries=256, show_spinner=False)
-def query(snapshot_id: str, snapshot_path: str, sql: str, params: tuple = ()) -> pl.DataFrame:
+def run_query(snapshot_id: str, snapshot_path: str, sql: str, params: tuple = ()) -> pl.DataFrame:
+    """One query on a cursor of the snapshot's connection (no answer cache)."""
     cursor = connection(snapshot_id, snapshot_path).cursor()
     try:
         return cursor.execute(sql, list(params)).pl()
     finally:
         cursor.close()
+
+
+_cached_query = st.cache_data(ttl="10m", max_entries=256, show_spinner=False)(run_query)
+
+
+def query(snapshot_id: str, snapshot_path: str, sql: str, params: tuple = ()) -> pl.DataFrame:
+    """The answer, cached per snapshot, SQL and parameters — unless VIGIE_DASHBOARD_CACHE=0
+    (``vigie bench dashboards`` times pages as a first visitor sees them)."""
+    if os.environ.get("VIGIE_DASHBOARD_CACHE") == "0":
+        return run_query(snapshot_id, snapshot_path, sql, params)
+    return _cached_query(snapshot_id, snapshot_path, sql, params)
 
 
 def monthly_volumes(snapshot_id: str, snapshot_path: str) -> pl.DataFrame:
@@ -71,19 +84,29 @@ select declarant_siren, declarant_role, report_kind, period_start_date, period_e
     declarant_name, vat_regime, invoice_record_count, aggregate_record_count, taxable_amount,
     tax_amount, received_amount, platform_deadline_date, administration_deadline_at
 from reports.rpt_ereporting_transmissions
-order by declarant_siren, period_start_date, report_kind
+where declarant_siren = ?
+order by period_start_date, report_kind
+"""
+
+EREPORTING_DECLARANTS_SQL = """
+select declarant_siren, any_value(declarant_name) as declarant_name
+from reports.rpt_ereporting_transmissions
+group by declarant_siren
+order by declarant_siren
 """
 
 
-def ereporting_transmissions(snapshot_id: str, snapshot_path: str) -> pl.DataFrame:
-    return query(snapshot_id, snapshot_path, EREPORTING_SQL)
+def ereporting_transmissions(snapshot_id: str, snapshot_path: str, declarant: str) -> pl.DataFrame:
+    """The transmissions of one declarant (the national table holds hundreds of thousands)."""
+    return query(snapshot_id, snapshot_path, EREPORTING_SQL, (declarant,))
 
 
 def with_export_status(transmissions: pl.DataFrame, settings) -> pl.DataFrame:
     """Adds the export status of each transmission: built, exported or rectified."""
     from vigie.orchestration.ereporting.export import status_by_period
 
-    latest = status_by_period(settings)
+    sirens = transmissions.get_column("declarant_siren").unique().to_list()
+    latest = status_by_period(settings, sirens[0] if len(sirens) == 1 else None)
     keys = transmissions.select(
         "declarant_siren", "declarant_role", "report_kind",
         pl.col("period_start_date").cast(pl.String),

@@ -456,7 +456,7 @@ def bench_national(scale, year, seed, home, keep, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def bench_dashboards(repeats, renders, as_json):
     """Time every query of every dashboard page on VIGIE_HOME's serving snapshot (p95 over
-    --repeats runs) and render each page with Streamlit's AppTest, caches cleared (median).
+    --repeats runs) and render each page with Streamlit's AppTest, answer cache off (median).
 
     Targets: each query ≤ 100 ms at p95, each page ≤ 1 s.
     """

@@ -13,12 +13,12 @@ from datetime import date
 
 import duckdb
 
-from vigie.dashboards.snapshot import SnapshotRef
+from vigie.dashboards.snapshot import SnapshotRef, current_snapshot
 from vigie.ingestion.check import check_landing
 from vigie.ingestion.generator import GenerateSummary, generate
 from vigie.ingestion.landing import ContractViolation
 from vigie.orchestration.dbt import DbtFailed, DbtRun, run_dbt
-from vigie.orchestration.publish import publish_snapshot, record_build
+from vigie.orchestration.publish import last_loaded_day, publish_snapshot, record_build
 from vigie.platform.settings import Settings
 
 DEMO_START = date(2019, 1, 1)
@@ -93,10 +93,14 @@ def refresh_warehouse(
     full_refresh: bool = False,
 ) -> RefreshResult:
     """Build, then publish only if every dbt test passed."""
+    previous = current_snapshot(settings)
+    changed_from = landing_from
+    if changed_from is None and not full_refresh and previous is not None:
+        changed_from = last_loaded_day(previous)  # where the incremental models restart
     run = build_warehouse(
         settings, landing_from=landing_from, landing_to=landing_to, full_refresh=full_refresh
     )
-    snapshot = publish_snapshot(settings)
+    snapshot = publish_snapshot(settings, changed_from=None if full_refresh else changed_from)
     record_build(settings, ok=True, message=f"published {snapshot.snapshot_id}")
     return RefreshResult(run, snapshot)
 

@@ -2,13 +2,18 @@
 
 The marts, reports and reference tables (and views, as tables) of ``warehouse.duckdb`` are
 copied into a new, versioned DuckDB file, which is checkpointed and closed before
-``serving/current.json`` is replaced to name it.
+``serving/current.json`` is replaced to name it. After an incremental build, the previous
+snapshot is copied and only the changed keys of the large tables are replaced (a national
+snapshot is 10 GB: copying it whole took 317 s).
 A failed build never reaches this step, so the previous snapshot stays current.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+import shutil
+import time
+from datetime import UTC, date, datetime
 
 import duckdb
 
@@ -19,15 +24,61 @@ PUBLISHED_SCHEMAS = ("marts", "reports", "reference")
 KEEP_SNAPSHOTS = 3
 
 
-def publish_snapshot(settings: Settings) -> SnapshotRef:
+#: the large tables a delta publication refreshes by key instead of copying whole: the key,
+#: and the column whose day says a row may have changed (its landing day, or its invoice's
+#: last event). Every other table is small and copied whole each time.
+DELTA_TABLES = {
+    "marts.fct_invoices": ("invoice_id", "landed_date"),
+    "marts.fct_payment_delays": ("invoice_id", "last_event_date"),
+    "marts.fct_status_events": ("invoice_id", "occurred_date"),
+    "reports.rpt_late_invoices": ("invoice_id", "last_event_date"),
+}
+#: a delta snapshot grows with the rows it replaces: past this factor of its fully copied
+#: size, the next publication copies everything again (and the file is compact again)
+MAX_GROWTH = 1.3
+
+
+def publish_snapshot(settings: Settings, *, changed_from: date | None = None) -> SnapshotRef:
+    """Publish the marts, reports and reference tables as a new snapshot.
+
+    With ``changed_from`` (the first landing day the build loaded), the previous snapshot is
+    copied and only the rows of the large tables that may have changed since that day are
+    replaced (the same keys dbt's delete+insert replaced); each table's row count is then
+    checked against the warehouse and copied whole on any difference. Without it, or after
+    the snapshot has grown by ``MAX_GROWTH``, everything is copied.
+    """
+    began = time.perf_counter()
     settings.serving_dir.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
     snapshot_id = "snapshot-" + now.strftime("%Y%m%dT%H%M%S%fZ")
     final = settings.serving_dir / f"{snapshot_id}.duckdb"
     tmp = settings.serving_dir / f".{snapshot_id}.duckdb.tmp"
     tmp.unlink(missing_ok=True)
+    previous = current_snapshot(settings)
+    base_bytes = _base_bytes(settings)
+    delta = (
+        changed_from is not None
+        and previous is not None
+        and previous.path.exists()
+        and base_bytes is not None
+        and previous.path.stat().st_size <= MAX_GROWTH * base_bytes
+    )
+    if delta:
+        shutil.copyfile(previous.path, tmp)
     tables: dict[str, int] = {}
-    con = duckdb.connect(str(tmp))
+    replaced: dict[str, int] = {}
+    copied = 0
+    # the same bounds as the build: without them DuckDB takes 80 % of the RAM (19.7 GiB
+    # measured when the national events were copied)
+    con = duckdb.connect(
+        str(tmp),
+        config={
+            "memory_limit": settings.duckdb_memory_limit,
+            "threads": settings.duckdb_threads,
+            "temp_directory": str(settings.spill_dir),
+            "preserve_insertion_order": False,
+        },
+    )
     try:
         # attached under its own name: the views dbt wrote name their tables by that catalog
         wh = settings.warehouse_path.stem
@@ -44,17 +95,31 @@ def publish_snapshot(settings: Settings) -> SnapshotRef:
         ).fetchall()
         if not found:
             raise RuntimeError(f"no table to publish in {settings.warehouse_path}")
+        if delta:
+            _drop_unpublished(con, {f"{s}.{t}" for s, t in found})
         for schema, table in found:
+            name = f"{schema}.{table}"
+            source = f'"{wh}"."{schema}"."{table}"'
+            target = f'"{schema}"."{table}"'
             con.execute(f'create schema if not exists "{schema}"')
-            con.execute(
-                f'create table "{schema}"."{table}" as select * from "{wh}"."{schema}"."{table}"'
-            )
-            (count,) = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()
-            tables[f"{schema}.{table}"] = int(count)
+            if delta and name in DELTA_TABLES and _exists(con, schema, table):
+                key, day = DELTA_TABLES[name]
+                replaced[name] = _replace_changed(con, source, target, key, day, changed_from)
+                (want,) = con.execute(f"select count(*) from {source}").fetchone()
+                (have,) = con.execute(f"select count(*) from {target}").fetchone()
+                if want == have:
+                    tables[name] = int(have)
+                    continue
+                del replaced[name]  # a row vanished in the warehouse: copy the table whole
+            con.execute(f"create or replace table {target} as select * from {source}")
+            copied += 1
+            (count,) = con.execute(f"select count(*) from {target}").fetchone()
+            tables[name] = int(count)
         con.execute(f'detach "{wh}"')
-        con.execute("create schema meta")
+        con.execute("create schema if not exists meta")
         con.execute(
-            "create table meta.snapshot as select ? as snapshot_id, ?::timestamptz as published_at",
+            "create or replace table meta.snapshot as "
+            "select ? as snapshot_id, ?::timestamptz as published_at",
             [snapshot_id, now],
         )
         con.execute("checkpoint")
@@ -64,6 +129,7 @@ def publish_snapshot(settings: Settings) -> SnapshotRef:
         raise
     con.close()
     tmp.replace(final)
+    size = final.stat().st_size
     write_json_atomically(
         settings.serving_pointer,
         {
@@ -71,12 +137,80 @@ def publish_snapshot(settings: Settings) -> SnapshotRef:
             "file": final.name,
             "published_at": now.isoformat(),
             "tables": tables,
+            "mode": "delta" if delta else "full",
+            "base_bytes": base_bytes if delta else size,
+            "replaced_keys": replaced,
+            "seconds": round(time.perf_counter() - began, 1),
+            "copied_tables": copied,
         },
     )
     _prune(settings, keep=final.name)
     ref = current_snapshot(settings)
     assert ref is not None
     return ref
+
+
+def last_loaded_day(snapshot: SnapshotRef) -> date | None:
+    """The earliest of the last days the large tables of ``snapshot`` hold: an incremental
+    build without days reloads from there, so a delta publication may start there too."""
+    days = []
+    with duckdb.connect(str(snapshot.path), read_only=True) as con:
+        for name, (_key, day) in DELTA_TABLES.items():
+            schema, table = name.split(".")
+            if _exists(con, schema, table):
+                days.append(
+                    con.execute(f'select max({day}) from "{schema}"."{table}"').fetchone()[0]
+                )
+    if len(days) < len(DELTA_TABLES):
+        return None  # a large table is missing: copy everything
+    days = [d for d in days if d is not None]  # an empty table: any day will do
+    return min(days) if days else None
+
+
+def _base_bytes(settings: Settings) -> int | None:
+    try:
+        data = json.loads(settings.serving_pointer.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    return data.get("base_bytes")
+
+
+def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    (n,) = con.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database()"
+        " and schema_name = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return n > 0
+
+
+def _drop_unpublished(con: duckdb.DuckDBPyConnection, wanted: set[str]) -> None:
+    """Tables of the previous snapshot the warehouse no longer has."""
+    present = con.execute(
+        "select schema_name, table_name from duckdb_tables()"
+        " where database_name = current_database() and schema_name in ?",
+        [list(PUBLISHED_SCHEMAS)],
+    ).fetchall()
+    for schema, table in present:
+        if f"{schema}.{table}" not in wanted:
+            con.execute(f'drop table "{schema}"."{table}"')
+
+
+def _replace_changed(con, source: str, target: str, key: str, day: str, since: date) -> int:
+    """Delete and re-insert every key that has a row dated ``since`` or later in the
+    warehouse (a superset of the keys the build's delete+insert touched)."""
+    con.execute(
+        f"create or replace temp table _keys as select distinct {key} from {source} "
+        f"where {day} >= ?",
+        [since],
+    )
+    con.execute(f"delete from {target} where {key} in (select {key} from _keys)")
+    con.execute(
+        f"insert into {target} select * from {source} where {key} in (select {key} from _keys)"
+    )
+    (n,) = con.execute("select count(*) from _keys").fetchone()
+    con.execute("drop table _keys")
+    return int(n)
 
 
 def _sql_string(value: object) -> str:

@@ -17,20 +17,18 @@ if snapshot is None:
     st.stop()
 
 settings = get_settings()
-transmissions = queries.ereporting_transmissions(snapshot.snapshot_id, str(snapshot.path))
-if transmissions.is_empty():
+found = queries.query(snapshot.snapshot_id, str(snapshot.path), queries.EREPORTING_DECLARANTS_SQL)
+if found.is_empty():
     st.info(t("er_none", lang))
     st.stop()
-transmissions = queries.with_export_status(transmissions, settings)
-
-declarants = transmissions.get_column("declarant_siren").unique().sort().to_list()
-names = dict(transmissions.select("declarant_siren", "declarant_name").unique().iter_rows())
+declarants = found.get_column("declarant_siren").to_list()
+names = dict(found.iter_rows())
 wanted = st.query_params.get("declarant")
 with st.container(horizontal=True):
     declarant = st.selectbox(
         t("er_declarant", lang), declarants,
         index=declarants.index(wanted) if wanted in declarants else 0,
-        format_func=lambda s: f"{s} — {names.get(s, '')}", key="declarant",
+        format_func=lambda s: f"{s} — {names.get(s) or ''}", key="declarant",
     )  # fmt: skip
     kinds = ["transactions", "payments"]
     kind = st.segmented_control(
@@ -44,7 +42,11 @@ if kind:
 elif "kind" in st.query_params:
     del st.query_params["kind"]
 
-rows = transmissions.filter(pl.col("declarant_siren") == declarant)
+transmissions = queries.with_export_status(
+    queries.ereporting_transmissions(snapshot.snapshot_id, str(snapshot.path), declarant),
+    settings,
+)
+rows = transmissions
 if kind:
     rows = rows.filter(pl.col("report_kind") == kind)
 

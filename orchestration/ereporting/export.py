@@ -90,12 +90,18 @@ def _history(settings: Settings) -> sqlite3.Connection:
     return con
 
 
-def history(settings: Settings) -> list[dict]:
-    """Every transmission exported, oldest first, with what replaced it."""
+def history(settings: Settings, declarant: str | None = None) -> list[dict]:
+    """Every transmission exported (of one declarant, if given), oldest first."""
     if not history_path(settings).exists():
         return []
     with closing(_history(settings)) as con:
-        return [dict(r) for r in con.execute("select * from transmissions order by seq")]
+        if declarant is None:
+            rows = con.execute("select * from transmissions order by seq")
+        else:
+            rows = con.execute(
+                "select * from transmissions where declarant_siren = ? order by seq", (declarant,)
+            )
+        return [dict(r) for r in rows]
 
 
 # ------------------------------------------------------------------------------- naming
@@ -424,11 +430,13 @@ def preview(
     return X.to_bytes(root), errors
 
 
-def status_by_period(settings: Settings) -> dict[tuple[str, str, str, str], dict]:
+def status_by_period(
+    settings: Settings, declarant: str | None = None
+) -> dict[tuple[str, str, str, str], dict]:
     """The latest export of each (SIREN, role, kind, period start), with its status:
     ``exported`` (initial) or ``rectified``."""
     latest: dict[tuple[str, str, str, str], dict] = {}
-    for row in history(settings):
+    for row in history(settings, declarant):
         key = (row["declarant_siren"], row["declarant_role"], row["report_kind"],
                row["period_start"])  # fmt: skip
         latest[key] = {**row, "status": "rectified" if row["type_code"] == "RE" else "exported"}

@@ -1,5 +1,7 @@
 """The serving snapshot the dashboards read, published after a build whose tests passed."""
 
+from datetime import date
+
 import dagster as dg
 
 from vigie.orchestration.defs.dbt.assets import warehouse_dbt_assets
@@ -13,6 +15,17 @@ PUBLISHED_KEYS = sorted(
 )
 
 
+def changed_from(run: dg.DagsterRun) -> date | None:
+    """The first landing day the run's dbt build loaded (its partition, or the start of its
+    range), or None after a full refresh or without a partition: then the whole snapshot is
+    copied."""
+    ops = (run.run_config or {}).get("ops", {})
+    if ops.get(warehouse_dbt_assets.op.name, {}).get("config", {}).get("full_refresh"):
+        return None
+    first = run.tags.get("dagster/asset_partition_range_start") or run.tags.get("dagster/partition")
+    return date.fromisoformat(first) if first else None
+
+
 @dg.asset(
     key="serving_snapshot",
     deps=PUBLISHED_KEYS,
@@ -22,7 +35,7 @@ PUBLISHED_KEYS = sorted(
 )
 def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = get_settings()
-    ref = publish_snapshot(settings)
+    ref = publish_snapshot(settings, changed_from=changed_from(context.run))
     record_build(settings, ok=True, message=f"published {ref.snapshot_id}")
     context.log.info(f"published {ref.path}")
     return dg.MaterializeResult(
