@@ -87,3 +87,44 @@ def lines_by_month(
             ],
         )
     )
+
+
+def delay_distribution(frame: pl.DataFrame, labels: dict[str, str], *, title: str,
+                       x_title: str, y_title: str, lang: str) -> alt.Chart:  # fmt: skip
+    """Share of invoices per 10-day bucket of delay, one bar per grain side by side (the
+    grains differ by position, colour and opacity, and are named in the legend and tooltip)."""
+    rows = [
+        {
+            "bucket": f"{r['delay_bucket_start_days']}+"
+            if r["delay_bucket_start_days"] >= 120
+            else f"{r['delay_bucket_start_days']}–{r['delay_bucket_start_days'] + 9}",
+            "order": r["delay_bucket_start_days"],
+            "series": labels[r["grain"]],
+            "share": r["share_pct"],
+            "count": r["paid_invoice_count"],
+        }
+        for r in frame.to_dicts()
+    ]
+    order = [f"{b}–{b + 9}" for b in range(0, 120, 10)] + ["120+"]
+    names = list(labels.values())
+    return (
+        alt.Chart(alt.Data(values=rows), title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X("bucket:N", sort=order, title=x_title),
+            xOffset=alt.XOffset("series:N", sort=names),
+            y=alt.Y("share:Q", title=y_title),
+            color=alt.Color(
+                "series:N", sort=names, title=t("measure", lang), legend=alt.Legend(orient="bottom")
+            ),  # fmt: skip
+            opacity=alt.Opacity(
+                "series:N", sort=names, legend=None, scale=alt.Scale(range=[1.0, 0.55])
+            ),  # fmt: skip
+            tooltip=[
+                alt.Tooltip("series:N", title=t("measure", lang)),
+                alt.Tooltip("bucket:N", title=x_title),
+                alt.Tooltip("share:Q", title=y_title),
+                alt.Tooltip("count:Q", title=t("paid_invoices", lang)),
+            ],
+        )
+    )

@@ -124,6 +124,12 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "delay_axis": {"fr": "Délai (jours)", "en": "Delay (days)"},
     "measure": {"fr": "Mesure", "en": "Measure"},
+    "distribution_title": {
+        "fr": "Répartition des délais de paiement, {year}",
+        "en": "Distribution of payment delays, {year}",
+    },
+    "delay_bucket": {"fr": "Délai (jours)", "en": "Delay (days)"},
+    "share_axis": {"fr": "Part des factures payées (%)", "en": "Share of invoices paid (%)"},
     "late_title": {
         "fr": "Factures payées en retard à régulariser",
         "en": "Invoices paid late to settle",

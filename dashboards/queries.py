@@ -204,6 +204,13 @@ DELAY_YEARS_SQL = """
 select distinct year from reports.rpt_payment_delays_yearly order by year desc
 """
 
+DISTRIBUTION_SQL = """
+select grain, delay_bucket_start_days, paid_invoice_count
+from reports.rpt_payment_delays_distribution
+where year = ? and public_category = ? and (grain = 'category' or recipient_structure_id = ?)
+order by grain, delay_bucket_start_days
+"""
+
 ENTITY_MONTHS_SQL = """
 select payment_month_start_date, paid_invoice_count, mean_delay_days, median_delay_days,
     paid_within_30_days_pct, late_invoice_count, late_interest_eur, recovery_indemnity_eur
@@ -318,3 +325,12 @@ def history_table(history: pl.DataFrame, lang: str) -> pl.DataFrame:
         pl.col("payment_date").alias(t("payment_date", lang)),
         pl.col("payment_amount").alias(t("payment_amount", lang)),
     )  # fmt: skip
+
+
+def distribution_shares(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per grain and 10-day bucket: invoices paid and their share of the grain's total (%)."""
+    return frame.with_columns(
+        (pl.col("paid_invoice_count") * 100.0 / pl.col("paid_invoice_count").sum().over("grain"))
+        .round(1)
+        .alias("share_pct")
+    )

@@ -105,7 +105,12 @@ def publish_snapshot(settings: Settings, *, changed_from: date | None = None) ->
             source = f'"{wh}"."{schema}"."{table}"'
             target = f'"{schema}"."{table}"'
             con.execute(f'create schema if not exists "{schema}"')
-            if delta and name in DELTA_TABLES and _exists(con, schema, table):
+            if (
+                delta
+                and name in DELTA_TABLES
+                and _exists(con, schema, table)
+                and _columns(con, target) == _columns(con, source)
+            ):
                 key, day = DELTA_TABLES[name]
                 replaced[name] = _replace_changed(con, source, target, key, day, changed_from)
                 (want,) = con.execute(f"select count(*) from {source}").fetchone()
@@ -169,9 +174,11 @@ def last_loaded_day(snapshot: SnapshotRef) -> date | None:
         for name, (_key, day) in DELTA_TABLES.items():
             schema, table = name.split(".")
             if _exists(con, schema, table):
-                days.append(
-                    con.execute(f'select max({day}) from "{schema}"."{table}"').fetchone()[0]
-                )
+                try:
+                    (last,) = con.execute(f'select max({day}) from "{schema}"."{table}"').fetchone()
+                except duckdb.Error:  # a snapshot of an older layout: copy everything
+                    return None
+                days.append(last)
     if len(days) < len(DELTA_TABLES):
         return None  # a large table is missing: copy everything
     days = [d for d in days if d is not None]  # an empty table: any day will do
@@ -193,6 +200,10 @@ def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
         [schema, table],
     ).fetchone()
     return n > 0
+
+
+def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]]:
+    return [(r[0], r[1]) for r in con.execute(f"describe {relation}").fetchall()]
 
 
 def _drop_unpublished(con: duckdb.DuckDBPyConnection, wanted: set[str]) -> None:

@@ -147,6 +147,23 @@ if not trend.is_empty():
         ),  # fmt: skip
         width="stretch",
     )
+distribution = queries.distribution_shares(
+    queries.query(sid, path, queries.DISTRIBUTION_SQL, (year, category, entity_id))
+)
+if not distribution.is_empty():
+    grains = {"category": category_label} if view == "category" else {
+        "entity": entity["structure_name"], "category": category_label}  # fmt: skip
+    st.altair_chart(
+        charts.delay_distribution(
+            distribution.filter(pl.col("grain").is_in(list(grains))),
+            grains,
+            title=t("distribution_title", lang, year=year),
+            x_title=t("delay_bucket", lang),
+            y_title=t("share_axis", lang),
+            lang=lang,
+        ),  # fmt: skip
+        width="stretch",
+    )
 downloadable_table(
     labelled(
         months,

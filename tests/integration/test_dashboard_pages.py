@@ -188,3 +188,35 @@ def test_recherche_page_says_when_no_invoice_has_the_number(app):
     app.run()
     assert not app.exception
     assert app.warning[0].value == "No invoice has this number."
+
+
+def test_delais_distribution_counts_the_entitys_invoices_per_10_day_bucket(app, snap):
+    import json
+
+    import pyarrow as pa
+
+    entity, year = _busiest_entity(snap)
+    expected = dict(
+        snap.execute(
+            "select least(floor(greatest(observed_delay_days, 0) / 10) * 10, 120)::int,"
+            " count(*) from marts.fct_payment_delays where recipient_structure_id = ?"
+            " and year(payment_date) = ? and observed_delay_days is not null group by 1",
+            [entity, year],
+        ).fetchall()
+    )
+    app.switch_page("app_pages/delais.py")
+    app.query_params.update({"view": "entity", "entity": entity, "year": str(year)})
+    app.run()
+    assert not app.exception
+    charts = {
+        json.loads(c.proto.spec).get("title", ""): c.proto for c in app.get("vega_lite_chart")
+    }
+    [chart] = [c for title, c in charts.items() if str(title).startswith("Répartition")]
+    # the chart's rows travel as an Arrow stream beside the spec
+    values = pa.ipc.open_stream(chart.data.data).read_all().to_pylist()
+    name = snap.execute(
+        "select structure_name from marts.dim_structures where structure_id = ?", [entity]
+    ).fetchone()[0]
+    mine = {int(v["order"]): v["count"] for v in values if v["series"] == name}
+    assert mine == expected
+    assert sum(v["share"] for v in values if v["series"] == name) == pytest.approx(100, abs=0.7)

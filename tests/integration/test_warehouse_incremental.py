@@ -32,6 +32,7 @@ COMPARED = [
     "reports.rpt_late_invoices",
     "reports.rpt_payment_delays_yearly",
     "reports.rpt_rejections_by_party",
+    "reports.rpt_payment_delays_distribution",
 ]
 
 

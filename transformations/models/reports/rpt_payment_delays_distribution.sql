@@ -1,0 +1,32 @@
+-- The distribution of the observed payment delay (receipt to payment) per year of payment,
+-- by 10-day bucket (120 days and more together), for each public entity (grain 'entity')
+-- and each public category (grain 'category'): the "Délais de paiement" page's histogram.
+with
+
+histogram as (
+    select
+        recipient_structure_id,
+        public_category,
+        cast(year(payment_month_start_date) as integer) as year,
+        cast(least(floor(greatest(observed_delay_days, 0) / 10) * 10, 120) as integer)
+            as delay_bucket_start_days,
+        paid_invoice_count
+    from {{ ref('int_payment_delays_histogram') }}
+),
+
+final as (
+    select
+        year,
+        case when recipient_structure_id is null then 'category' else 'entity' end as grain,
+        recipient_structure_id,
+        public_category,
+        delay_bucket_start_days,
+        cast(sum(paid_invoice_count) as bigint) as paid_invoice_count
+    from histogram
+    group by grouping sets (
+        (year, recipient_structure_id, public_category, delay_bucket_start_days),
+        (year, public_category, delay_bucket_start_days)
+    )
+)
+
+select * from final
