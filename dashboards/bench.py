@@ -74,7 +74,7 @@ def page_queries(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[dict, list[t
             ("transmissions", queries.EREPORTING_SQL, (declarant[0] if declarant else "",)),
         ]),
         "recherche": ({"number": number[0]}, [
-            ("invoice", queries.INVOICE_LOOKUP_SQL, (number[0], None, None)),
+            ("invoice", queries.INVOICE_LOOKUP_SQL, (number[0], None)),
             ("history", queries.INVOICE_HISTORY_SQL, (number[1],)),
         ]),
     }  # fmt: skip

@@ -271,7 +271,8 @@ select i.invoice_id, i.invoice_number, s.siret as supplier_siret,
 from marts.fct_invoices as i
 left join marts.dim_structures as s on i.supplier_structure_id = s.structure_id
 left join marts.dim_structures as r on i.recipient_structure_id = r.structure_id
-where i.invoice_number = ? and (? is null or s.siret = ?)
+where i.lookup_key = hash($1::varchar) and i.invoice_number = $1
+    and ($2::varchar is null or s.siret = $2)
 order by i.deposited_at desc
 limit 20
 """
@@ -282,7 +283,7 @@ select e.event_sequence, e.occurred_at, e.status_code, s.label_fr as status_labe
     e.payment_date, e.payment_amount, e.is_latest
 from marts.fct_status_events as e
 left join reference.ref_statuses as s on e.status_code = s.status_code
-where e.invoice_id = ?
+where e.lookup_key = hash($1::varchar) and e.invoice_id = $1
 order by e.event_sequence
 """
 

@@ -35,7 +35,16 @@ DELTA_TABLES = {
 }
 #: tables stored sorted in a full copy, so that the pages' filters skip row groups by their
 #: min/max (a delta appends its few changed rows at the end)
-PUBLISH_ORDER = {"reports.rpt_late_invoices": "recipient_structure_id, payment_date"}
+PUBLISH_ORDER = {
+    "reports.rpt_late_invoices": "recipient_structure_id, payment_date",
+    "marts.fct_invoices": "lookup_key",
+    "marts.fct_status_events": "lookup_key",
+}
+#: the tables the invoice look-up reads by one key: the snapshot adds ``lookup_key =
+#: hash(<column>)`` and stores them sorted by it, so ``lookup_key = hash(?) and <column> = ?``
+#: reads one row group of the 55 M invoices / 190 M events (a string column's min/max only
+#: keep 8 bytes, too few to skip anything in ids sharing their first 8 characters)
+LOOKUP_KEYS = {"marts.fct_invoices": "invoice_number", "marts.fct_status_events": "invoice_id"}
 #: a delta snapshot grows with the rows it replaces: past this factor of its fully copied
 #: size, the next publication copies everything again (and the file is compact again)
 MAX_GROWTH = 1.3
@@ -109,10 +118,12 @@ def publish_snapshot(settings: Settings, *, changed_from: date | None = None) ->
                 delta
                 and name in DELTA_TABLES
                 and _exists(con, schema, table)
-                and _columns(con, target) == _columns(con, source)
+                and _columns(con, target, name) == _columns(con, source)
             ):
                 key, day = DELTA_TABLES[name]
-                replaced[name] = _replace_changed(con, source, target, key, day, changed_from)
+                replaced[name] = _replace_changed(
+                    con, _selected(name, source), target, key, day, changed_from
+                )
                 (want,) = con.execute(f"select count(*) from {source}").fetchone()
                 (have,) = con.execute(f"select count(*) from {target}").fetchone()
                 if want == have:
@@ -122,12 +133,12 @@ def publish_snapshot(settings: Settings, *, changed_from: date | None = None) ->
             if name in PUBLISH_ORDER:
                 con.execute("set preserve_insertion_order = true")
                 con.execute(
-                    f"create or replace table {target} as select * from {source} "
+                    f"create or replace table {target} as {_selected(name, source)} "
                     f"order by {PUBLISH_ORDER[name]}"
                 )
                 con.execute("set preserve_insertion_order = false")
             else:
-                con.execute(f"create or replace table {target} as select * from {source}")
+                con.execute(f"create or replace table {target} as {_selected(name, source)}")
             copied += 1
             (count,) = con.execute(f"select count(*) from {target}").fetchone()
             tables[name] = int(count)
@@ -202,8 +213,21 @@ def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     return n > 0
 
 
-def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]]:
-    return [(r[0], r[1]) for r in con.execute(f"describe {relation}").fetchall()]
+def _selected(name: str, source: str) -> str:
+    """The rows of ``source`` as the snapshot stores them (with the look-up key if any)."""
+    if name in LOOKUP_KEYS:
+        return f"select *, hash({LOOKUP_KEYS[name]}) as lookup_key from {source}"
+    return f"select * from {source}"
+
+
+def _columns(
+    con: duckdb.DuckDBPyConnection, relation: str, name: str | None = None
+) -> list[tuple[str, str]]:
+    """Column names and types; of a snapshot table, without its added look-up key."""
+    columns = [(r[0], r[1]) for r in con.execute(f"describe {relation}").fetchall()]
+    if name in LOOKUP_KEYS:
+        columns = [c for c in columns if c[0] != "lookup_key"]
+    return columns
 
 
 def _drop_unpublished(con: duckdb.DuckDBPyConnection, wanted: set[str]) -> None:
@@ -218,17 +242,18 @@ def _drop_unpublished(con: duckdb.DuckDBPyConnection, wanted: set[str]) -> None:
             con.execute(f'drop table "{schema}"."{table}"')
 
 
-def _replace_changed(con, source: str, target: str, key: str, day: str, since: date) -> int:
+def _replace_changed(con, rows: str, target: str, key: str, day: str, since: date) -> int:
     """Delete and re-insert every key that has a row dated ``since`` or later in the
-    warehouse (a superset of the keys the build's delete+insert touched)."""
+    warehouse (a superset of the keys the build's delete+insert touched); ``rows`` is the
+    select of the warehouse's rows as the snapshot stores them."""
     con.execute(
-        f"create or replace temp table _keys as select distinct {key} from {source} "
+        f"create or replace temp table _keys as select distinct {key} from ({rows}) "
         f"where {day} >= ?",
         [since],
     )
     con.execute(f"delete from {target} where {key} in (select {key} from _keys)")
     con.execute(
-        f"insert into {target} select * from {source} where {key} in (select {key} from _keys)"
+        f"insert into {target} select * from ({rows}) where {key} in (select {key} from _keys)"
     )
     (n,) = con.execute("select count(*) from _keys").fetchone()
     con.execute("drop table _keys")

@@ -31,9 +31,7 @@ for param, value in (("number", number), ("supplier", supplier)):
 if not number:
     st.info(t("lookup_hint", lang))
     st.stop()
-found = queries.query(
-    sid, path, queries.INVOICE_LOOKUP_SQL, (number, supplier or None, supplier or None)
-)
+found = queries.query(sid, path, queries.INVOICE_LOOKUP_SQL, (number, supplier or None))
 if found.is_empty():
     st.warning(t("lookup_none", lang))
     st.stop()

@@ -41,7 +41,7 @@ def test_dashboard_queries_succeed_during_a_full_build(demo_home, tmp_path):
             snapshot = current_snapshot(settings)
             with duckdb.connect(str(snapshot.path), read_only=True) as con:
                 assert con.execute(queries.MONTHLY_VOLUMES_SQL).fetchall() == expected
-                con.execute(queries.EREPORTING_SQL).fetchall()
+                con.execute(queries.EREPORTING_DECLARANTS_SQL).fetchall()
             answered += 1
             time.sleep(0.05)
     finally:

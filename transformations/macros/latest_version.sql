@@ -4,8 +4,9 @@
   Nearly every key has one version: those go straight through (an anti-join against the
   few keys with several), and only the keys with several versions go through the window.
   A window over every row kept all columns in memory and ran out of it at national scale.
+  `tie_breaker` decides between rows of the same version (higher wins).
 -#}
-{% macro latest_version(relation, key, version_column='updated_at') %}
+{% macro latest_version(relation, key, version_column='updated_at', tie_breaker=none) %}
     select * from {{ relation }}
     where {{ key }} not in (
         select {{ key }} from {{ relation }} group by {{ key }} having count(*) > 1
@@ -17,7 +18,8 @@
             select {{ key }} from {{ relation }} group by {{ key }} having count(*) > 1
         )
         qualify row_number() over (
-            partition by {{ key }} order by {{ version_column }} desc
+            partition by {{ key }}
+            order by {{ version_column }} desc{% if tie_breaker %}, {{ tie_breaker }} desc{% endif %}
         ) = 1
     )
 {% endmacro %}

@@ -63,16 +63,18 @@ renamed as not materialized (
 ),
 
 candidates as not materialized (
-    select * from renamed
+    -- on equal versions, the row just read wins over the one kept (a landing day loaded again
+    -- after a correction must replace what it held)
+    select *, 1 as candidate_priority from renamed
     {% if is_incremental() %}
     union all by name
-    select * from {{ this }}
+    select *, 0 as candidate_priority from {{ this }}
     where invoice_id in (select invoice_id from renamed)
     {% endif %}
 ),
 
 latest as (
-    {{ latest_version('candidates', 'invoice_id') }}
+    {{ latest_version('candidates', 'invoice_id', tie_breaker='candidate_priority') }}
 )
 
-select * from latest
+select * exclude (candidate_priority) from latest
