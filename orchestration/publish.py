@@ -21,7 +21,8 @@ from vigie.dashboards.snapshot import SnapshotRef, current_snapshot, write_json_
 from vigie.platform.settings import Settings
 
 PUBLISHED_SCHEMAS = ("marts", "reports", "reference")
-KEEP_SNAPSHOTS = 3
+#: a national snapshot is ~10 GB: the current one and the one before (a reader may hold it)
+KEEP_SNAPSHOTS = 2
 
 
 #: the large tables a delta publication refreshes by key instead of copying whole: the key,
@@ -75,22 +76,27 @@ def publish_snapshot(settings: Settings, *, changed_from: date | None = None) ->
         and base_bytes is not None
         and previous.path.stat().st_size <= MAX_GROWTH * base_bytes
     )
-    if delta:
-        shutil.copyfile(previous.path, tmp)
     tables: dict[str, int] = {}
     replaced: dict[str, int] = {}
     copied = 0
-    # the same bounds as the build: without them DuckDB takes 80 % of the RAM (19.7 GiB
-    # measured when the national events were copied)
-    con = duckdb.connect(
-        str(tmp),
-        config={
-            "memory_limit": settings.duckdb_memory_limit,
-            "threads": settings.duckdb_threads,
-            "temp_directory": str(settings.spill_dir),
-            "preserve_insertion_order": False,
-        },
-    )
+    try:
+        if delta:
+            shutil.copyfile(previous.path, tmp)
+        # the same bounds as the build: without them DuckDB takes 80 % of the RAM (19.7 GiB
+        # measured when the national events were copied)
+        con = duckdb.connect(
+            str(tmp),
+            config={
+                "memory_limit": settings.duckdb_memory_limit,
+                "threads": settings.duckdb_threads,
+                "temp_directory": str(settings.spill_dir),
+                "preserve_insertion_order": False,
+            },
+        )
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a 10 GB half copy must not stay behind
+        raise
+    con.execute("set enable_progress_bar = false")
     try:
         # attached under its own name: the views dbt wrote name their tables by that catalog
         wh = settings.warehouse_path.stem
@@ -153,6 +159,7 @@ def publish_snapshot(settings: Settings, *, changed_from: date | None = None) ->
     except BaseException:
         con.close()
         tmp.unlink(missing_ok=True)
+        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
         raise
     con.close()
     tmp.replace(final)
