@@ -9,6 +9,7 @@ deposit day), then written, so memory stays bounded by the longest payment delay
 
 from __future__ import annotations
 
+import functools
 import io
 import time
 from collections import defaultdict, deque
@@ -45,8 +46,6 @@ GENERATED_TABLES = (
 UTC = "UTC"
 #: days before a history whose works chains can still deposit inside it (8 + 15 + weekend)
 WORKS_LEAD_DAYS = 30
-#: mean days from a works chain's A4 to its A19 (calibration.WORKS_A15_DAYS + WORKS_A19_DAYS)
-WORKS_A19_MEAN_DAYS = 16
 #: held chunks of at least this many rows are kept compressed until their day is written
 COMPRESS_FROM_ROWS = 5_000
 PARIS = landing.PARIS
@@ -397,6 +396,66 @@ def users_frame(pop: Population, scale: float, seed: int, end: date) -> pl.DataF
     )
 
 
+@functools.cache
+def _works_landings(day: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (A15, A19) delay pair of a works chain started on ``day``, equally likely (A15
+    after 3–8 days, A19 5–15 days after that, a weekend deposit moved to Monday): the days
+    after ``day`` of its A15 and of its A19, and the year its A19 lands in."""
+    a15 = np.arange(cal.WORKS_A15_DAYS[0], cal.WORKS_A15_DAYS[1] + 1)
+    a19 = np.arange(cal.WORKS_A19_DAYS[0], cal.WORKS_A19_DAYS[1] + 1)
+    first = np.repeat(a15, a19.size)
+    total = first + np.tile(a19, a15.size)
+    years = np.array([_next_weekday(day + timedelta(days=int(t))).year for t in total])
+    return first, total, years
+
+
+def _next_weekday(day: date) -> date:
+    return day + timedelta(days=7 - day.weekday() if day.weekday() >= 5 else 0)
+
+
+@functools.cache
+def _year_weight(year: int) -> float:
+    days = (date(year, 12, 31) - date(year, 1, 1)).days + 1
+    return sum(cal.day_weight(date(year, 1, 1) + timedelta(d)) for d in range(days))
+
+
+def _works_rate(day: date, year: int) -> float:
+    """A19 landing in ``year`` per document of ``day`` before the yearly correction."""
+    if not cal.yearly_invoices(day.year):  # before the hub opened
+        return 0.0
+    return cal.works_share(year) * cal.yearly_invoices(year) / cal.yearly_invoices(day.year)
+
+
+@functools.cache
+def _works_correction(year: int) -> float:
+    """Published A19 count of ``year`` / the count the uncorrected rates give: the chains
+    started in late December lose their A19 to January, the previous year's ones bring
+    theirs, and the two differ (day weights are normalised per year, 2020's lockdown
+    raised its December's; -0.5 % without this)."""
+    expected = 0.0
+    day = date(year, 1, 1) - timedelta(WORKS_LEAD_DAYS)
+    while day.year <= year:
+        if cal.yearly_invoices(day.year):
+            volume = cal.yearly_invoices(day.year) * cal.day_weight(day) / _year_weight(day.year)
+            _, _, years = _works_landings(day)
+            expected += volume * _works_rate(day, year) * float(np.mean(years == year))
+        day += timedelta(1)
+    return cal.works_share(year) * cal.yearly_invoices(year) / expected if expected else 1.0
+
+
+def _works_lags(day: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The delay pairs of a works chain started on ``day`` (see ``_works_landings``) and
+    each pair's rate: A19 per document of ``day``, at the rate of the year it lands in.
+
+    Drawing the pairs in proportion to that rate, corrected so that each year's expected
+    A19 count is its published figure, makes the yearly counts right whatever the delays
+    (a single year per start day, by the mean delay, was 0.6 % short in 2020).
+    """
+    first, total, years = _works_landings(day)
+    rates = {int(y): _works_rate(day, int(y)) * _works_correction(int(y)) for y in np.unique(years)}
+    return first, total, np.array([rates[int(y)] for y in years])
+
+
 def invoices_for_day(
     pop: Population, day: date, n: int, seed: int, *, chains_only: bool = False
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -407,13 +466,12 @@ def invoices_for_day(
     begins, whose A15 / A19 land inside it).
     """
     rng = np.random.default_rng([seed, 2, day.toordinal(), int(chains_only)])
-    # works chains A4 -> A15 -> A19 take the last 3c documents; the others are ordinary
-    # the published count is of A19 deposits: a chain started now deposits its A19 about
-    # 16 days later (A15 after 3–8 days, A19 5–15 days after that), in that day's year
-    # (a December chain counts in January: scaled to that year's volume)
-    a19_year = (day + timedelta(days=WORKS_A19_MEAN_DAYS)).year
-    volume = cal.yearly_invoices(a19_year) / cal.yearly_invoices(day.year)
-    share = cal.works_share(a19_year) * volume
+    # works chains A4 -> A15 -> A19 take the last 3c documents; the others are ordinary.
+    # The published count is of A19 deposits, by the year they land in: a chain's rate is
+    # that year's, and its delays are drawn knowing it (late-December chains land in
+    # January, at the next year's rate)
+    lag_a15, lag_a19, lag_rates = _works_lags(day)
+    share = float(lag_rates.mean())
     chains = min(n // 3, int(rng.binomial(n, min(share, 1 / 3))))
     if chains_only:
         n = 3 * chains
@@ -469,10 +527,9 @@ def invoices_for_day(
     offset_days = np.zeros(n, dtype=np.int64)
     a15 = chain_step == 2
     a19 = chain_step == 3
-    offset_days[a15] = rng.integers(cal.WORKS_A15_DAYS[0], cal.WORKS_A15_DAYS[1] + 1, a15.sum())
-    offset_days[a19] = offset_days[np.flatnonzero(a19) - 1] + rng.integers(
-        cal.WORKS_A19_DAYS[0], cal.WORKS_A19_DAYS[1] + 1, a19.sum()
-    )
+    lags = rng.choice(lag_rates.size, chains, p=lag_rates / lag_rates.sum()) if chains else []
+    offset_days[a15] = lag_a15[lags]
+    offset_days[a19] = lag_a19[lags]
     deposit_day = np.datetime64(day, "D") + offset_days.astype("timedelta64[D]")
     weekday = (deposit_day.astype(np.int64) + 3) % 7  # 0 = Monday
     deposit_day = deposit_day + np.where(weekday >= 5, 7 - weekday, 0).astype("timedelta64[D]")

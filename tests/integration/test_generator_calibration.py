@@ -59,7 +59,7 @@ def test_works_invoices_and_channel_mix_follow_the_figures(year_2020):
     _, t = year_2020
     inv = t["invoices"].select("billing_framework", "channel").collect()
     assert _within(inv.filter(pl.col("billing_framework") == "A19").height,
-                   cal.WORKS_INVOICES[2020] * SCALE, 0.05)  # fmt: skip
+                   cal.WORKS_INVOICES[2020] * SCALE, 0.03)  # fmt: skip
     shares = inv.get_column("channel").value_counts(normalize=True)
     share = dict(zip(shares.get_column("channel"), shares.get_column("proportion"), strict=True))
     assert abs(share["edi"] - 0.50) < 0.02

@@ -22,6 +22,7 @@ COMPARED = [
     "staging.stg_platform__invoice_status_events",
     "intermediate.int_status_events_sequenced",
     "intermediate.int_invoices_payment_milestones",
+    "intermediate.int_payment_delays_histogram",
     "marts.fct_invoices",
     "marts.fct_status_events",
     "marts.fct_payment_delays",

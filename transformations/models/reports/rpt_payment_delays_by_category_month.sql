@@ -1,10 +1,28 @@
 -- One row per public category × payment month: the Observatoire's delay figures (mean,
 -- median, 90th percentile from the histogram), the share paid within 30 days, invoices
 -- paid late and what they owe.
+--
+-- Incremental by payment month, like the histogram it reads (`replace_tail`).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_tail',
+        unique_key='payment_month_start_date',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
-histogram as (
+all_months as (
     select * from {{ ref('int_payment_delays_histogram') }}
+),
+
+histogram as (
+    select * from all_months
+    {% if is_incremental() %}
+    where payment_month_start_date >= {{ first_changed_payment_month('all_months') }}
+    {% endif %}
 ),
 
 grouped as (
@@ -15,7 +33,8 @@ grouped as (
         sum(paid_invoice_count) as paid_invoice_count,
         sum(late_invoice_count) as late_invoice_count,
         sum(late_interest_eur) as late_interest_eur,
-        sum(recovery_indemnity_eur) as recovery_indemnity_eur
+        sum(recovery_indemnity_eur) as recovery_indemnity_eur,
+        max(last_event_date) as last_event_date
     from histogram
     group by all
 ),
@@ -37,7 +56,8 @@ final as (
         payment_month_start_date,
         {{ delay_histogram_summary() }},
         cast({{ histogram_percentile('observed_delay_days', 9, 10) }} as integer)
-            as p90_delay_days
+            as p90_delay_days,
+        max(last_event_date) as last_event_date
     from cumulated
     group by all
 )

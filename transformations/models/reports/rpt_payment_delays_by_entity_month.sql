@@ -1,9 +1,27 @@
 -- One row per public entity × payment month: mean and median delay, share paid within 30
 -- days, invoices paid late and the interest and indemnities they owe.
+--
+-- Incremental by payment month, like the histogram it reads (`replace_tail`).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_tail',
+        unique_key='payment_month_start_date',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
-histogram as (
+all_months as (
     select * from {{ ref('int_payment_delays_histogram') }}
+),
+
+histogram as (
+    select * from all_months
+    {% if is_incremental() %}
+    where payment_month_start_date >= {{ first_changed_payment_month('all_months') }}
+    {% endif %}
 ),
 
 cumulated as (
@@ -24,7 +42,8 @@ final as (
         recipient_structure_id,
         any_value(public_category) as public_category,
         payment_month_start_date,
-        {{ delay_histogram_summary() }}
+        {{ delay_histogram_summary() }},
+        max(last_event_date) as last_event_date
     from cumulated
     group by recipient_structure_id, payment_month_start_date
 )

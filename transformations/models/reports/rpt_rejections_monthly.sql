@@ -1,6 +1,23 @@
 -- One row per month × breakdown × value: documents deposited, refused by the platform at
 -- deposit, rejected by their recipient (REJETEE) and returned for recycling — the two kinds
 -- of rejection counted apart (chorus-pro.md §4.5), with their rates.
+--
+-- Incremental by month (`replace_tail`) on a run that names its landing days (Dagster's
+-- partitions, backfills): the months from the first of those days — or from the deposit
+-- month of an invoice landed again on them, if earlier — are counted again. Deposits,
+-- refusals and status events are counted in the month they happened, and a landing day
+-- only brings those of its own day, so no earlier month changes. A run without days
+-- counts every month.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_tail',
+        unique_key='month_start_date',
+        on_schema_change='fail',
+    )
+}}
+{%- set partial = is_incremental() and var('landing_from', none) %}
+
 with
 
 invoices as (
@@ -10,19 +27,42 @@ invoices as (
     where scope = 'B2G'
 ),
 
+first_month as (
+    {%- if partial %}
+    select cast(least(
+        date_trunc('month', date '{{ var('landing_from') }}'),
+        (
+            select min(date_trunc('month', deposited_date))
+            from invoices
+            where landed_date >= date '{{ var('landing_from') }}'
+            {%- if var('landing_to', none) %}
+                and landed_date <= date '{{ var('landing_to') }}'
+            {%- endif %}
+        )
+    ) as date) as month_start_date
+    {%- else %}
+    select date '1900-01-01' as month_start_date
+    {%- endif %}
+),
+
 refusals as (
     select * from {{ ref('stg_platform__deposit_refusals') }}
+    where refused_date >= (select month_start_date from first_month)
 ),
 
 events as (
     select * from {{ ref('stg_platform__invoice_status_events') }}
-    where status_code in ('REJETEE', 'A_RECYCLER')
+    where
+        status_code in ('REJETEE', 'A_RECYCLER')
+        and occurred_date >= (select month_start_date from first_month)
 ),
 
 deposits as (
     select cast(date_trunc('month', deposited_date) as date) as month_start_date, channel,
         count(*) as deposited_count
-    from invoices group by all
+    from invoices
+    where deposited_date >= (select month_start_date from first_month)
+    group by all
 ),
 
 refused as (

@@ -1,11 +1,32 @@
 -- One row per recipient × payment month × observed delay (days): how many invoices were
 -- paid after exactly that many days. Exact percentiles come from these counts: the
 -- per-group quantile aggregate ran out of memory at national scale, the histogram does not.
+--
+-- Incremental by payment month: the months from the earliest payment month of the invoices
+-- whose lifecycle moved on the days read are counted again (`replace_tail`). A payment is
+-- final (a legal sequence neither rejects nor recycles a paid invoice, and a later payment
+-- event can only bring its date forward), so no earlier month can have changed.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_tail',
+        unique_key='payment_month_start_date',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
-delays as (
+paid as (
     select * from {{ ref('fct_payment_delays') }}
     where payment_status = 'paid' and observed_delay_days is not null
+),
+
+delays as (
+    select * from paid
+    {% if is_incremental() %}
+    where payment_date >= {{ first_changed_payment_month('paid', 'payment_date') }}
+    {% endif %}
 )
 
 select
@@ -16,6 +37,7 @@ select
     count(*) as paid_invoice_count,
     count(*) filter (where is_late) as late_invoice_count,
     sum(late_interest_eur) as late_interest_eur,
-    sum(recovery_indemnity_eur) as recovery_indemnity_eur
+    sum(recovery_indemnity_eur) as recovery_indemnity_eur,
+    max(last_event_date) as last_event_date
 from delays
 group by all

@@ -1,0 +1,35 @@
+{#-
+  Incremental strategy `replace_tail`, for a table ordered by a period column (its
+  `unique_key`, e.g. a payment month): the model returns every row of the periods from the
+  first one that changed onwards, and they replace the table's rows from that period on.
+  A later period whose rows all moved away is deleted too, where delete+insert (keyed on
+  the periods returned) would keep it. A model that returns nothing changes nothing.
+
+  The model must return the whole tail: rows of every period from its first one on.
+-#}
+{% macro get_incremental_replace_tail_sql(arg_dict) %}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set source = arg_dict['temp_relation'] -%}
+    {%- set period = arg_dict['unique_key'] -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ target }}
+    where {{ period }} >= (select min({{ period }}) from {{ source }});
+
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }} from {{ source }};
+{% endmacro %}
+
+
+{#-
+  The first payment month a run must recompute in a table derived from `relation` (a table
+  with `payment_month_start_date` / `payment_date` and `last_event_date`): the earliest
+  payment month among its rows whose lifecycle moved on the days read (`landing_window`,
+  remembered by this table's own `last_event_date`). A subquery; null when nothing moved.
+-#}
+{% macro first_changed_payment_month(relation, month_expression='payment_month_start_date') %}
+    (
+        select cast(date_trunc('month', min({{ month_expression }})) as date)
+        from {{ relation }}
+        where {{ landing_window('last_event_date', 'last_event_date') }}
+    )
+{% endmacro %}
