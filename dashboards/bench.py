@@ -62,6 +62,7 @@ def page_queries(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[dict, list[t
             ("entity months", queries.ENTITY_MONTHS_SQL, (entity_id, year)),
             ("category months", queries.CATEGORY_MONTHS_SQL, (category, year)),
             ("late invoices", queries.LATE_INVOICES_SQL, (entity_id, year)),
+            ("overdue invoices", queries.OVERDUE_INVOICES_SQL, (entity_id,)),
         ]),
         "rejets": ({"year": str(year)}, [
             ("years", queries.REJECTION_YEARS_SQL, ()),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 THIN = "\u202f"
@@ -28,6 +29,11 @@ def format_number(value: int | float | Decimal, lang: str = "fr", decimals: int 
 def format_eur(value: Decimal, lang: str = "fr") -> str:
     amount = format_number(value, lang, decimals=2)
     return f"{amount}\u00a0€" if lang == "fr" else f"€{amount}"
+
+
+def format_date(value: date, lang: str = "fr") -> str:
+    """``23/11/2026`` in French, ``2026-11-23`` in English."""
+    return value.strftime("%d/%m/%Y") if lang == "fr" else value.isoformat()
 
 
 def format_percent(

@@ -146,6 +146,22 @@ LABELS: dict[str, dict[str, str]] = {
     "interest_eur": {"fr": "Intérêts (€)", "en": "Interest (€)"},
     "indemnity_eur": {"fr": "Indemnité (€)", "en": "Indemnity (€)"},
     "owed_eur": {"fr": "Total dû (€)", "en": "Total owed (€)"},
+    "overdue_title": {
+        "fr": "Factures échues non payées au {day}",
+        "en": "Unpaid invoices past due on {day}",
+    },
+    "overdue_caption": {
+        "fr": "Intérêts moratoires courus jusqu'à la date des données (taux BCE du semestre où "
+        "ils ont commencé à courir + 8 points) et indemnité forfaitaire de 40 € déjà due.",
+        "en": "Late-payment interest accrued up to the day of the data (ECB rate of the "
+        "half-year it started in + 8 points) and the €40 flat indemnity already owed.",
+    },
+    "no_overdue": {
+        "fr": "Aucune facture échue non payée.",
+        "en": "No unpaid invoice past its due date.",
+    },
+    "days_overdue": {"fr": "Jours de retard", "en": "Days overdue"},
+    "accrued_interest_eur": {"fr": "Intérêts courus (€)", "en": "Accrued interest (€)"},
     "timeline_of": {"fr": "Historique de la facture", "en": "Invoice history"},
     # ---- rejets
     "deposited": {"fr": "Factures déposées", "en": "Invoices deposited"},

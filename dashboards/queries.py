@@ -236,6 +236,15 @@ where recipient_structure_id = ? and year(payment_date) = ?
 order by days_late desc, invoice_number
 """
 
+OVERDUE_INVOICES_SQL = """
+select invoice_id, invoice_number, supplier_name, supplier_siret, amount_incl_vat,
+    receipt_date, due_date, overdue_on_date, days_overdue, interest_rate_pct,
+    accrued_interest_eur, recovery_indemnity_eur, amount_owed_eur
+from reports.rpt_overdue_invoices
+where recipient_structure_id = ?
+order by days_overdue desc, invoice_number
+"""
+
 # ---------------------------------------------------------------- Rejets
 REJECTIONS_SQL = """
 select * from reports.rpt_rejections_monthly

@@ -38,6 +38,7 @@ DELTA_TABLES = {
 #: min/max (a delta appends its few changed rows at the end)
 PUBLISH_ORDER = {
     "reports.rpt_late_invoices": "recipient_structure_id, payment_date",
+    "reports.rpt_overdue_invoices": "recipient_structure_id, due_date",
     "marts.fct_invoices": "lookup_key",
     "marts.fct_status_events": "lookup_key",
 }

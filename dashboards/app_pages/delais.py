@@ -5,7 +5,7 @@ import streamlit as st
 
 from vigie.dashboards import charts, queries
 from vigie.dashboards.components import downloadable_table, labelled, url_selectbox
-from vigie.dashboards.formatting import format_eur, format_number, format_percent
+from vigie.dashboards.formatting import format_date, format_eur, format_number, format_percent
 from vigie.dashboards.i18n import t
 
 lang = st.session_state["vigie_lang"]
@@ -208,8 +208,37 @@ if view == "entity":
         "late",
         lang,
     )
-    if late.height:
-        numbers = dict(late.select("invoice_id", "invoice_number").iter_rows())
+    overdue = queries.query(sid, path, queries.OVERDUE_INVOICES_SQL, (entity_id,))
+    day = overdue.get_column("overdue_on_date").max() if overdue.height else None
+    st.subheader(t("overdue_title", lang, day=format_date(day, lang) if day else "—"))
+    st.caption(t("overdue_caption", lang))
+    if overdue.height:
+        downloadable_table(
+            labelled(
+                overdue.drop("overdue_on_date"),
+                {
+                    "invoice_number": t("invoice_number", lang),
+                    "supplier_name": t("supplier", lang),
+                    "supplier_siret": t("supplier_siret", lang),
+                    "amount_incl_vat": t("amount_incl_vat", lang),
+                    "receipt_date": t("receipt_date", lang),
+                    "due_date": t("due_date", lang),
+                    "days_overdue": t("days_overdue", lang),
+                    "interest_rate_pct": t("interest_rate", lang),
+                    "accrued_interest_eur": t("accrued_interest_eur", lang),
+                    "recovery_indemnity_eur": t("indemnity_eur", lang),
+                    "amount_owed_eur": t("owed_eur", lang),
+                },
+            ),  # fmt: skip
+            f"echues-{entity['siret']}",
+            "overdue",
+            lang,
+        )
+    else:
+        st.info(t("no_overdue", lang))
+    chase = pl.concat([frame.select("invoice_id", "invoice_number") for frame in (late, overdue)])
+    if chase.height:
+        numbers = dict(chase.iter_rows())
         chosen = st.selectbox(
             t("timeline_of", lang), [None, *numbers], key="late_invoice",
             format_func=lambda i: "—" if i is None else numbers[i],

@@ -4,7 +4,9 @@ the marts of the snapshot, independently of the rpt_ models the pages read."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from collections import Counter
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
 import pytest
@@ -128,7 +130,7 @@ def test_delais_page_drills_down_to_an_invoice_timeline_in_english(app, snap):
     assert app.title[0].value == "Payment delays"
     app.selectbox(key="late_invoice").select_index(1).run()
     assert not app.exception
-    timeline = app.dataframe[2].value
+    timeline = app.dataframe[-1].value  # the timeline comes last
     chosen = app.selectbox(key="late_invoice").value
     events = snap.execute(
         "select s.label_en from marts.fct_status_events e join reference.ref_statuses s"
@@ -136,6 +138,38 @@ def test_delais_page_drills_down_to_an_invoice_timeline_in_english(app, snap):
     ).fetchall()  # fmt: skip
     assert chosen and len(events) >= 2
     assert list(timeline["Status"]) == [e for (e,) in events]
+
+
+def test_delais_page_lists_the_unpaid_invoices_past_due_with_interest_to_date(app, snap):
+    # recomputed here from the marts and the ECB seed: interest = amount × (rate of the
+    # half-year the interest started in + 8) × days overdue / 365, to the cent, plus €40
+    (day,) = snap.execute("select max(occurred_date) from marts.fct_status_events").fetchone()
+    unpaid = snap.execute(
+        "select recipient_structure_id, amount_incl_vat, due_date from marts.fct_payment_delays"
+        " where payment_status = 'unpaid' and due_date < ?", [day]
+    ).fetchall()  # fmt: skip
+    entity, count = Counter(r[0] for r in unpaid).most_common(1)[0]
+    assert count >= 2, "the demo has an entity with several overdue invoices"
+    rates = snap.execute(
+        "select effective_date, mro_rate_pct from reference.ref_ecb_rates order by 1"
+    ).fetchall()
+    owed = []
+    for recipient, amount, due in unpaid:
+        if recipient != entity:
+            continue
+        start = due + timedelta(days=1)
+        half_year = date(start.year, 1 if start.month <= 6 else 7, 1)
+        rate = [r for effective, r in rates if effective <= half_year][-1] + 8
+        interest = amount * rate * (day - due).days / Decimal(36500)
+        owed.append(interest.quantize(Decimal("0.01"), ROUND_HALF_UP) + 40)
+    app.switch_page("app_pages/delais.py")
+    app.query_params.update({"view": "entity", "entity": entity, "year": "2020"})
+    app.run()
+    assert not app.exception
+    assert f"Factures échues non payées au {day:%d/%m/%Y}" in [h.value for h in app.subheader]
+    table = next(d.value for d in app.dataframe if "Intérêts courus (€)" in d.value.columns)
+    assert sorted(Decimal(str(v)) for v in table["Total dû (€)"]) == sorted(owed)
+    assert list(table["Jours de retard"]) == sorted(table["Jours de retard"], reverse=True)
 
 
 def test_rejets_page_counts_refusals_and_rejections_apart(app, snap):

@@ -82,9 +82,7 @@ half_years as (
         *,
         case
             when interest_start_date is not null
-                then make_date(
-                    year(interest_start_date), case when month(interest_start_date) <= 6 then 1 else 7 end, 1
-                )
+                then {{ half_year_start('interest_start_date') }}
         end as interest_half_year_start_date
     from lateness
 ),
@@ -125,18 +123,8 @@ final as (
         cast(case when days_late > 0 then interest_rate_pct end as decimal(5, 2))
             as interest_rate_pct,
         -- amount × rate × days / 365, in integer cents (exact), rounded half up to the cent
-        cast(cast(
-            case
-                when days_late > 0 and amount_incl_vat > 0
-                    then (
-                        cast(amount_incl_vat * 100 as hugeint)
-                        * cast(interest_rate_pct * 100 as hugeint)
-                        * days_late
-                        + 1825000
-                    ) // 3650000
-                else 0
-            end as decimal(20, 0)
-        ) * cast(0.01 as decimal(3, 2)) as decimal(18, 2)) as late_interest_eur,
+        {{ late_interest_eur('amount_incl_vat', 'interest_rate_pct', 'days_late') }}
+            as late_interest_eur,
         cast(case when days_late > 0 then 40 else 0 end as decimal(18, 2))
             as recovery_indemnity_eur,
         -- the Observatoire's measure: receipt to payment, raw (no interruption rule)
