@@ -98,7 +98,7 @@ def run(snapshot: SnapshotRef, *, repeats: int = 20, renders: int = 3) -> list[P
             for name, sql, args in page_sql:
                 for _ in range(repeats):
                     began = time.perf_counter()
-                    con.execute(sql, list(args)).fetchall()
+                    con.execute(sql, list(args)).pl()  # as the pages read them
                     per_query.setdefault(name, []).append(time.perf_counter() - began)
             p95 = {name: _p95(v) * 1000 for name, v in per_query.items()}
             slowest = max(p95, key=p95.get)

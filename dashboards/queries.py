@@ -272,16 +272,27 @@ order by month_start_date, recipient_category
 """
 
 # ---------------------------------------------------------------- Recherche facture
+# the parties are read by the few ids found: a join with the whole dim_structures built a
+# hash table of its 1.3 M national rows twice per look-up (120 ms; 24 ms this way)
 INVOICE_LOOKUP_SQL = """
+with found as (
+    select * from marts.fct_invoices
+    where lookup_key = hash($1::varchar) and invoice_number = $1
+),
+parties as (
+    select structure_id, siret, structure_name from marts.dim_structures
+    where structure_id in (
+        select supplier_structure_id from found union all select recipient_structure_id from found
+    )
+)
 select i.invoice_id, i.invoice_number, s.siret as supplier_siret,
     s.structure_name as supplier_name, r.siret as recipient_siret,
     r.structure_name as recipient_name, i.total_incl_vat, i.issue_date, i.deposited_at,
     i.channel, i.billing_framework
-from marts.fct_invoices as i
-left join marts.dim_structures as s on i.supplier_structure_id = s.structure_id
-left join marts.dim_structures as r on i.recipient_structure_id = r.structure_id
-where i.lookup_key = hash($1::varchar) and i.invoice_number = $1
-    and ($2::varchar is null or s.siret = $2)
+from found as i
+left join parties as s on i.supplier_structure_id = s.structure_id
+left join parties as r on i.recipient_structure_id = r.structure_id
+where $2::varchar is null or s.siret = $2
 order by i.deposited_at desc
 limit 20
 """
