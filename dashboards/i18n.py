@@ -160,6 +160,10 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "Aucune facture échue non payée.",
         "en": "No unpaid invoice past its due date.",
     },
+    "needs_new_build": {
+        "fr": "Cette liste apparaîtra après la prochaine construction de l'entrepôt.",
+        "en": "This list appears after the next warehouse build.",
+    },
     "days_overdue": {"fr": "Jours de retard", "en": "Days overdue"},
     "accrued_interest_eur": {"fr": "Intérêts courus (€)", "en": "Accrued interest (€)"},
     "timeline_of": {"fr": "Historique de la facture", "en": "Invoice history"},

@@ -48,6 +48,17 @@ def query(snapshot_id: str, snapshot_path: str, sql: str, params: tuple = ()) ->
     return _cached_query(snapshot_id, snapshot_path, sql, params)
 
 
+TABLES_SQL = """
+select schema_name || '.' || table_name as name from duckdb_tables()
+"""
+
+
+def has_table(snapshot_id: str, snapshot_path: str, name: str) -> bool:
+    """Whether the snapshot holds ``schema.table``: a snapshot published by an older version
+    lacks the reports added since, until the next build publishes a new one."""
+    return name in query(snapshot_id, snapshot_path, TABLES_SQL).get_column("name").to_list()
+
+
 def monthly_volumes(snapshot_id: str, snapshot_path: str) -> pl.DataFrame:
     return query(snapshot_id, snapshot_path, MONTHLY_VOLUMES_SQL)
 

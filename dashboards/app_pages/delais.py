@@ -208,11 +208,21 @@ if view == "entity":
         "late",
         lang,
     )
-    overdue = queries.query(sid, path, queries.OVERDUE_INVOICES_SQL, (entity_id,))
-    day = overdue.get_column("overdue_on_date").max() if overdue.height else None
+    if queries.has_table(sid, path, "reports.rpt_overdue_invoices"):
+        overdue = queries.query(sid, path, queries.OVERDUE_INVOICES_SQL, (entity_id,))
+    else:  # a snapshot of an older version: the list comes with the next build
+        overdue = None
+    day = (
+        overdue.get_column("overdue_on_date").max()
+        if overdue is not None and overdue.height
+        else None
+    )
     st.subheader(t("overdue_title", lang, day=format_date(day, lang) if day else "—"))
     st.caption(t("overdue_caption", lang))
-    if overdue.height:
+    if overdue is None:
+        st.info(t("needs_new_build", lang))
+        overdue = late.clear()
+    elif overdue.height:
         downloadable_table(
             labelled(
                 overdue.drop("overdue_on_date"),

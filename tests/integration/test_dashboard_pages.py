@@ -3,7 +3,9 @@ the marts of the snapshot, independently of the rpt_ models the pages read."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from collections import Counter
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -170,6 +172,29 @@ def test_delais_page_lists_the_unpaid_invoices_past_due_with_interest_to_date(ap
     table = next(d.value for d in app.dataframe if "Intérêts courus (€)" in d.value.columns)
     assert sorted(Decimal(str(v)) for v in table["Total dû (€)"]) == sorted(owed)
     assert list(table["Jours de retard"]) == sorted(table["Jours de retard"], reverse=True)
+
+
+def test_delais_page_on_a_snapshot_without_the_overdue_list_says_it_comes_later(
+    demo_home, snap, tmp_path, monkeypatch
+):
+    # a snapshot published by the version before rpt_overdue_invoices existed
+    serving = tmp_path / "serving"
+    serving.mkdir()
+    pointer = json.loads((demo_home.home / "serving" / "current.json").read_text())
+    shutil.copy(demo_home.home / "serving" / pointer["file"], serving / pointer["file"])
+    shutil.copy(demo_home.home / "serving" / "current.json", serving / "current.json")
+    with duckdb.connect(str(serving / pointer["file"])) as con:
+        con.execute("drop table reports.rpt_overdue_invoices")
+    entity, year = _busiest_entity(snap)
+    monkeypatch.setenv("VIGIE_HOME", str(tmp_path))
+    app = AppTest.from_file(APP, default_timeout=90)
+    app.switch_page("app_pages/delais.py")
+    app.query_params.update({"view": "entity", "entity": entity, "year": str(year)})
+    app.run()
+    assert not app.exception
+    infos = [i.value for i in app.info]
+    assert "Cette liste apparaîtra après la prochaine construction de l'entrepôt." in infos
+    assert not any("Intérêts courus (€)" in d.value.columns for d in app.dataframe)
 
 
 def test_rejets_page_counts_refusals_and_rejections_apart(app, snap):
