@@ -183,27 +183,37 @@ downloadable_table(
     lang,
 )
 
+#: the columns of the invoices to chase (paid late, or unpaid past due) and their labels
+INVOICE_LABELS = {
+    "invoice_number": "invoice_number",
+    "supplier_name": "supplier",
+    "supplier_siret": "supplier_siret",
+    "amount_incl_vat": "amount_incl_vat",
+    "receipt_date": "receipt_date",
+    "due_date": "due_date",
+    "payment_date": "payment_date",
+    "days_late": "days_late",
+    "days_overdue": "days_overdue",
+    "interest_rate_pct": "interest_rate",
+    "late_interest_eur": "interest_eur",
+    "accrued_interest_eur": "accrued_interest_eur",
+    "recovery_indemnity_eur": "indemnity_eur",
+    "amount_owed_eur": "owed_eur",
+}
+
+
+def invoice_labels(columns: list[str]) -> dict[str, str]:
+    return {c: t(key, lang) for c, key in INVOICE_LABELS.items() if c in columns}
+
+
 if view == "entity":
     st.subheader(t("late_title", lang))
     late = queries.query(sid, path, queries.LATE_INVOICES_SQL, (entity_id, year))
     downloadable_table(
         labelled(
             late,
-            {
-                "invoice_number": t("invoice_number", lang),
-                "supplier_name": t("supplier", lang),
-                "supplier_siret": t("supplier_siret", lang),
-                "amount_incl_vat": t("amount_incl_vat", lang),
-                "receipt_date": t("receipt_date", lang),
-                "due_date": t("due_date", lang),
-                "payment_date": t("payment_date", lang),
-                "days_late": t("days_late", lang),
-                "interest_rate_pct": t("interest_rate", lang),
-                "late_interest_eur": t("interest_eur", lang),
-                "recovery_indemnity_eur": t("indemnity_eur", lang),
-                "amount_owed_eur": t("owed_eur", lang),
-            },
-        ),  # fmt: skip
+            invoice_labels(late.columns),
+        ),
         f"retards-{entity['siret']}-{year}",
         "late",
         lang,
@@ -225,21 +235,9 @@ if view == "entity":
     elif overdue.height:
         downloadable_table(
             labelled(
-                overdue.drop("overdue_on_date"),
-                {
-                    "invoice_number": t("invoice_number", lang),
-                    "supplier_name": t("supplier", lang),
-                    "supplier_siret": t("supplier_siret", lang),
-                    "amount_incl_vat": t("amount_incl_vat", lang),
-                    "receipt_date": t("receipt_date", lang),
-                    "due_date": t("due_date", lang),
-                    "days_overdue": t("days_overdue", lang),
-                    "interest_rate_pct": t("interest_rate", lang),
-                    "accrued_interest_eur": t("accrued_interest_eur", lang),
-                    "recovery_indemnity_eur": t("indemnity_eur", lang),
-                    "amount_owed_eur": t("owed_eur", lang),
-                },
-            ),  # fmt: skip
+                overdue,
+                invoice_labels(overdue.columns),
+            ),
             f"echues-{entity['siret']}",
             "overdue",
             lang,
