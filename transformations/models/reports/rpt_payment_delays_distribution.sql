@@ -1,7 +1,23 @@
 -- The distribution of the observed payment delay (receipt to payment) per year of payment,
 -- by 10-day bucket (120 days and more together), for each public entity (grain 'entity')
 -- and each public category (grain 'category'): the "Délais de paiement" page's histogram.
+--
+-- Incremental by year (`replace_tail`), like rpt_payment_delays_yearly.
+-- (a column added by an upgrade is added to the table: no full refresh needed)
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_tail',
+        unique_key='year',
+        on_schema_change='append_new_columns',
+    )
+}}
+
 with
+
+all_months as (
+    select * from {{ ref('int_payment_delays_histogram') }}
+),
 
 histogram as (
     select
@@ -10,8 +26,13 @@ histogram as (
         cast(year(payment_month_start_date) as integer) as year,
         cast(least(floor(greatest(observed_delay_days, 0) / 10) * 10, 120) as integer)
             as delay_bucket_start_days,
-        paid_invoice_count
-    from {{ ref('int_payment_delays_histogram') }}
+        paid_invoice_count,
+        last_event_date
+    from all_months
+    {% if is_incremental() %}
+    where payment_month_start_date
+        >= cast(date_trunc('year', {{ first_changed_payment_month('all_months') }}) as date)
+    {% endif %}
 ),
 
 final as (
@@ -21,7 +42,8 @@ final as (
         recipient_structure_id,
         public_category,
         delay_bucket_start_days,
-        cast(sum(paid_invoice_count) as bigint) as paid_invoice_count
+        cast(sum(paid_invoice_count) as bigint) as paid_invoice_count,
+        max(last_event_date) as last_event_date
     from histogram
     group by grouping sets (
         (year, recipient_structure_id, public_category, delay_bucket_start_days),

@@ -1,7 +1,24 @@
 -- One row per year of payment × public entity, and per year × public category (entity
 -- null): the headline delay figures of the "Délais de paiement" page, so that an entity is
 -- read beside its category's figures for the same year (medians from the histogram).
+--
+-- Incremental by year (`replace_tail`): the years from that of the first payment month that
+-- changed are recounted, so a day's build does not reread every year of the history.
+-- (a column added by an upgrade is added to the table: no full refresh needed)
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_tail',
+        unique_key='year',
+        on_schema_change='append_new_columns',
+    )
+}}
+
 with
+
+all_months as (
+    select * from {{ ref('int_payment_delays_histogram') }}
+),
 
 histogram as (
     select
@@ -12,8 +29,13 @@ histogram as (
         paid_invoice_count,
         late_invoice_count,
         late_interest_eur,
-        recovery_indemnity_eur
-    from {{ ref('int_payment_delays_histogram') }}
+        recovery_indemnity_eur,
+        last_event_date
+    from all_months
+    {% if is_incremental() %}
+    where payment_month_start_date
+        >= cast(date_trunc('year', {{ first_changed_payment_month('all_months') }}) as date)
+    {% endif %}
 ),
 
 grouped as (
@@ -25,7 +47,8 @@ grouped as (
         sum(paid_invoice_count) as paid_invoice_count,
         sum(late_invoice_count) as late_invoice_count,
         sum(late_interest_eur) as late_interest_eur,
-        sum(recovery_indemnity_eur) as recovery_indemnity_eur
+        sum(recovery_indemnity_eur) as recovery_indemnity_eur,
+        max(last_event_date) as last_event_date
     from histogram
     group by grouping sets (
         (year, recipient_structure_id, public_category, observed_delay_days),
@@ -54,7 +77,8 @@ final as (
         public_category,
         {{ delay_histogram_summary() }},
         cast({{ histogram_percentile('observed_delay_days', 9, 10) }} as integer)
-            as p90_delay_days
+            as p90_delay_days,
+        max(last_event_date) as last_event_date
     from cumulated
     group by all
 )
