@@ -218,33 +218,28 @@ if view == "entity":
         "late",
         lang,
     )
+    # a snapshot of an older version has no overdue list: it comes with the next build
+    chase = [late]
     if queries.has_table(sid, path, "reports.rpt_overdue_invoices"):
         overdue = queries.query(sid, path, queries.OVERDUE_INVOICES_SQL, (entity_id,))
-    else:  # a snapshot of an older version: the list comes with the next build
-        overdue = None
-    day = (
-        overdue.get_column("overdue_on_date").max()
-        if overdue is not None and overdue.height
-        else None
-    )
+        chase.append(overdue)
+        day = overdue.get_column("overdue_on_date").max()
+    else:
+        overdue, day = None, None
     st.subheader(t("overdue_title", lang, day=format_date(day, lang) if day else "—"))
     st.caption(t("overdue_caption", lang))
     if overdue is None:
         st.info(t("needs_new_build", lang))
-        overdue = late.clear()
     elif overdue.height:
         downloadable_table(
-            labelled(
-                overdue,
-                invoice_labels(overdue.columns),
-            ),
+            labelled(overdue, invoice_labels(overdue.columns)),
             f"echues-{entity['siret']}",
             "overdue",
             lang,
         )
     else:
         st.info(t("no_overdue", lang))
-    chase = pl.concat([frame.select("invoice_id", "invoice_number") for frame in (late, overdue)])
+    chase = pl.concat([frame.select("invoice_id", "invoice_number") for frame in chase])
     if chase.height:
         numbers = dict(chase.iter_rows())
         chosen = st.selectbox(

@@ -33,3 +33,19 @@
         where {{ landing_window('last_event_date', 'last_event_date') }}
     )
 {% endmacro %}
+
+
+{#-
+  The rows of `int_payment_delays_histogram` a report derived from it must recount: on an
+  incremental run, from the start of the `period` ('month' or 'year') of its first payment
+  month that changed since this report's own `last_event_date`; everything otherwise.
+-#}
+{% macro payment_delays_histogram_tail(period) %}
+    {%- set histogram = ref('int_payment_delays_histogram') %}
+    select * from {{ histogram }}
+    {%- if is_incremental() %}
+    where payment_month_start_date >= cast(
+        date_trunc('{{ period }}', {{ first_changed_payment_month(histogram) }}) as date
+    )
+    {%- endif %}
+{%- endmacro %}

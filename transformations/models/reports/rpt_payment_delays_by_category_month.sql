@@ -15,15 +15,8 @@
 
 with
 
-all_months as (
-    select * from {{ ref('int_payment_delays_histogram') }}
-),
-
 histogram as (
-    select * from all_months
-    {% if is_incremental() %}
-    where payment_month_start_date >= {{ first_changed_payment_month('all_months') }}
-    {% endif %}
+    {{ payment_delays_histogram_tail('month') }}
 ),
 
 grouped as (

@@ -15,8 +15,8 @@
 
 with
 
-all_months as (
-    select * from {{ ref('int_payment_delays_histogram') }}
+changed as (
+    {{ payment_delays_histogram_tail('year') }}
 ),
 
 histogram as (
@@ -28,11 +28,7 @@ histogram as (
             as delay_bucket_start_days,
         paid_invoice_count,
         last_event_date
-    from all_months
-    {% if is_incremental() %}
-    where payment_month_start_date
-        >= cast(date_trunc('year', {{ first_changed_payment_month('all_months') }}) as date)
-    {% endif %}
+    from changed
 ),
 
 final as (

@@ -16,8 +16,8 @@
 
 with
 
-all_months as (
-    select * from {{ ref('int_payment_delays_histogram') }}
+changed as (
+    {{ payment_delays_histogram_tail('year') }}
 ),
 
 histogram as (
@@ -31,11 +31,7 @@ histogram as (
         late_interest_eur,
         recovery_indemnity_eur,
         last_event_date
-    from all_months
-    {% if is_incremental() %}
-    where payment_month_start_date
-        >= cast(date_trunc('year', {{ first_changed_payment_month('all_months') }}) as date)
-    {% endif %}
+    from changed
 ),
 
 grouped as (
