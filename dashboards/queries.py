@@ -1,8 +1,9 @@
 """Read-only questions to the current serving snapshot.
 
-One read-only DuckDB connection per snapshot version (``st.cache_resource`` keyed by the
-snapshot id, so a new publication opens a new one and the old one is let go); each query
-runs on a cursor of it and its answer is cached per snapshot, SQL and parameters. Every
+One read-only DuckDB connection, to the current snapshot: the first query on a new
+publication opens it and lets the previous one go (its file is closed once the queries still
+running on it end, so the publisher can take that file back for the next snapshot); each
+query runs on a cursor of it and its answer is cached per snapshot, SQL and parameters. Every
 query reads an ``rpt_`` table, or looks up a few rows of a mart by key (an invoice's
 history): no page aggregates a fact table.
 """
@@ -10,6 +11,7 @@ history): no page aggregates a fact table.
 from __future__ import annotations
 
 import os
+import threading
 
 import duckdb
 import polars as pl
@@ -22,10 +24,22 @@ order by month_start_date
 """
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+_connections: dict[str, duckdb.DuckDBPyConnection] = {}
+_connections_lock = threading.Lock()
+
+
 def connection(snapshot_id: str, snapshot_path: str) -> duckdb.DuckDBPyConnection:
-    """The read-only connection to one snapshot version (kept while it is current)."""
-    return duckdb.connect(snapshot_path, read_only=True)
+    """The read-only connection to one snapshot version, shared by every session of this
+    process. Opening a newer one drops the older: not closed under a running query, but
+    closed with the last cursor that uses it (a file kept open would stop the publisher from
+    reusing it, and cost a 10 GB copy at national scale)."""
+    with _connections_lock:
+        con = _connections.get(snapshot_path)
+        if con is None:
+            con = duckdb.connect(snapshot_path, read_only=True)
+            _connections.clear()
+            _connections[snapshot_path] = con
+        return con
 
 
 def run_query(snapshot_id: str, snapshot_path: str, sql: str, params: tuple = ()) -> pl.DataFrame:

@@ -18,7 +18,12 @@ from vigie.ingestion.check import check_landing
 from vigie.ingestion.generator import GenerateSummary, generate
 from vigie.ingestion.landing import ContractViolation
 from vigie.orchestration.dbt import DbtFailed, DbtRun, run_dbt
-from vigie.orchestration.publish import last_loaded_day, publish_snapshot, record_build
+from vigie.orchestration.publish import (
+    last_loaded_day,
+    note_build_started,
+    publish_snapshot,
+    record_build,
+)
 from vigie.platform.settings import Settings
 
 DEMO_START = date(2019, 1, 1)
@@ -76,6 +81,8 @@ def build_warehouse(
     """
     try:
         check_landing(settings.landing_dir)
+        since = None if full_refresh else _changes_from(settings, landing_from)
+        note_build_started(settings, since)
         args = dbt_build_args(
             landing_from=landing_from, landing_to=landing_to, full_refresh=full_refresh
         )
@@ -83,6 +90,15 @@ def build_warehouse(
     except (DbtFailed, ContractViolation) as err:
         record_build(settings, ok=False, message=str(err).splitlines()[0])
         raise
+
+
+def _changes_from(settings: Settings, landing_from: date | None) -> date | None:
+    """The first landing day an incremental build may change: the one it is given, or where
+    its models restart (the last day the current snapshot holds); None if unknown."""
+    if landing_from is not None:
+        return landing_from
+    previous = current_snapshot(settings)
+    return last_loaded_day(previous) if previous is not None else None
 
 
 def refresh_warehouse(
@@ -93,14 +109,11 @@ def refresh_warehouse(
     full_refresh: bool = False,
 ) -> RefreshResult:
     """Build, then publish only if every dbt test passed."""
-    previous = current_snapshot(settings)
-    changed_from = landing_from
-    if changed_from is None and not full_refresh and previous is not None:
-        changed_from = last_loaded_day(previous)  # where the incremental models restart
+    changed_from = None if full_refresh else _changes_from(settings, landing_from)
     run = build_warehouse(
         settings, landing_from=landing_from, landing_to=landing_to, full_refresh=full_refresh
     )
-    snapshot = publish_snapshot(settings, changed_from=None if full_refresh else changed_from)
+    snapshot = publish_snapshot(settings, changed_from=changed_from)
     record_build(settings, ok=True, message=f"published {snapshot.snapshot_id}")
     return RefreshResult(run, snapshot)
 

@@ -28,6 +28,8 @@ class Settings:
     dbt_target: str
     duckdb_memory_limit: str
     duckdb_threads: int
+    #: dbt nodes run at once (each DuckDB query already uses ``duckdb_threads`` cores)
+    dbt_threads: int = 1
     #: largest request body the platform API reads (bigger uploads answer 413)
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     #: e-reporting sender (TT-7/TT-8/TT-9): the approved platform's matricule and name, and
@@ -110,6 +112,7 @@ class Settings:
             "VIGIE_SPILL_DIR": str(self.spill_dir),
             "VIGIE_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
             "VIGIE_DUCKDB_THREADS": str(self.duckdb_threads),
+            "VIGIE_DBT_THREADS": str(self.dbt_threads),
             "DBT_TARGET": self.dbt_target,
             "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
             "DBT_LOG_PATH": str(self.dbt_dir / "logs"),
@@ -129,6 +132,7 @@ def get_settings(environ: dict[str, str] | None = None) -> Settings:
         dbt_target=env.get("DBT_TARGET", "dev"),
         duckdb_memory_limit=env.get("VIGIE_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
         duckdb_threads=int(env.get("VIGIE_DUCKDB_THREADS", str(os.cpu_count() or 2))),
+        dbt_threads=int(env.get("VIGIE_DBT_THREADS", "1")),
         max_upload_bytes=int(env.get("VIGIE_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)),
         platform_matricule=env.get("VIGIE_PLATFORM_MATRICULE", "0042"),
         platform_name=env.get("VIGIE_PLATFORM_NAME", "PLATEFORME VIGIE"),

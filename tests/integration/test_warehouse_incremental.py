@@ -79,8 +79,12 @@ def _snapshot_differences(home) -> dict[str, tuple[int, int]]:
     return found
 
 
+def _pointer(home) -> dict:
+    return json.loads((home / "serving" / "current.json").read_text())
+
+
 def _mode(home) -> str:
-    return json.loads((home / "serving" / "current.json").read_text())["mode"]
+    return _pointer(home)["mode"]
 
 
 def test_stepwise_and_backfilled_builds_equal_the_one_go_build(demo_home, vigie_cli, tmp_path):
@@ -104,10 +108,40 @@ def test_stepwise_and_backfilled_builds_equal_the_one_go_build(demo_home, vigie_
     # the snapshot was published as a delta of the previous one, and equals the warehouse
     assert _mode(home) == "delta" and _snapshot_differences(home) == {}
 
+    assert not _pointer(home)["reused_file"]  # the one before was a full copy: copied
+
     again = vigie_cli(["pipeline", "backfill", "--from", "2019-12-01", "--to", "2019-12-31"], home)
     assert again.returncode == 0, again.stdout + again.stderr
     differences = _differences(demo_home.warehouse_path, home / "warehouse.duckdb")
     assert {t: d[1:] for t, d in differences.items()} == {t: (0, 0) for t in COMPARED}
     # a month replaced is a large delta: the snapshot may have grown past MAX_GROWTH and been
     # copied whole again; either way it equals the warehouse
+    assert _snapshot_differences(home) == {}
+
+    # two daily runs (nothing new landed: each reloads its last day): the second takes back
+    # the snapshot before the current one, which nobody reads any more, and brings it up to
+    # date with the keys of both builds since (no copy); it equals the warehouse
+    for _ in range(2):
+        spare = _pointer(home)["previous_file"]
+        daily = vigie_cli(["pipeline", "run"], home)
+        assert daily.returncode == 0, daily.stdout + daily.stderr
+    pointer = _pointer(home)
+    assert pointer["mode"] == "delta" and pointer["reused_file"], pointer
+    # both daily runs reloaded from the same last day: the keys changed since that day
+    assert pointer["replaced_since"] == pointer["changed_from"]
+    assert not (home / "serving" / spare).exists()  # it became the new snapshot
+    assert _snapshot_differences(home) == {}
+
+    # a reader holding the snapshot before the current one: the publisher leaves that file
+    # alone and copies the current one instead
+    spare = home / "serving" / pointer["previous_file"]
+    reader = duckdb.connect(str(spare), read_only=True)
+    try:
+        once_more = vigie_cli(["pipeline", "run"], home)
+        assert once_more.returncode == 0, once_more.stdout + once_more.stderr
+        assert reader.execute("select count(*) from marts.fct_invoices").fetchone()[0] > 0
+    finally:
+        reader.close()
+    pointer = _pointer(home)
+    assert pointer["mode"] == "delta" and not pointer["reused_file"], pointer
     assert _snapshot_differences(home) == {}

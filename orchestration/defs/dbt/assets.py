@@ -19,7 +19,7 @@ from vigie.orchestration.defs.dbt.project import dbt_project
 from vigie.orchestration.defs.dbt.translator import WarehouseTranslator
 from vigie.orchestration.partitions import landing_days, landing_window
 from vigie.orchestration.pipeline import dbt_build_args
-from vigie.orchestration.publish import record_build
+from vigie.orchestration.publish import note_build_started, record_build
 from vigie.platform.settings import get_settings
 
 #: dbt failures worth another try: the warehouse file held by another process, I/O hiccups
@@ -63,6 +63,7 @@ def warehouse_dbt_assets(
         f"loading landing days {first} to {last}"
         + (" (full refresh)" if config.full_refresh else "")
     )
+    note_build_started(settings, None if config.full_refresh else first)
     args = dbt_build_args(
         landing_from=None if config.full_refresh else first,
         landing_to=None if config.full_refresh else last,

@@ -20,11 +20,16 @@ events as (
     where
         is_current_round
         {% if is_incremental() %}
+        -- the invoices sequenced again (read by min/max, not by a join over every event)
+        and invoice_last_event_date >= date '{{ landing_from_date('last_event_date') }}'
+        {% if var('landing_to', none) %}
+        -- a backfill of past days: only the invoices with events on those days
         and invoice_id in (
             select invoice_id
             from {{ ref('stg_platform__invoice_status_events') }}
             where {{ landing_window('last_event_date', 'occurred_date') }}
         )
+        {% endif %}
         {% endif %}
 ),
 

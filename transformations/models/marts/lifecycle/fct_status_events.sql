@@ -26,7 +26,9 @@ final as (
         ---------- dates
         payment_date,
         occurred_at,
-        occurred_date
+        occurred_date,
+        -- the invoice's latest event: the rows a build replaced are those from its first day
+        invoice_last_event_date
     from events
 )
 

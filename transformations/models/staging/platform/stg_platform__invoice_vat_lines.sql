@@ -17,7 +17,10 @@ renamed as (
         exemption_reason_code,
         ---------- amounts (document currency)
         taxable_amount,
-        tax_amount
+        tax_amount,
+        ---------- dates
+        -- the landing folder: a run limited to some days tests the lines of those days
+        cast(date as date) as landed_date
     from source
 )
 
