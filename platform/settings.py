@@ -29,7 +29,7 @@ class Settings:
     duckdb_memory_limit: str
     duckdb_threads: int
     #: dbt nodes run at once (each DuckDB query already uses ``duckdb_threads`` cores)
-    dbt_threads: int = 1
+    dbt_threads: int = 2
     #: largest request body the platform API reads (bigger uploads answer 413)
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     #: e-reporting sender (TT-7/TT-8/TT-9): the approved platform's matricule and name, and
@@ -132,7 +132,7 @@ def get_settings(environ: dict[str, str] | None = None) -> Settings:
         dbt_target=env.get("DBT_TARGET", "dev"),
         duckdb_memory_limit=env.get("VIGIE_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
         duckdb_threads=int(env.get("VIGIE_DUCKDB_THREADS", str(os.cpu_count() or 2))),
-        dbt_threads=int(env.get("VIGIE_DBT_THREADS", "1")),
+        dbt_threads=int(env.get("VIGIE_DBT_THREADS", "2")),
         max_upload_bytes=int(env.get("VIGIE_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)),
         platform_matricule=env.get("VIGIE_PLATFORM_MATRICULE", "0042"),
         platform_name=env.get("VIGIE_PLATFORM_NAME", "PLATEFORME VIGIE"),

@@ -1,4 +1,8 @@
 -- One row per e-reporting declarant: a structure with a VAT regime (it sets its periods).
+-- A table: several marts and tests read it (as a view, each read the Parquet files or
+-- the structures again).
+{{ config(materialized='table') }}
+
 select
     structure_id,
     siren,

@@ -5,13 +5,13 @@
 with
 
 rejections as (
-    select invoice_id, min(occurred_date) as rejected_date
-    from {{ ref('fct_status_events') }}
-    where status_code = 'REJETEE'
-    group by invoice_id
+    select invoice_id, first_rejected_date as rejected_date
+    from {{ ref('int_invoice_returns') }}
+    where first_rejected_date is not null
 ),
 
-invoices as (
+invoices as not materialized (
+    -- read where used: materialized, the 55 M invoices were copied first (3.4 s)
     select * from {{ ref('fct_invoices') }}
     where scope = 'B2G' and not is_credit_note
 ),

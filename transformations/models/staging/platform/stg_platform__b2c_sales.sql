@@ -1,4 +1,8 @@
 -- One row per VAT rate of a B2C daily sales summary (e-reporting flow 10.3).
+-- A table: several marts and tests read it (as a view, each read the Parquet files or
+-- the structures again).
+{{ config(materialized='table') }}
+
 with
 
 source as (

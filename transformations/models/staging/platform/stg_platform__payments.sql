@@ -1,5 +1,9 @@
 -- One row per VAT rate of a payment receipt: of an international invoice (flow 10.2) or of
 -- a day's B2C sales (flow 10.4).
+-- A table: several marts and tests read it (as a view, each read the Parquet files or
+-- the structures again).
+{{ config(materialized='table') }}
+
 with
 
 source as (
