@@ -24,6 +24,7 @@ COMPARED = [
     "intermediate.int_invoices_payment_milestones",
     "intermediate.int_payment_delays_histogram",
     "intermediate.int_invoice_returns",
+    "intermediate.int_status_durations_daily",
     "marts.fct_invoices",
     "marts.fct_status_events",
     "marts.fct_payment_delays",
@@ -36,7 +37,6 @@ COMPARED = [
     "reports.rpt_late_invoices",
     "reports.rpt_payment_delays_yearly",
     "reports.rpt_rejections_by_party",
-    "marts.fct_hidden_delays",
     "reports.rpt_payment_delays_distribution",
 ]
 

@@ -62,19 +62,32 @@ renamed as not materialized (
     from source
 ),
 
-candidates as not materialized (
-    -- on equal versions, the row just read wins over the one kept (a landing day loaded again
-    -- after a correction must replace what it held)
-    select *, 1 as candidate_priority from renamed
-    {% if is_incremental() %}
-    union all by name
-    select *, 0 as candidate_priority from {{ this }}
+{% if is_incremental() %}
+kept as (
+    -- the version kept so far of the invoices read again: two columns, not the whole rows
+    -- of the 55 M invoices
+    select invoice_id, updated_at from {{ this }}
     where invoice_id in (select invoice_id from renamed)
-    {% endif %}
 ),
 
+candidates as not materialized (
+    -- a row read replaces the one kept unless that one is newer (on equal versions the row
+    -- just read wins: a landing day loaded again after a correction must replace what it
+    -- held); an invoice whose kept version is newer is left as it is
+    select * from renamed as r
+    where not exists (
+        select 1 from kept as k
+        where k.invoice_id = r.invoice_id and k.updated_at > r.updated_at
+    )
+),
+{% else %}
+candidates as not materialized (
+    select * from renamed
+),
+{% endif %}
+
 latest as (
-    {{ latest_version('candidates', 'invoice_id', tie_breaker='candidate_priority') }}
+    {{ latest_version('candidates', 'invoice_id') }}
 )
 
-select * exclude (candidate_priority) from latest
+select * from latest

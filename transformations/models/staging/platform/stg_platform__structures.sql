@@ -1,11 +1,21 @@
--- One row per structure, its latest landed version. A table: a dozen models and tests read it,
--- and as a view each of them deduplicated the 1.3 M versions of 1,400 Parquet folders again.
-{{ config(materialized='table') }}
+-- One row per structure, its latest landed version. A table: a dozen models and tests read
+-- it, and as a view each of them deduplicated the versions of 1,400 Parquet folders again.
+-- Incremental by landing day, like the invoices: the versions of the days read replace the
+-- one kept unless it is newer.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='structure_id',
+        on_schema_change='append_new_columns',
+    )
+}}
 
 with
 
 source as (
     select * from {{ source('platform', 'structures') }}
+    where {{ landing_window('landed_date') }}
 ),
 
 latest as (
@@ -36,8 +46,23 @@ renamed as (
         ---------- timestamps
         created_at,
         cast(timezone('Europe/Paris', created_at) as date) as created_date,
-        updated_at
+        updated_at,
+        cast(date as date) as landed_date
     from latest
-)
+),
 
-select * from renamed
+{% if is_incremental() %}
+final as (
+    select * from renamed as r
+    where not exists (
+        select 1 from {{ this }} as k
+        where k.structure_id = r.structure_id and k.updated_at > r.updated_at
+    )
+)
+{% else %}
+final as (
+    select * from renamed
+)
+{% endif %}
+
+select * from final
