@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 
 import duckdb
 import pytest
 
-from vigie.orchestration.publish import LOOKUP_KEYS
+from vigie.orchestration.publish import LOOKUP_KEYS, note_build_started
+from vigie.platform.settings import get_settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -123,14 +125,20 @@ def test_stepwise_and_backfilled_builds_equal_the_one_go_build(demo_home, vigie_
     # two daily runs (nothing new landed: each reloads its last day): the second takes back
     # the snapshot before the current one, which nobody reads any more, and brings it up to
     # date with the keys of both builds since (no copy); it equals the warehouse
+    # a build that failed after writing the warehouse from 2020-01-01 on: nothing was
+    # published, so the next publication must replace those days' keys too
+    note_build_started(get_settings({"VIGIE_HOME": str(home)}), date(2020, 1, 1))
     for _ in range(2):
         spare = _pointer(home)["previous_file"]
         daily = vigie_cli(["pipeline", "run"], home)
         assert daily.returncode == 0, daily.stdout + daily.stderr
+        if _ == 0:
+            assert _pointer(home)["changed_from"] == "2020-01-01"
+            assert not (home / "serving" / "unpublished.json").exists()
     pointer = _pointer(home)
     assert pointer["mode"] == "delta" and pointer["reused_file"], pointer
-    # both daily runs reloaded from the same last day: the keys changed since that day
-    assert pointer["replaced_since"] == pointer["changed_from"]
+    # the file taken back missed the keys of both builds since: from the failed one's day
+    assert pointer["replaced_since"] == "2020-01-01"
     assert not (home / "serving" / spare).exists()  # it became the new snapshot
     assert _snapshot_differences(home) == {}
 
