@@ -73,16 +73,20 @@ def build_warehouse(
     landing_from: date | None = None,
     landing_to: date | None = None,
     full_refresh: bool = False,
+    changes_from: date | None = None,
 ) -> DbtRun:
     """Check the landed files, then ``dbt build`` (models and tests).
 
     A landing file that breaks its contract stops the build before dbt reads anything.
-    Either failure is recorded for the dashboards' freshness line.
+    Either failure is recorded for the dashboards' freshness line. The first landing day the
+    build may change (``changes_from``, found here unless the caller knows it) is remembered
+    until a publication replaces it.
     """
     try:
         check_landing(settings.landing_dir)
-        since = None if full_refresh else _changes_from(settings, landing_from)
-        note_build_started(settings, since)
+        if changes_from is None and not full_refresh:
+            changes_from = _changes_from(settings, landing_from)
+        note_build_started(settings, None if full_refresh else changes_from)
         args = dbt_build_args(
             landing_from=landing_from, landing_to=landing_to, full_refresh=full_refresh
         )
@@ -111,7 +115,11 @@ def refresh_warehouse(
     """Build, then publish only if every dbt test passed."""
     changed_from = None if full_refresh else _changes_from(settings, landing_from)
     run = build_warehouse(
-        settings, landing_from=landing_from, landing_to=landing_to, full_refresh=full_refresh
+        settings,
+        landing_from=landing_from,
+        landing_to=landing_to,
+        full_refresh=full_refresh,
+        changes_from=changed_from,
     )
     snapshot = publish_snapshot(settings, changed_from=changed_from)
     record_build(settings, ok=True, message=f"published {snapshot.snapshot_id}")

@@ -19,6 +19,7 @@ import json
 import shutil
 import time
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import duckdb
 
@@ -62,26 +63,31 @@ MAX_GROWTH = 1.3
 GROWTH_SLACK_BYTES = 64 * 2**20
 #: the earliest landing day changed in the warehouse by builds not yet published
 UNPUBLISHED = "unpublished.json"
+#: that day after a full refresh: any row may have changed (``null`` in the file)
+EVERYTHING = date.min
 
 
 def note_build_started(settings: Settings, changed_from: date | None) -> None:
     """Remember, before a build writes the warehouse, from which landing day it may change
     rows (None: anything, a full refresh). If the build fails, nothing is published and the
     next publication must replace those rows as well as its own."""
-    path = settings.serving_dir / UNPUBLISHED
+    since = EVERYTHING if changed_from is None else changed_from
     pending = _unpublished(settings)
-    everything = changed_from is None or (pending is not None and pending["from"] is None)
-    since = None if everything else min(d for d in (changed_from, (pending or {}).get("from")) if d)
-    write_json_atomically(path, {"changed_from": None if since is None else since.isoformat()})
+    if pending is not None:
+        since = min(since, pending)
+    day = None if since == EVERYTHING else since.isoformat()
+    write_json_atomically(settings.serving_dir / UNPUBLISHED, {"changed_from": day})
 
 
-def _unpublished(settings: Settings) -> dict | None:
+def _unpublished(settings: Settings) -> date | None:
+    """The first day unpublished builds changed (``EVERYTHING`` after a full refresh), or
+    None when every build since the last publication was published."""
     try:
         data = json.loads((settings.serving_dir / UNPUBLISHED).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     day = data.get("changed_from")
-    return {"from": date.fromisoformat(day) if day else None}
+    return date.fromisoformat(day) if day else EVERYTHING
 
 
 def publish_snapshot(settings: Settings, *, changed_from: date | None = None) -> SnapshotRef:
@@ -108,7 +114,9 @@ def publish_snapshot(settings: Settings, *, changed_from: date | None = None) ->
     pending = _unpublished(settings)
     if changed_from is not None and pending is not None:
         # a failed build since the last publication changed those days too
-        changed_from = None if pending["from"] is None else min(changed_from, pending["from"])
+        changed_from = min(changed_from, pending)
+    if changed_from == EVERYTHING:
+        changed_from = None
     by_keys = changed_from is not None and previous is not None and base_bytes is not None
     reused = _take_back_spare(settings, pointer, tmp, base_bytes) if by_keys else None
     delta = reused is not None or (
@@ -266,7 +274,7 @@ def _size_limit(base_bytes: int) -> float:
     return MAX_GROWTH * base_bytes + GROWTH_SLACK_BYTES
 
 
-def _open_for_writing(settings: Settings, path) -> duckdb.DuckDBPyConnection:
+def _open_for_writing(settings: Settings, path: Path) -> duckdb.DuckDBPyConnection:
     # the same bounds as the build: without them DuckDB takes 80 % of the RAM (19.7 GiB
     # measured when the national events were copied)
     return duckdb.connect(
@@ -281,7 +289,7 @@ def _open_for_writing(settings: Settings, path) -> duckdb.DuckDBPyConnection:
 
 
 def _take_back_spare(
-    settings: Settings, pointer: dict, tmp, base_bytes: int
+    settings: Settings, pointer: dict, tmp: Path, base_bytes: int
 ) -> duckdb.DuckDBPyConnection | None:
     """The snapshot that was current before the current one, renamed to ``tmp`` and open for
     writing, when it can be brought up to date by keys: the current publication says from

@@ -23,3 +23,23 @@
         ) = 1
     )
 {% endmacro %}
+
+
+{#-
+  The rows of `relation` (versions just read) not older than the version this incremental
+  model keeps of their `key`: they replace it (on equal versions the row just read wins, so
+  a landing day loaded again after a correction replaces what it held); a key whose kept
+  version is newer is left as it is. The kept versions are read on two columns, for the
+  keys read only, not as whole rows of the table.
+-#}
+{% macro not_older_than_kept(relation, key, version_column='updated_at') %}
+    select * from {{ relation }} as r
+    where not exists (
+        select 1
+        from (
+            select {{ key }}, {{ version_column }} from {{ this }}
+            where {{ key }} in (select {{ key }} from {{ relation }})
+        ) as k
+        where k.{{ key }} = r.{{ key }} and k.{{ version_column }} > r.{{ version_column }}
+    )
+{% endmacro %}

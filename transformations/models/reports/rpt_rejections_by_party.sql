@@ -4,31 +4,34 @@ with
 
 invoices as not materialized (
     -- read where used: materialized, the 55 M invoices were copied first (3.4 s)
-    select invoice_id, supplier_structure_id, recipient_structure_id, deposited_date
+    select
+        invoice_id,
+        cast(year(deposited_date) as integer) as year,
+        supplier_structure_id as supplier,
+        recipient_structure_id as recipient
     from {{ ref('fct_invoices') }}
     where scope = 'B2G'
 ),
 
-returned as (
-    -- only the invoices with a rejection or a recycling can rank a party
-    select
-        cast(year(i.deposited_date) as integer) as year,
-        i.supplier_structure_id,
-        i.recipient_structure_id,
-        r.rejection_count,
-        r.recycling_count
-    from {{ ref('int_invoice_returns') }} as r
-    inner join invoices as i on r.invoice_id = i.invoice_id
-),
-
 by_party as (
-    select year, 'supplier' as party_role, supplier_structure_id as structure_id,
-        sum(rejection_count) as rejection_count, sum(recycling_count) as recycling_count
-    from returned group by all
-    union all
-    select year, 'recipient' as party_role, recipient_structure_id as structure_id,
-        sum(rejection_count) as rejection_count, sum(recycling_count) as recycling_count
-    from returned group by all
+    -- only the invoices with a rejection or a recycling can rank a party; each counts for
+    -- its supplier and for its recipient
+    select
+        year,
+        party_role,
+        structure_id,
+        sum(rejection_count) as rejection_count,
+        sum(recycling_count) as recycling_count
+    from (
+        unpivot (
+            select i.*, r.rejection_count, r.recycling_count
+            from {{ ref('int_invoice_returns') }} as r
+            inner join invoices as i on r.invoice_id = i.invoice_id
+        )
+        on supplier, recipient
+        into name party_role value structure_id
+    )
+    group by all
 ),
 
 ranked as (
@@ -44,20 +47,18 @@ ranked as (
 
 deposited as (
     -- the invoices each ranked party deposited (or received) that year
-    select cast(year(deposited_date) as integer) as year, 'supplier' as party_role,
-        supplier_structure_id as structure_id, count(*) as deposited_count
-    from invoices
-    where supplier_structure_id in (
-        select structure_id from ranked where party_role = 'supplier'
-    )
-    group by all
-    union all
-    select cast(year(deposited_date) as integer) as year, 'recipient' as party_role,
-        recipient_structure_id as structure_id, count(*) as deposited_count
-    from invoices
-    where recipient_structure_id in (
-        select structure_id from ranked where party_role = 'recipient'
-    )
+    select year, party_role, structure_id, count(*) as deposited_count
+    from (
+        unpivot (
+            select * from invoices
+            where
+                supplier in (select structure_id from ranked)
+                or recipient in (select structure_id from ranked)
+        )
+        on supplier, recipient
+        into name party_role value structure_id
+    ) as i
+    semi join ranked as r using (year, party_role, structure_id)
     group by all
 ),
 

@@ -63,22 +63,8 @@ renamed as not materialized (
 ),
 
 {% if is_incremental() %}
-kept as (
-    -- the version kept so far of the invoices read again: two columns, not the whole rows
-    -- of the 55 M invoices
-    select invoice_id, updated_at from {{ this }}
-    where invoice_id in (select invoice_id from renamed)
-),
-
 candidates as not materialized (
-    -- a row read replaces the one kept unless that one is newer (on equal versions the row
-    -- just read wins: a landing day loaded again after a correction must replace what it
-    -- held); an invoice whose kept version is newer is left as it is
-    select * from renamed as r
-    where not exists (
-        select 1 from kept as k
-        where k.invoice_id = r.invoice_id and k.updated_at > r.updated_at
-    )
+    {{ not_older_than_kept('renamed', 'invoice_id') }}
 ),
 {% else %}
 candidates as not materialized (

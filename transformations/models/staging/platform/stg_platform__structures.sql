@@ -53,11 +53,7 @@ renamed as (
 
 {% if is_incremental() %}
 final as (
-    select * from renamed as r
-    where not exists (
-        select 1 from {{ this }} as k
-        where k.structure_id = r.structure_id and k.updated_at > r.updated_at
-    )
+    {{ not_older_than_kept('renamed', 'structure_id') }}
 )
 {% else %}
 final as (
