@@ -51,3 +51,19 @@
         true
     {%- endif -%}
 {%- endmacro -%}
+
+
+{#-
+  True when this incremental model's table lacks one of `names` (a table from before an
+  upgrade added them): the model then recomputes every row instead of the days loaded.
+-#}
+{%- macro columns_missing(names) -%}
+    {%- if not execute -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {%- for name in names if name not in columns -%}
+        {{ return(true) }}
+    {%- endfor -%}
+    {{ return(false) }}
+{%- endmacro -%}

@@ -20,10 +20,17 @@
 
 with
 
-invoices as (
+invoices as not materialized (
     -- the hub's activity: invoices to public recipients (international B2B invoices
-    -- recorded for e-reporting are not part of it)
+    -- recorded for e-reporting are not part of it). Read where used, each time with its
+    -- own day filter (materialized, the 55 M invoices were copied first)
     select * from {{ ref('fct_invoices') }}
+    where scope = 'B2G'
+),
+
+returned_invoices as (
+    -- the channel of the invoices returned: from the returns, not the 55 M invoices
+    select invoice_id, channel from {{ ref('int_invoice_returns') }}
     where scope = 'B2G'
 ),
 
@@ -79,7 +86,7 @@ returned as (
         coalesce(e.reason_code, 'NON_RENSEIGNE') as reason_code,
         count(*) as event_count
     from events as e
-    inner join invoices as i on e.invoice_id = i.invoice_id
+    inner join returned_invoices as i on e.invoice_id = i.invoice_id
     group by all
 ),
 
