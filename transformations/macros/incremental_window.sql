@@ -8,15 +8,17 @@
 -#}
 
 {%- macro landing_from_date(loaded_date_column) -%}
-    {%- if var('landing_from', none) -%}
-        {{ return(var('landing_from')) }}
-    {%- endif -%}
     {%- if execute -%}
         {#- a table built before it had this column (an upgrade): read everything -#}
         {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
         {%- if loaded_date_column not in columns -%}
             {{ return('1900-01-01') }}
         {%- endif -%}
+    {%- endif -%}
+    {%- if var('landing_from', none) -%}
+        {{ return(var('landing_from')) }}
+    {%- endif -%}
+    {%- if execute -%}
         {%- set result = run_query('select max(' ~ loaded_date_column ~ ') from ' ~ this) -%}
         {%- set last = result.columns[0].values()[0] -%}
         {{ return(last | string if last is not none else '1900-01-01') }}
@@ -67,3 +69,4 @@
     {%- endfor -%}
     {{ return(false) }}
 {%- endmacro -%}
+

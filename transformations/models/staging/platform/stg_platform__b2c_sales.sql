@@ -1,12 +1,21 @@
 -- One row per VAT rate of a B2C daily sales summary (e-reporting flow 10.3).
--- A table: several marts and tests read it (as a view, each read the Parquet files or
--- the structures again).
-{{ config(materialized='table') }}
+-- Incremental: a day's build reads only the landing days given (several marts and tests
+-- read it: as a view, each read the Parquet files again); the rows read replace those of
+-- the same key (a table from before `landed_date` is read again whole).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['summary_id', 'line_number'],
+        on_schema_change='append_new_columns',
+    )
+}}
 
 with
 
 source as (
     select * from {{ source('platform', 'b2c_sales') }}
+    where {{ landing_window('landed_date') }}
 ),
 
 renamed as (
@@ -25,7 +34,8 @@ renamed as (
         tax_amount,
         ---------- dates
         sale_date,
-        received_at
+        received_at,
+        cast(date as date) as landed_date
     from source
 )
 

@@ -1,13 +1,22 @@
 -- One row per VAT rate of a payment receipt: of an international invoice (flow 10.2) or of
 -- a day's B2C sales (flow 10.4).
--- A table: several marts and tests read it (as a view, each read the Parquet files or
--- the structures again).
-{{ config(materialized='table') }}
+-- Incremental: a day's build reads only the landing days given (several marts and tests
+-- read it: as a view, each read the Parquet files again); the rows read replace those of
+-- the same key (a table from before `landed_date` is read again whole).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='payment_id',
+        on_schema_change='append_new_columns',
+    )
+}}
 
 with
 
 source as (
     select * from {{ source('platform', 'payments') }}
+    where {{ landing_window('landed_date') }}
 ),
 
 renamed as (
@@ -24,7 +33,8 @@ renamed as (
         amount_incl_vat,
         ---------- dates
         payment_date,
-        received_at
+        received_at,
+        cast(date as date) as landed_date
     from source
 )
 
