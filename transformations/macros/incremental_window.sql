@@ -8,12 +8,10 @@
 -#}
 
 {%- macro landing_from_date(loaded_date_column) -%}
-    {%- if execute -%}
-        {#- a table built before it had this column (an upgrade): read everything -#}
-        {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
-        {%- if loaded_date_column not in columns -%}
-            {{ return('1900-01-01') }}
-        {%- endif -%}
+    {#- a table built before it had this column (an upgrade): read everything, even on a run
+        over given days -#}
+    {%- if columns_missing([loaded_date_column]) -%}
+        {{ return('1900-01-01') }}
     {%- endif -%}
     {%- if var('landing_from', none) -%}
         {{ return(var('landing_from')) }}
@@ -69,4 +67,3 @@
     {%- endfor -%}
     {{ return(false) }}
 {%- endmacro -%}
-
