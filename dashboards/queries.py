@@ -325,7 +325,7 @@ limit 20
 INVOICE_HISTORY_SQL = """
 select e.event_sequence, e.occurred_at, e.status_code, s.label_fr as status_label_fr,
     s.label_en as status_label_en, e.previous_status_code, e.actor_role, e.reason_code,
-    e.payment_date, e.payment_amount, e.is_latest
+    e.payment_date, e.payment_amount
 from marts.fct_status_events as e
 left join reference.ref_statuses as s on e.status_code = s.status_code
 where e.lookup_key = hash($1::varchar) and e.invoice_id = $1

@@ -35,11 +35,12 @@ KEEP_SNAPSHOTS = 2
 #: and the column whose day says the key may have changed (its landing day, or its
 #: invoice's last event), the same on every row of a key: the rows to insert are read by
 #: the row groups' min/max of that day, not joined on the key (14 s for the events).
+#: The events are keyed by their day itself: a build replaces them from its first day on.
 #: Every other table is small and copied whole each time.
 DELTA_TABLES = {
     "marts.fct_invoices": ("invoice_id", "landed_date"),
     "marts.fct_payment_delays": ("invoice_id", "last_event_date"),
-    "marts.fct_status_events": ("invoice_id", "invoice_last_event_date"),
+    "marts.fct_status_events": ("occurred_date", "occurred_date"),
     "reports.rpt_late_invoices": ("invoice_id", "last_event_date"),
 }
 #: tables stored sorted in a full copy, so that the pages' filters skip row groups by their
@@ -352,7 +353,12 @@ def _drop_unpublished(con: duckdb.DuckDBPyConnection, wanted: set[str]) -> None:
 def _replace_changed(con, rows: str, target: str, key: str, day: str, since: date) -> int:
     """Delete and re-insert every key dated ``since`` or later in the warehouse (a superset
     of the keys the build's delete+insert touched; ``day`` is the same on all rows of a
-    key); ``rows`` is the select of the warehouse's rows as the snapshot stores them."""
+    key); ``rows`` is the select of the warehouse's rows as the snapshot stores them.
+    Returns the number of keys replaced (of a table keyed by its day: of rows deleted)."""
+    if key == day:  # rows dated from ``since`` on: no keys to collect
+        deleted = con.execute(f"delete from {target} where {day} >= ?", [since]).fetchone()
+        con.execute(f"insert into {target} select * from ({rows}) where {day} >= ?", [since])
+        return int(deleted[0])
     con.execute(
         f"create or replace temp table _keys as select distinct {key} from ({rows}) "
         f"where {day} >= ?",

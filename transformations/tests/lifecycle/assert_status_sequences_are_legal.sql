@@ -10,5 +10,5 @@ left join {{ ref('ref_status_transitions') }} as t
     and e.status_code = t.status_code
 where
     t.status_code is null
-    -- on a run limited to some days, the invoices sequenced again from those days on
-    and e.invoice_last_event_date >= date '{{ var('landing_from', '1900-01-01') }}'
+    -- on a run limited to some days, the events sequenced from those days on
+    and e.occurred_date >= date '{{ var('landing_from', '1900-01-01') }}'

@@ -4,8 +4,8 @@
 -- read these few million rows instead of the 190 M events and the 55 M invoices. A deposit
 -- is never modified (a correction is a new invoice or a credit note), so these stay true.
 --
--- Incremental by invoice, like int_status_events_sequenced: the invoices sequenced again
--- (read by the row groups' min/max of `invoice_last_event_date`) are counted again.
+-- Incremental by invoice: the invoices whose lifecycle state changed on the days read (read
+-- by the row groups' min/max of `last_event_date`) are counted again.
 {{
     config(
         materialized='incremental',
@@ -17,25 +17,20 @@
 
 with
 
-returns as (
-    select * from {{ ref('int_status_events_sequenced') }}
-    where
-        status_code in ('REJETEE', 'A_RECYCLER')
-        {% if is_incremental() and not columns_missing(['deposited_at']) %}
-        {#- (a table from before the deposit facts: every invoice is counted again) #}
-        and invoice_last_event_date >= date '{{ landing_from_date('last_event_date') }}'
-        {% endif %}
-),
-
 counted as (
     select
         invoice_id,
-        count(*) filter (where status_code = 'REJETEE') as rejection_count,
-        count(*) filter (where status_code = 'A_RECYCLER') as recycling_count,
-        min(occurred_date) filter (where status_code = 'REJETEE') as first_rejected_date,
-        max(invoice_last_event_date) as last_event_date
-    from returns
-    group by invoice_id
+        rejection_count,
+        recycling_count,
+        first_rejected_date,
+        last_event_date
+    from {{ ref('int_invoice_lifecycle_states') }}
+    where
+        rejection_count + recycling_count > 0
+        {% if is_incremental() and not columns_missing(['deposited_at']) %}
+        {#- (a table from before the deposit facts: every invoice is counted again) #}
+        and last_event_date >= date '{{ landing_from_date('last_event_date') }}'
+        {% endif %}
 ),
 
 final as (

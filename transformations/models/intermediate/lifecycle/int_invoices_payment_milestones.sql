@@ -1,9 +1,9 @@
 -- One row per invoice made available: the lifecycle dates the payment-delay law needs
--- (payment-delays.md §2–§4), read in one pass over the events of its current deposit round
--- (a recycled invoice restarts its clock at its new notification).
+-- (payment-delays.md §2–§4), those of its current deposit round (a recycled invoice
+-- restarts its clock at its new notification), read from its lifecycle state.
 --
--- Incremental by invoice, like int_status_events_sequenced: the invoices that received
--- events on the days read are recomputed.
+-- Incremental by invoice: the invoices whose state changed on the days read (their last
+-- event is on or after the first day read) are recomputed.
 -- depends_on: {{ ref('stg_platform__invoice_status_events') }}
 {{
     config(
@@ -15,13 +15,13 @@
 
 with
 
-events as (
-    select * from {{ ref('int_status_events_sequenced') }}
+states as (
+    select * from {{ ref('int_invoice_lifecycle_states') }}
     where
-        is_current_round
+        receipt_at is not null
         {% if is_incremental() %}
-        -- the invoices sequenced again (read by min/max, not by a join over every event)
-        and invoice_last_event_date >= date '{{ landing_from_date('last_event_date') }}'
+        -- the states changed (read by min/max, not by a join over every invoice)
+        and last_event_date >= date '{{ landing_from_date('last_event_date') }}'
         {% if var('landing_to', none) %}
         -- a backfill of past days: only the invoices with events on those days
         and invoice_id in (
@@ -39,26 +39,6 @@ invoices as (
 
 structures as (
     select * from {{ ref('stg_platform__structures') }}
-),
-
-milestones as (
-    -- in a legal sequence SUSPENDUE, COMPLETEE, MANDATEE… only follow the notification, and
-    -- the first COMPLETEE closes the first interruption
-    select
-        invoice_id,
-        min(occurred_at) filter (where status_code = 'MISE_A_DISPOSITION') as receipt_at,
-        min(occurred_at) filter (where status_code = 'SUSPENDUE') as suspended_at,
-        count(*) filter (where status_code = 'SUSPENDUE') as suspension_count,
-        min(occurred_at) filter (where status_code = 'COMPLETEE') as completed_at,
-        min(occurred_at) filter (where status_code = 'MANDATEE') as mandated_at,
-        min(occurred_at) filter (where status_code = 'MISE_A_DISPOSITION_COMPTABLE')
-            as accountant_received_at,
-        min(payment_date) filter (where status_code = 'MISE_EN_PAIEMENT') as payment_date,
-        min(occurred_at) filter (where status_code = 'REJETEE') as rejected_at,
-        max(occurred_date) as last_event_date
-    from events
-    group by invoice_id
-    having receipt_at is not null
 ),
 
 final as (
@@ -83,7 +63,7 @@ final as (
         m.payment_date,
         m.rejected_at is not null as is_rejected,
         m.last_event_date
-    from milestones as m
+    from states as m
     inner join invoices as i on m.invoice_id = i.invoice_id
     left join structures as s on i.recipient_structure_id = s.structure_id
 )

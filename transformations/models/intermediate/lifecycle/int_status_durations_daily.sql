@@ -2,9 +2,10 @@
 -- invoice moved on to its next status, a Europe/Paris day), with their exact days summed.
 -- The monthly status-duration report adds these up.
 --
--- Incremental by day (`replace_tail`): an event left on a day loaded belongs to an invoice
--- sequenced again, whose rows are read by the row groups' min/max of
--- `invoice_last_event_date` (the rows a build appended), not among all 190 M events.
+-- A status is left when the next event arrives: each sequenced event says how long its
+-- invoice stayed in the status before it. Incremental by day (`replace_tail`): the events
+-- of the days loaded (read by the row groups' min/max of `occurred_date`: a build appends
+-- them).
 {{
     config(
         materialized='incremental',
@@ -21,14 +22,14 @@ with
 
 events as (
     select
-        status_code,
-        cast(days_in_status as decimal(9, 2)) as days_in_status,
-        cast(timezone('Europe/Paris', next_occurred_at) as date) as left_date
+        previous_status_code as status_code,
+        days_in_previous_status as days_in_status,
+        occurred_date as left_date
     from {{ ref('int_status_events_sequenced') }}
     where
-        next_occurred_at is not null
+        previous_status_code is not null
         {% if is_incremental() %}
-        and invoice_last_event_date >= {{ from_day }}
+        and occurred_date >= {{ from_day }}
         {% endif %}
 ),
 
@@ -40,9 +41,6 @@ final as (
         count(*) as event_count,
         sum(days_in_status) as total_days
     from events
-    {% if is_incremental() %}
-    where left_date >= {{ from_day }}
-    {% endif %}
     group by all
 )
 

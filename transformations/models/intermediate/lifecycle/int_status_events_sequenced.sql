@@ -1,37 +1,57 @@
--- One row per status event, numbered in the order the invoice went through them, with the
--- status it came from, how long it stayed in this one, and the deposit round it belongs to
--- (a recycled invoice is deposited again: round 2 starts at its second DEPOSEE).
+-- One row per status event, numbered in the order the invoice went through them, with
+-- the status it came from, the time spent in that one, and the deposit round it belongs to
+-- (a recycled invoice is deposited again: round 2 starts at its second DEPOSEE). Every
+-- column is known when the event arrives: a row, once written, never changes.
 --
--- Incremental by invoice: the invoices that received events on the days read are sequenced
--- again over all their events, and their rows replace the earlier ones (delete+insert).
--- Every row carries its invoice's last event day: the rows of the invoices a build changed
--- are `invoice_last_event_date >= <first day loaded>`, which later models and the snapshot
--- publication read by the row groups' min/max instead of joining 190 M rows on invoice_id.
--- An incremental build appends the invoices it sequenced again at the end, so the rows of
--- the last days lie together. (A full build does not sort 190 M rows by it: the sort spilled
--- more than 25 GB.)
+-- Incremental by day (`replace_invoice_tail`): the events of the days read are numbered on
+-- from their invoice's state before those days (`int_invoice_lifecycle_states`, see
+-- macros/lifecycle_state.sql) and appended; an invoice's rows from the first day read on
+-- are replaced. A national day adds its 0.5 M events without reading the 190 M before.
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy='replace_invoice_tail',
         unique_key='invoice_id',
+        tail_column='occurred_date',
         on_schema_change='append_new_columns',
     )
 }}
+{#- a table from before this layout (an upgrade): every event is sequenced again (the
+    columns it no longer writes stay, empty) -#}
+{%- set appending = is_incremental() and not columns_missing(['previous_occurred_at']) -%}
+{%- if appending -%}
+    {%- set from_day = lifecycle_from_day() -%}
+{%- endif %}
 
 with
 
+{% if appending -%}
+touched as (
+    -- the invoices with events on the days read
+    select distinct invoice_id
+    from {{ ref('stg_platform__invoice_status_events') }}
+    where
+        occurred_date >= date '{{ from_day }}'
+        {%- if var('landing_to', none) %}
+        and occurred_date <= date '{{ var('landing_to') }}'
+        {%- endif %}
+),
+
+{{ lifecycle_bases('touched', this, from_day, ['last_event_sequence', 'last_status_code',
+                                               'last_occurred_at', 'deposit_round_count']) }},
+
+events as (
+    -- their events from the first day read on (later ones too, on a backfill of past days)
+    select e.*, b.base
+    from {{ ref('stg_platform__invoice_status_events') }} as e
+    inner join lifecycle_bases as b on e.invoice_id = b.invoice_id
+    where e.occurred_date >= date '{{ from_day }}'
+),
+{%- else %}
 events as (
     select * from {{ ref('stg_platform__invoice_status_events') }}
-    {% if is_incremental() %}
-    where invoice_id in (
-        select invoice_id
-        from {{ ref('stg_platform__invoice_status_events') }}
-        {#- a table from before invoice_last_event_date: every invoice is sequenced again #}
-        where {{ landing_window('invoice_last_event_date', 'occurred_date') }}
-    )
-    {% endif %}
 ),
+{%- endif %}
 
 sequenced as (
     -- one ordering only (a second, descending one cost a second sort of every event)
@@ -45,18 +65,23 @@ sequenced as (
         payment_amount,
         occurred_at,
         occurred_date,
+        {%- if appending %}
+        coalesce(base.last_event_sequence, 0) + row_number() over invoice_order
+            as event_sequence,
+        coalesce(lag(status_code) over invoice_order, base.last_status_code)
+            as previous_status_code,
+        coalesce(lag(occurred_at) over invoice_order, base.last_occurred_at)
+            as previous_occurred_at,
+        coalesce(base.deposit_round_count, 0)
+        + count(*) filter (where status_code = 'DEPOSEE') over invoice_order as deposit_round
+        {%- else %}
         row_number() over invoice_order as event_sequence,
         lag(status_code) over invoice_order as previous_status_code,
-        lead(occurred_at) over invoice_order as next_occurred_at,
-        count(*) filter (where status_code = 'DEPOSEE') over invoice_order as deposit_round,
-        count(*) filter (where status_code = 'DEPOSEE') over invoice_whole as deposit_round_count,
-        max(occurred_date) over invoice_whole as invoice_last_event_date
+        lag(occurred_at) over invoice_order as previous_occurred_at,
+        count(*) filter (where status_code = 'DEPOSEE') over invoice_order as deposit_round
+        {%- endif %}
     from events
-    window
-        invoice_order as (partition by invoice_id order by occurred_at, event_id),
-        invoice_whole as (
-            invoice_order rows between unbounded preceding and unbounded following
-        )
+    window invoice_order as (partition by invoice_id order by occurred_at, event_id)
 ),
 
 final as (
@@ -70,14 +95,12 @@ final as (
         payment_amount,
         occurred_at,
         occurred_date,
-        invoice_last_event_date,
-        event_sequence,
+        cast(event_sequence as integer) as event_sequence,
         previous_status_code,
-        next_occurred_at,
-        next_occurred_at is null as is_latest,
-        cast(deposit_round as integer) as deposit_round,
-        deposit_round = deposit_round_count as is_current_round,
-        date_diff('second', occurred_at, next_occurred_at) / 86400.0 as days_in_status
+        previous_occurred_at,
+        cast(date_diff('second', previous_occurred_at, occurred_at) / 86400.0 as decimal(9, 2))
+            as days_in_previous_status,
+        cast(deposit_round as integer) as deposit_round
     from sequenced
 )
 

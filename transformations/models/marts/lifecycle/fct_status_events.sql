@@ -14,21 +14,21 @@ final as (
         event_id,
         invoice_id,
         ---------- attributes
+        -- (cast: a table upgraded from an earlier layout keeps its column types)
         cast(event_sequence as integer) as event_sequence,
         status_code,
         previous_status_code,
         actor_role,
         reason_code,
-        is_latest,
+        cast(deposit_round as integer) as deposit_round,
         ---------- amounts
         payment_amount,
-        cast(days_in_status as decimal(9, 2)) as days_in_status,
+        days_in_previous_status,
         ---------- dates
         payment_date,
+        previous_occurred_at,
         occurred_at,
-        occurred_date,
-        -- the invoice's latest event: the rows a build replaced are those from its first day
-        invoice_last_event_date
+        occurred_date
     from events
 )
 
