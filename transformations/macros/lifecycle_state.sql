@@ -78,7 +78,7 @@
     {%- if last is none -%}
         {{ return(var('landing_from', '1900-01-01')) }}
     {%- endif -%}
-    {%- set day = var('landing_from', last | string) -%}
+    {%- set day = var('landing_from', last) | string -%}
     {%- set after_last = (last + modules.datetime.timedelta(days=1)) | string -%}
     {{ return(day if day < after_last else after_last) }}
 {%- endmacro -%}

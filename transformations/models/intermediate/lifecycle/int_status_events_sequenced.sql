@@ -1,7 +1,8 @@
 -- One row per status event, numbered in the order the invoice went through them, with
 -- the status it came from, the time spent in that one, and the deposit round it belongs to
 -- (a recycled invoice is deposited again: round 2 starts at its second DEPOSEE). Every
--- column is known when the event arrives: a row, once written, never changes.
+-- column is known when the event arrives, so a later day never rewrites an earlier row
+-- (only the same days run again, or a backfill, replace rows from their first day).
 --
 -- Incremental by day (`replace_invoice_tail`): the events of the days read are numbered on
 -- from their invoice's state before those days (`int_invoice_lifecycle_states`, see
