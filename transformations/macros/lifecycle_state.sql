@@ -38,6 +38,27 @@
 {%- endmacro -%}
 
 
+{#- the milestones of a deposit round, among the state's columns -#}
+{%- macro lifecycle_milestone_columns() -%}
+    {{ return(['receipt_at', 'suspended_at', 'suspension_count', 'completed_at', 'mandated_at',
+               'accountant_received_at', 'payment_date', 'rejected_at']) }}
+{%- endmacro -%}
+
+
+{#- the states table as it is, or none before its first build -#}
+{%- macro lifecycle_states_table() -%}
+    {{ return(adapter.get_relation(
+        database=this.database, schema=this.schema, identifier='int_invoice_lifecycle_states')) }}
+{%- endmacro -%}
+
+
+{#- `column` within the days an incremental run of the lifecycle models reads -#}
+{%- macro lifecycle_window(column, from_day) -%}
+    {{ column }} >= date '{{ from_day }}'
+    {%- if var('landing_to', none) %} and {{ column }} <= date '{{ var('landing_to') }}'{% endif -%}
+{%- endmacro -%}
+
+
 {#- the columns `names` (all by default) of a state in relation `alias` (with `prefix`) as
     one struct, null when the row is missing -#}
 {%- macro lifecycle_state_struct(alias, prefix='', names=none) -%}
@@ -53,9 +74,7 @@
     when it predates the `base_` columns (its invoices are then folded again from history) -#}
 {%- macro lifecycle_states_relation() -%}
     {%- if not execute -%}{{ return(none) }}{%- endif -%}
-    {%- set name = 'int_invoice_lifecycle_states' -%}
-    {%- set states = this if this.identifier == name else adapter.get_relation(
-        database=this.database, schema=this.schema, identifier=name) -%}
+    {%- set states = lifecycle_states_table() -%}
     {%- if states is none -%}{{ return(none) }}{%- endif -%}
     {%- set columns = adapter.get_columns_in_relation(states) | map(attribute='name') | list -%}
     {{ return(states if 'base_last_event_sequence' in columns else none) }}
@@ -69,8 +88,7 @@
   build are then numbered again). The sequenced events and the states ask the same.
 -#}
 {%- macro lifecycle_from_day() -%}
-    {%- set states = adapter.get_relation(
-        database=this.database, schema=this.schema, identifier='int_invoice_lifecycle_states') -%}
+    {%- set states = lifecycle_states_table() -%}
     {%- if states is none -%}
         {{ return(var('landing_from', '1900-01-01')) }}
     {%- endif -%}
@@ -93,8 +111,7 @@
 {%- macro lifecycle_fold(rows) -%}
     select
         * exclude (milestones),
-        {%- for name in ['receipt_at', 'suspended_at', 'suspension_count', 'completed_at',
-                         'mandated_at', 'accountant_received_at', 'payment_date', 'rejected_at'] %}
+        {%- for name in lifecycle_milestone_columns() %}
         milestones.{{ name }} as {{ name }}{{ ',' if not loop.last }}
         {%- endfor %}
     from (

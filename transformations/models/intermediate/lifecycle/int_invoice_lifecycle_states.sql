@@ -31,11 +31,7 @@ sequenced as (
 touched as (
     select distinct invoice_id
     from sequenced
-    where
-        occurred_date >= date '{{ from_day }}'
-        {%- if var('landing_to', none) %}
-        and occurred_date <= date '{{ var('landing_to') }}'
-        {%- endif %}
+    where {{ lifecycle_window('occurred_date', from_day) }}
 ),
 
 {{ lifecycle_bases('touched', ref('int_status_events_sequenced'), from_day) }},
@@ -67,8 +63,7 @@ final as (
         f.deposit_round_count,
         {%- if appending %}
         -- the round goes on: its milestones before the first day read come first
-        {%- for name in ['receipt_at', 'suspended_at', 'completed_at', 'mandated_at',
-                         'accountant_received_at', 'payment_date', 'rejected_at'] %}
+        {%- for name in lifecycle_milestone_columns() if name != 'suspension_count' %}
         case
             when b.base.deposit_round_count = f.deposit_round_count
                 then least(b.base.{{ name }}, f.{{ name }})
@@ -88,14 +83,9 @@ final as (
         {%- endfor %}
         date '{{ from_day }}' as base_before_date
         {%- else %}
-        f.receipt_at,
-        f.suspended_at,
-        f.completed_at,
-        f.mandated_at,
-        f.accountant_received_at,
-        f.payment_date,
-        f.rejected_at,
-        f.suspension_count,
+        {%- for name in lifecycle_milestone_columns() %}
+        f.{{ name }},
+        {%- endfor %}
         f.rejection_count,
         f.recycling_count,
         f.first_rejected_date,

@@ -31,11 +31,7 @@ touched as (
     -- the invoices with events on the days read
     select distinct invoice_id
     from {{ ref('stg_platform__invoice_status_events') }}
-    where
-        occurred_date >= date '{{ from_day }}'
-        {%- if var('landing_to', none) %}
-        and occurred_date <= date '{{ var('landing_to') }}'
-        {%- endif %}
+    where {{ lifecycle_window('occurred_date', from_day) }}
 ),
 
 {{ lifecycle_bases('touched', this, from_day, ['last_event_sequence', 'last_status_code',
