@@ -1,6 +1,27 @@
 -- One row per month × breakdown (channel, syntax, billing framework, recipient category,
 -- supplier size, document type) × value: invoices deposited, and the same month a year
 -- before, for the activity report's year-over-year view.
+--
+-- Incremental by month (`replace_tail`): the months from the first deposit month of the
+-- invoices landed on the days read are counted again (with the year before them, for the
+-- comparison); an invoice keeps the deposit day the platform stamped, so no earlier month
+-- can have changed. A day's build reads one month of invoices instead of all of them.
+-- (a table from before `last_landed_date` is counted again whole)
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_tail',
+        unique_key='month_start_date',
+        on_schema_change='append_new_columns',
+    )
+}}
+
+{% if is_incremental() %}
+{%- set first_month = first_changed_month(
+    ref('fct_invoices'), 'deposited_date', "scope = 'B2G'", 'landed_date', 'last_landed_date'
+) %}
+{%- endif %}
+
 with
 
 invoices as (
@@ -8,6 +29,9 @@ invoices as (
     -- recorded for e-reporting are not part of it)
     select * from {{ ref('fct_invoices') }}
     where scope = 'B2G'
+    {% if is_incremental() %}
+    and deposited_date >= {{ first_month }} - interval 1 year
+    {% endif %}
 ),
 
 keyed as (
@@ -22,7 +46,8 @@ keyed as (
             when is_credit_note then 'credit_note'
             when is_works_invoice then 'works_invoice'
             else 'invoice'
-        end as document_type
+        end as document_type,
+        landed_date
     from invoices
 ),
 
@@ -35,30 +60,33 @@ counted as (
         recipient_category,
         supplier_size,
         document_type,
-        count(*) as invoice_count
+        count(*) as invoice_count,
+        max(landed_date) as last_landed_date
     from keyed
     group by all
 ),
 
 unpivoted as (
     select month_start_date, 'total' as breakdown, 'all' as breakdown_value,
-        sum(invoice_count) as invoice_count
+        sum(invoice_count) as invoice_count, max(last_landed_date) as last_landed_date
     from counted group by 1
     union all
-    select month_start_date, 'channel', channel, sum(invoice_count) from counted group by 1, 3
-    union all
-    select month_start_date, 'syntax', syntax, sum(invoice_count) from counted group by 1, 3
-    union all
-    select month_start_date, 'billing_framework', billing_framework, sum(invoice_count)
+    select month_start_date, 'channel', channel, sum(invoice_count), max(last_landed_date)
     from counted group by 1, 3
     union all
-    select month_start_date, 'recipient_category', recipient_category, sum(invoice_count)
+    select month_start_date, 'syntax', syntax, sum(invoice_count), max(last_landed_date)
     from counted group by 1, 3
     union all
-    select month_start_date, 'supplier_size', supplier_size, sum(invoice_count)
+    select month_start_date, 'billing_framework', billing_framework, sum(invoice_count), max(last_landed_date)
     from counted group by 1, 3
     union all
-    select month_start_date, 'document_type', document_type, sum(invoice_count)
+    select month_start_date, 'recipient_category', recipient_category, sum(invoice_count), max(last_landed_date)
+    from counted group by 1, 3
+    union all
+    select month_start_date, 'supplier_size', supplier_size, sum(invoice_count), max(last_landed_date)
+    from counted group by 1, 3
+    union all
+    select month_start_date, 'document_type', document_type, sum(invoice_count), max(last_landed_date)
     from counted group by 1, 3
 ),
 
@@ -77,12 +105,16 @@ final as (
                     then round((this.invoice_count - before.invoice_count) * 100.0
                         / before.invoice_count, 1)
             end as decimal(9, 1)
-        ) as change_vs_previous_year_pct
+        ) as change_vs_previous_year_pct,
+        this.last_landed_date
     from unpivoted as this
     left join unpivoted as before
         on before.month_start_date = this.month_start_date - interval 1 year
         and before.breakdown = this.breakdown
         and before.breakdown_value = this.breakdown_value
+    {% if is_incremental() %}
+    where this.month_start_date >= {{ first_month }}
+    {% endif %}
 )
 
 select * from final

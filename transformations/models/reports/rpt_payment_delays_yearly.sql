@@ -40,10 +40,11 @@ grouped as (
         recipient_structure_id,
         public_category,
         observed_delay_days,
-        sum(paid_invoice_count) as paid_invoice_count,
-        sum(late_invoice_count) as late_invoice_count,
-        sum(late_interest_eur) as late_interest_eur,
-        sum(recovery_indemnity_eur) as recovery_indemnity_eur,
+        -- cast back: a sum's own type is a 128-bit integer, slower in the windows below
+        cast(sum(paid_invoice_count) as bigint) as paid_invoice_count,
+        cast(sum(late_invoice_count) as bigint) as late_invoice_count,
+        cast(sum(late_interest_eur) as decimal(18, 2)) as late_interest_eur,
+        cast(sum(recovery_indemnity_eur) as decimal(18, 2)) as recovery_indemnity_eur,
         max(last_event_date) as last_event_date
     from histogram
     group by grouping sets (

@@ -16,17 +16,17 @@
     )
 }}
 
+{% set is_paid = "payment_status = 'paid' and observed_delay_days is not null" %}
+
 with
 
-paid as (
-    select * from {{ ref('fct_payment_delays') }}
-    where payment_status = 'paid' and observed_delay_days is not null
-),
-
 delays as (
-    select * from paid
+    select * from {{ ref('fct_payment_delays') }}
+    where {{ is_paid }}
     {% if is_incremental() %}
-    where payment_date >= {{ first_changed_payment_month('paid', 'payment_date') }}
+    and payment_date >= {{
+        first_changed_month(ref('fct_payment_delays'), 'payment_date', is_paid)
+    }}
     {% endif %}
 )
 
@@ -37,8 +37,10 @@ select
     observed_delay_days,
     count(*) as paid_invoice_count,
     count(*) filter (where is_late) as late_invoice_count,
-    sum(late_interest_eur) as late_interest_eur,
-    sum(recovery_indemnity_eur) as recovery_indemnity_eur,
+    -- 18 digits as in the marts: a sum's default 38 digits are 128-bit integers, which made
+    -- every report reading this histogram a third slower
+    cast(sum(late_interest_eur) as decimal(18, 2)) as late_interest_eur,
+    cast(sum(recovery_indemnity_eur) as decimal(18, 2)) as recovery_indemnity_eur,
     max(last_event_date) as last_event_date
 from delays
 group by all
