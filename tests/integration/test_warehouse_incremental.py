@@ -31,6 +31,8 @@ COMPARED = [
     "marts.fct_invoices",
     "marts.fct_status_events",
     "marts.fct_payment_delays",
+    "marts.fct_ereporting_b2c_transactions",
+    "marts.fct_ereporting_b2c_payments",
     "reports.rpt_bilan_monthly",
     "reports.rpt_bilan_yearly",
     "reports.rpt_payment_delays_by_entity_month",

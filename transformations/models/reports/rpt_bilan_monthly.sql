@@ -3,9 +3,10 @@
 -- before, for the activity report's year-over-year view.
 --
 -- Incremental by month (`replace_tail`): the months from the first deposit month of the
--- invoices landed on the days read are counted again (with the year before them, for the
--- comparison); an invoice keeps the deposit day the platform stamped, so no earlier month
--- can have changed. A day's build reads one month of invoices instead of all of them.
+-- invoices landed on the days read are counted again (the year before them, for the
+-- comparison, is read from this table); an invoice keeps the deposit day the platform
+-- stamped, so no earlier month can have changed. A day's build reads one month of invoices
+-- instead of all of them.
 -- (a table from before `last_landed_date` is counted again whole)
 {{
     config(
@@ -30,7 +31,7 @@ invoices as (
     select * from {{ ref('fct_invoices') }}
     where scope = 'B2G'
     {% if is_incremental() %}
-    and deposited_date >= {{ first_month }} - interval 1 year
+    and deposited_date >= {{ first_month }}
     {% endif %}
 ),
 
@@ -90,6 +91,19 @@ unpivoted as (
     from counted group by 1, 3
 ),
 
+year_before as (
+    -- the counts the months counted here compare with: counted here too, or kept (a month
+    -- before the first one counted again has not changed)
+    select month_start_date, breakdown, breakdown_value, invoice_count from unpivoted
+    {% if is_incremental() %}
+    union all
+    select month_start_date, breakdown, breakdown_value, invoice_count from {{ this }}
+    where
+        month_start_date >= {{ first_month }} - interval 1 year
+        and month_start_date < {{ first_month }}
+    {% endif %}
+),
+
 final as (
     select
         this.month_start_date,
@@ -108,7 +122,7 @@ final as (
         ) as change_vs_previous_year_pct,
         this.last_landed_date
     from unpivoted as this
-    left join unpivoted as before
+    left join year_before as before
         on before.month_start_date = this.month_start_date - interval 1 year
         and before.breakdown = this.breakdown
         and before.breakdown_value = this.breakdown_value

@@ -1,9 +1,28 @@
 -- Flow 10.3: B2C sales per declarant × day × currency × category × VAT rate (TG-32). The
 -- record of the flow is the (day, currency, category); its totals are the sums of its rates.
+--
+-- Incremental: a day's build rebuilds the declarants' days of the summaries landed, and
+-- every day of a declarant whose structure landed again (macros/ereporting_changes.sql);
+-- the pre-hook deletes those rows, the model appends them.
+-- depends_on: {{ ref('stg_platform__structures') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='append_new_columns',
+        pre_hook="{{ ereporting_delete_changed(
+            ref('stg_platform__b2c_sales'), 'declarant_structure_id', 'sale_date') }}",
+    )
+}}
+
 with
 
 sales as (
     select * from {{ ref('stg_platform__b2c_sales') }}
+    {% if is_incremental() %}
+    where {{ ereporting_changed(
+        ref('stg_platform__b2c_sales'), 'declarant_structure_id', 'sale_date') }}
+    {% endif %}
 ),
 
 declarants as (
@@ -15,6 +34,7 @@ final as (
         ---------- ids
         d.siren as declarant_siren,
         'SE' as declarant_role,
+        s.declarant_structure_id,
         ---------- attributes
         d.declarant_name,
         d.vat_regime,
@@ -30,7 +50,8 @@ final as (
         {{ ereporting_period_start('s.sale_date', 'd.vat_regime', "'transactions'") }}
             as period_start_date,
         {{ ereporting_period_end('s.sale_date', 'd.vat_regime', "'transactions'") }}
-            as period_end_date
+            as period_end_date,
+        max(s.landed_date) as last_landed_date
     from sales as s
     inner join declarants as d on s.declarant_structure_id = d.structure_id
     group by all
