@@ -27,14 +27,22 @@
 
 
 {#-
-  The pre-hook of such a mart: delete the rows its run rebuilds (every row of a table from
-  before `declarant_structure_id`); the model appends them again in the same transaction.
+  The pre-hook of such a mart: delete the rows its run rebuilds; the model appends them
+  again in the same transaction. A table from before `declarant_structure_id` is rebuilt
+  whole instead, its old rows deleted by the post-hook (`ereporting_delete_upgraded`): the
+  columns are added after the pre-hook, and DuckDB refuses to commit a table altered after
+  rows were deleted from it in the same transaction.
 -#}
 {% macro ereporting_delete_changed(records, declarant, day) %}
-    {%- if is_incremental() -%}
+    {%- if is_incremental() and not columns_missing(['declarant_structure_id', 'last_landed_date']) -%}
         delete from {{ this }}
-        {%- if not columns_missing(['declarant_structure_id', 'last_landed_date']) %}
         where {{ ereporting_changed(records, declarant, day) }}
-        {%- endif -%}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro ereporting_delete_upgraded() %}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where last_landed_date is null
     {%- endif -%}
 {% endmacro %}

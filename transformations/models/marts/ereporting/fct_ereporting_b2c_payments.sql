@@ -11,6 +11,7 @@
         on_schema_change='append_new_columns',
         pre_hook="{{ ereporting_delete_changed(
             ref('stg_platform__payments'), 'declarant_structure_id', 'payment_date') }}",
+        post_hook="{{ ereporting_delete_upgraded() }}",
     )
 }}
 

@@ -12,6 +12,7 @@
         on_schema_change='append_new_columns',
         pre_hook="{{ ereporting_delete_changed(
             ref('stg_platform__b2c_sales'), 'declarant_structure_id', 'sale_date') }}",
+        post_hook="{{ ereporting_delete_upgraded() }}",
     )
 }}
 
