@@ -94,7 +94,7 @@
     {%- if first is not none %}
     delete from {{ target }}
     where
-        {{ day }} >= date '{{ first }}'
+        {{ day }} >= {{ sql_literal(first) }}
         and {{ key }} in (select {{ key }} from {{ source }});
     {%- endif %}
 

@@ -71,24 +71,13 @@ unpivoted as (
     select month_start_date, 'total' as breakdown, 'all' as breakdown_value,
         sum(invoice_count) as invoice_count, max(last_landed_date) as last_landed_date
     from counted group by 1
+    {%- for breakdown in ['channel', 'syntax', 'billing_framework', 'recipient_category',
+                          'supplier_size', 'document_type'] %}
     union all
-    select month_start_date, 'channel', channel, sum(invoice_count), max(last_landed_date)
+    select month_start_date, '{{ breakdown }}', {{ breakdown }}, sum(invoice_count),
+        max(last_landed_date)
     from counted group by 1, 3
-    union all
-    select month_start_date, 'syntax', syntax, sum(invoice_count), max(last_landed_date)
-    from counted group by 1, 3
-    union all
-    select month_start_date, 'billing_framework', billing_framework, sum(invoice_count), max(last_landed_date)
-    from counted group by 1, 3
-    union all
-    select month_start_date, 'recipient_category', recipient_category, sum(invoice_count), max(last_landed_date)
-    from counted group by 1, 3
-    union all
-    select month_start_date, 'supplier_size', supplier_size, sum(invoice_count), max(last_landed_date)
-    from counted group by 1, 3
-    union all
-    select month_start_date, 'document_type', document_type, sum(invoice_count), max(last_landed_date)
-    from counted group by 1, 3
+    {%- endfor %}
 ),
 
 year_before as (
