@@ -24,7 +24,6 @@ COMPARED = [
     "staging.stg_platform__invoice_status_events",
     "intermediate.int_status_events_sequenced",
     "intermediate.int_invoice_lifecycle_states",
-    "intermediate.int_invoices_payment_milestones",
     "intermediate.int_payment_delays_histogram",
     "intermediate.int_invoice_returns",
     "intermediate.int_status_durations_daily",
