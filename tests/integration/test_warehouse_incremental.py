@@ -120,6 +120,10 @@ def test_stepwise_and_backfilled_builds_equal_the_one_go_build(demo_home, vigie_
     assert {t: d[1:] for t, d in differences.items()} == {t: (0, 0) for t in COMPARED}
     # the snapshot was published as a delta of the previous one, and equals the warehouse
     assert _mode(home) == "delta" and _snapshot_differences(home) == {}
+    # the B2C e-reporting marts too: the rows of the declarants' days landed since
+    replaced = _pointer(home)["replaced_keys"]
+    assert replaced["marts.fct_ereporting_b2c_transactions"] > 0, replaced
+    assert "marts.fct_ereporting_b2c_payments" in replaced, replaced
 
     assert not _pointer(home)["reused_file"]  # the one before was a full copy: copied
 
