@@ -39,6 +39,7 @@ cumulated as (
         *,
         sum(paid_invoice_count) over (
             partition by public_category, payment_month_start_date order by observed_delay_days
+            rows between unbounded preceding and current row  -- see rpt_payment_delays_yearly
         ) as cumulative_count,
         sum(paid_invoice_count) over (partition by public_category, payment_month_start_date)
             as group_count

@@ -59,6 +59,10 @@ cumulated as (
         sum(paid_invoice_count) over (
             partition by year, recipient_structure_id, public_category
             order by observed_delay_days
+            -- a rows frame, not the default range: the same percentiles (the smallest delay
+            -- whose running count reaches the share; rows of one delay end on its total),
+            -- without comparing peers (0.6 s of the 7.7 s of a national year)
+            rows between unbounded preceding and current row
         ) as cumulative_count,
         sum(paid_invoice_count) over (
             partition by year, recipient_structure_id, public_category
