@@ -36,22 +36,41 @@ KEEP_SNAPSHOTS = 2
 #: invoice's last event), the same on every row of a key: the rows to insert are read by
 #: the row groups' min/max of that day, not joined on the key (14 s for the events).
 #: The events are keyed by their day itself: a build replaces them from its first day on.
-#: Every other table but the B2C marts (``DELTA_BY_RECORDS``) is small and copied whole.
+#: The structures (1.3 M) are keyed by their landing day too. Every other table but the
+#: e-reporting marts (``DELTA_BY_RECORDS``) is small and copied whole.
 DELTA_TABLES = {
     "marts.fct_invoices": ("invoice_id", "landed_date"),
     "marts.fct_payment_delays": ("invoice_id", "last_event_date"),
     "marts.fct_status_events": ("occurred_date", "occurred_date"),
     "reports.rpt_late_invoices": ("invoice_id", "last_event_date"),
+    "marts.dim_structures": ("structure_id", "landed_date"),
 }
-#: the B2C e-reporting marts (flows 10.3 and 10.4), whose rows have no key of their own: a
-#: build rebuilds the rows of each (declarant structure, day) pair of the records landed,
-#: and every row of a declarant whose structure landed (macros/ereporting_changes.sql). The
-#: same predicate, read on the warehouse's staging tables from the first day changed, picks
-#: in the snapshot the rows to delete and in the warehouse those to insert (3.4 M rows copied
-#: whole took 2.3 s of a national one-day publication). Table: (records, their day column).
+#: of those, the tables whose last day is not where builds restart: structures land on a
+#: few days only, and what a build reloads from an earlier day is unchanged
+SPARSE_DAYS = {"marts.dim_structures"}
+#: the incremental e-reporting marts (flows 10.1, 10.3 and 10.4): a build rebuilds the rows
+#: of each (declarant structure, day) pair of the records landed (of flow 10.1: each
+#: (seller, invoice) pair), and every row of a declarant whose structure landed
+#: (macros/ereporting_changes.sql). The same predicate, read on the warehouse's staging
+#: tables from the first day changed, picks in the snapshot the rows to delete and in the
+#: warehouse those to insert (3.4 M B2C rows copied whole took 2.3 s of a national one-day
+#: publication). Table: (records, their declarant column, their day column).
 DELTA_BY_RECORDS = {
-    "marts.fct_ereporting_b2c_transactions": ("stg_platform__b2c_sales", "sale_date"),
-    "marts.fct_ereporting_b2c_payments": ("stg_platform__payments", "payment_date"),
+    "marts.fct_ereporting_invoices": (
+        "stg_platform__invoices",
+        "supplier_structure_id",
+        "invoice_id",
+    ),
+    "marts.fct_ereporting_b2c_transactions": (
+        "stg_platform__b2c_sales",
+        "declarant_structure_id",
+        "sale_date",
+    ),
+    "marts.fct_ereporting_b2c_payments": (
+        "stg_platform__payments",
+        "declarant_structure_id",
+        "payment_date",
+    ),
 }
 #: tables stored sorted in a full copy, so that the pages' filters skip row groups by their
 #: min/max (a delta appends its few changed rows at the end)
@@ -61,6 +80,12 @@ PUBLISH_ORDER = {
     "marts.fct_invoices": "lookup_key",
     "marts.fct_status_events": "lookup_key",
 }
+#: of those, the tables copied one month of this day column at a time, each month sorted:
+#: a delta's ``delete ... where occurred_date >= ?`` then touches the last month's row groups
+#: only (sorted by key alone, it marked rows in every row group of the 190 M events: 4.2 s
+#: of a national one-day publication), a look-up reads one row group a month, and a sort
+#: spills one month (the 190 M sorted at once spilled over 20 GB and filled the disk)
+PUBLISH_BY_MONTH = {"marts.fct_status_events": "occurred_date"}
 #: the tables the invoice look-up reads by one key: the snapshot adds ``lookup_key =
 #: hash(<column>)`` and stores them sorted by it, so ``lookup_key = hash(?) and <column> = ?``
 #: reads one row group of the 55 M invoices / 190 M events (a string column's min/max only
@@ -189,9 +214,16 @@ def publish_snapshot(settings: Settings, *, changed_from: date | None = None) ->
                         con, _selected(name, source), target, key, day, since
                     )
                 else:
-                    records, day = DELTA_BY_RECORDS[name]
+                    records, declarant, day = DELTA_BY_RECORDS[name]
                     replaced[name] = _replace_records_changed(
-                        con, _selected(name, source), target, f'"{wh}"', records, day, since
+                        con,
+                        _selected(name, source),
+                        target,
+                        f'"{wh}"',
+                        records,
+                        declarant,
+                        day,
+                        since,
                     )
                 (want,) = con.execute(f"select count(*) from {source}").fetchone()
                 (have,) = con.execute(f"select count(*) from {target}").fetchone()
@@ -200,7 +232,17 @@ def publish_snapshot(settings: Settings, *, changed_from: date | None = None) ->
                     seconds[name] = time.perf_counter() - started
                     continue
                 del replaced[name]  # a row vanished in the warehouse: copy the table whole
-            if name in PUBLISH_ORDER:
+            if name in PUBLISH_BY_MONTH:
+                con.execute("set preserve_insertion_order = true")
+                _copy_by_month(
+                    con,
+                    _selected(name, source),
+                    target,
+                    PUBLISH_BY_MONTH[name],
+                    PUBLISH_ORDER[name],
+                )
+                con.execute("set preserve_insertion_order = false")
+            elif name in PUBLISH_ORDER:
                 con.execute("set preserve_insertion_order = true")
                 con.execute(
                     f"create or replace table {target} as {_selected(name, source)} "
@@ -265,8 +307,9 @@ def last_loaded_day(snapshot: SnapshotRef) -> date | None:
     """The earliest of the last days the large tables of ``snapshot`` hold: an incremental
     build without days reloads from there, so a delta publication may start there too."""
     days = []
+    dated = {name: key_day for name, key_day in DELTA_TABLES.items() if name not in SPARSE_DAYS}
     with duckdb.connect(str(snapshot.path), read_only=True) as con:
-        for name, (_key, day) in DELTA_TABLES.items():
+        for name, (_key, day) in dated.items():
             schema, table = name.split(".")
             if _exists(con, schema, table):
                 try:
@@ -274,7 +317,7 @@ def last_loaded_day(snapshot: SnapshotRef) -> date | None:
                 except duckdb.Error:  # a snapshot of an older layout: copy everything
                     return None
                 days.append(last)
-    if len(days) < len(DELTA_TABLES):
+    if len(days) < len(dated):
         return None  # a large table is missing: copy everything
     days = [d for d in days if d is not None]  # an empty table: any day will do
     return min(days) if days else None
@@ -367,6 +410,25 @@ def _drop_unpublished(con: duckdb.DuckDBPyConnection, wanted: set[str]) -> None:
             con.execute(f'drop table "{schema}"."{table}"')
 
 
+def _copy_by_month(con, rows: str, target: str, day: str, order: str) -> None:
+    """Copy ``rows`` into ``target`` one month of ``day`` at a time (rows without a day
+    last), each month sorted by ``order``: the table reads as sorted by (month, order)."""
+    month = f"date_trunc('month', {day})"
+    con.execute(f"create or replace table {target} as select * from ({rows}) limit 0")
+    months = con.execute(
+        f"select distinct cast({month} as date) as m from ({rows}) where {day} is not null "
+        "order by m"
+    ).fetchall()
+    for (first,) in months:
+        after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        con.execute(
+            f"insert into {target} select * from ({rows}) "
+            f"where {day} >= $1 and {day} < $2 order by {order}",
+            [first, after],
+        )
+    con.execute(f"insert into {target} select * from ({rows}) where {day} is null order by {order}")
+
+
 def _replace_changed(con, rows: str, target: str, key: str, day: str, since: date) -> int:
     """Delete and re-insert every key dated ``since`` or later in the warehouse (a superset
     of the keys the build's delete+insert touched; ``day`` is the same on all rows of a
@@ -389,17 +451,24 @@ def _replace_changed(con, rows: str, target: str, key: str, day: str, since: dat
 
 
 def _replace_records_changed(
-    con, rows: str, target: str, warehouse: str, records: str, day: str, since: date
+    con,
+    rows: str,
+    target: str,
+    warehouse: str,
+    records: str,
+    declarant: str,
+    day: str,
+    since: date,
 ) -> int:
-    """Delete and re-insert the rows of a B2C e-reporting mart that a build from ``since``
-    on may have rebuilt (``DELTA_BY_RECORDS``): the predicate of
+    """Delete and re-insert the rows of an incremental e-reporting mart that a build from
+    ``since`` on may have rebuilt (``DELTA_BY_RECORDS``): the predicate of
     macros/ereporting_changes.sql, without the window's end (a superset: a row it picks that
     did not change is put back as it was). Returns the number of rows deleted."""
     staging = f'{warehouse}."staging"'
     changed = (
-        f"((declarant_structure_id, {day}) in ("
-        f'select declarant_structure_id, {day} from {staging}."{records}" where landed_date >= $1)'
-        " or declarant_structure_id in ("
+        f"(({declarant}, {day}) in ("
+        f'select {declarant}, {day} from {staging}."{records}" where landed_date >= $1)'
+        f" or {declarant} in ("
         f'select structure_id from {staging}."stg_platform__structures" where landed_date >= $1))'
     )
     (deleted,) = con.execute(f"delete from {target} where {changed}", [since]).fetchone()

@@ -28,8 +28,10 @@ COMPARED = [
     "intermediate.int_invoice_returns",
     "intermediate.int_status_durations_daily",
     "marts.fct_invoices",
+    "marts.dim_structures",
     "marts.fct_status_events",
     "marts.fct_payment_delays",
+    "marts.fct_ereporting_invoices",
     "marts.fct_ereporting_b2c_transactions",
     "marts.fct_ereporting_b2c_payments",
     "reports.rpt_bilan_monthly",
@@ -96,6 +98,12 @@ def _pointer(home) -> dict:
     return json.loads((home / "serving" / "current.json").read_text())
 
 
+def _kinds_run(home) -> set[str]:
+    """The kinds of nodes (model, test, unit_test…) the last dbt build ran."""
+    results = json.loads((home / "dbt" / "target" / "run_results.json").read_text())
+    return {r["unique_id"].split(".")[0] for r in results["results"]}
+
+
 def _mode(home) -> str:
     return _pointer(home)["mode"]
 
@@ -115,20 +123,28 @@ def test_stepwise_and_backfilled_builds_equal_the_one_go_build(demo_home, vigie_
 
     rest = vigie_cli(["pipeline", "run"], home)
     assert rest.returncode == 0, rest.stdout + rest.stderr
+    assert "unit_test" in _kinds_run(home)  # a build without days runs the unit tests
     differences = _differences(demo_home.warehouse_path, home / "warehouse.duckdb")
     assert all(rows > 0 for rows, _, _ in differences.values()), differences
     assert {t: d[1:] for t, d in differences.items()} == {t: (0, 0) for t in COMPARED}
     # the snapshot was published as a delta of the previous one, and equals the warehouse
     assert _mode(home) == "delta" and _snapshot_differences(home) == {}
-    # the B2C e-reporting marts too: the rows of the declarants' days landed since
+    # the e-reporting marts too: the invoices and the declarants' days landed since (new
+    # invoices only add rows: none deleted)
     replaced = _pointer(home)["replaced_keys"]
+    assert "marts.fct_ereporting_invoices" in replaced, replaced
     assert replaced["marts.fct_ereporting_b2c_transactions"] > 0, replaced
     assert "marts.fct_ereporting_b2c_payments" in replaced, replaced
+    # and the structures, by the keys landed since (not copied whole)
+    assert "marts.dim_structures" in replaced, replaced
 
     assert not _pointer(home)["reused_file"]  # the one before was a full copy: copied
 
     again = vigie_cli(["pipeline", "backfill", "--from", "2019-12-01", "--to", "2019-12-31"], home)
     assert again.returncode == 0, again.stdout + again.stderr
+    # a run over given days runs the models and their data tests, not the unit tests
+    kinds = _kinds_run(home)
+    assert "unit_test" not in kinds and {"model", "test"} <= kinds, kinds
     differences = _differences(demo_home.warehouse_path, home / "warehouse.duckdb")
     assert {t: d[1:] for t, d in differences.items()} == {t: (0, 0) for t in COMPARED}
     # a month replaced is a large delta: the snapshot may have grown past MAX_GROWTH and been

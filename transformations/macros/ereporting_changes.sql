@@ -1,10 +1,11 @@
 {#-
-  Incremental B2C e-reporting marts (flows 10.3 and 10.4). A run rebuilds what the days read
-  changed: the rows of a (declarant structure, day) pair of the records landed on those
+  Incremental e-reporting marts (flows 10.1, 10.3 and 10.4). A run rebuilds what the days
+  read changed: the rows of a (declarant structure, day) pair of the records landed on those
   days, and every row of a declarant whose structure landed again (its name or VAT regime,
   hence its periods, may have changed; a structure no longer a declarant loses its rows).
   A record keeps its declarant and its day (a B2C summary is one declarant's day), so no
-  other row can have changed.
+  other row can have changed. Flow 10.1 passes the invoice id as its "day": an invoice is
+  one seller's (a new version replaces its row).
 
   `records`: the staging table the mart aggregates (with `landed_date`); `declarant`, `day`:
   its columns naming the declarant structure and the day, which the mart keeps under the
@@ -34,7 +35,7 @@
   rows were deleted from it in the same transaction.
 -#}
 {% macro ereporting_delete_changed(records, declarant, day) %}
-    {%- if is_incremental() and not columns_missing(['declarant_structure_id', 'last_landed_date']) -%}
+    {%- if is_incremental() and not columns_missing([declarant, 'last_landed_date']) -%}
         delete from {{ this }}
         where {{ ereporting_changed(records, declarant, day) }}
     {%- endif -%}
