@@ -34,7 +34,7 @@ histogram as (
     from changed
 ),
 
-grouped as (
+entity as materialized (
     select
         year,
         recipient_structure_id,
@@ -47,10 +47,26 @@ grouped as (
         cast(sum(recovery_indemnity_eur) as decimal(18, 2)) as recovery_indemnity_eur,
         max(last_event_date) as last_event_date
     from histogram
-    group by grouping sets (
-        (year, recipient_structure_id, public_category, observed_delay_days),
-        (year, public_category, observed_delay_days)
-    )
+    group by all
+),
+
+grouped as (
+    -- the category grain added up from the entities' rows (7.5 M for a national year), not
+    -- from the histogram's months again (27.5 M) as grouping sets did: 8.3 → 7.9 s
+    select * from entity
+    union all
+    select
+        year,
+        null as recipient_structure_id,
+        public_category,
+        observed_delay_days,
+        cast(sum(paid_invoice_count) as bigint) as paid_invoice_count,
+        cast(sum(late_invoice_count) as bigint) as late_invoice_count,
+        cast(sum(late_interest_eur) as decimal(18, 2)) as late_interest_eur,
+        cast(sum(recovery_indemnity_eur) as decimal(18, 2)) as recovery_indemnity_eur,
+        max(last_event_date) as last_event_date
+    from entity
+    group by year, public_category, observed_delay_days
 ),
 
 cumulated as (
