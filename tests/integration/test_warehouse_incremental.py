@@ -32,6 +32,7 @@ COMPARED = [
     "marts.fct_status_events",
     "marts.fct_payment_delays",
     "marts.fct_ereporting_invoices",
+    "marts.fct_ereporting_invoice_vat_lines",
     "marts.fct_ereporting_b2c_transactions",
     "marts.fct_ereporting_b2c_payments",
     "reports.rpt_bilan_monthly",

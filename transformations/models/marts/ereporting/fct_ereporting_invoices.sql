@@ -12,17 +12,19 @@
         incremental_strategy='append',
         on_schema_change='append_new_columns',
         pre_hook="{{ ereporting_delete_changed(
-            ref('stg_platform__invoices'), 'supplier_structure_id', 'invoice_id') }}",
-        post_hook="{{ ereporting_delete_upgraded() }}",
+            ref('stg_platform__invoices'), 'supplier_structure_id', 'invoice_id',
+            ['deposited_date']) }}",
+        post_hook="{{ ereporting_delete_upgraded(['last_landed_date', 'deposited_date']) }}",
     )
 }}
+{%- set rebuilt = ereporting_rebuilt(['supplier_structure_id', 'last_landed_date', 'deposited_date']) %}
 
 with
 
 invoices as (
     select * from {{ ref('stg_platform__invoices') }}
     where scope = 'B2Bi'
-    {% if is_incremental() %}
+    {% if is_incremental() and not rebuilt %}
     and {{ ereporting_changed(
         ref('stg_platform__invoices'), 'supplier_structure_id', 'invoice_id') }}
     {% endif %}
@@ -60,6 +62,7 @@ final as (
         i.total_vat,
         ---------- dates
         i.issue_date,
+        i.deposited_date,
         i.due_date,
         i.delivery_date,
         coalesce(i.delivery_date, i.issue_date) as operation_date,
