@@ -22,10 +22,6 @@ delays as (
     {% endif %}
 ),
 
-invoices as (
-    select invoice_id, invoice_number from {{ ref('fct_invoices') }}
-),
-
 suppliers as (
     select structure_id, siret, structure_name from {{ ref('dim_structures') }}
 ),
@@ -34,7 +30,7 @@ final as (
     select
         d.recipient_structure_id,
         d.invoice_id,
-        i.invoice_number,
+        d.invoice_number,
         d.supplier_structure_id,
         s.siret as supplier_siret,
         s.structure_name as supplier_name,
@@ -51,7 +47,6 @@ final as (
             as amount_owed_eur,
         d.last_event_date
     from delays as d
-    inner join invoices as i on d.invoice_id = i.invoice_id
     left join suppliers as s on d.supplier_structure_id = s.structure_id
 )
 

@@ -33,10 +33,6 @@ rated as (
         on {{ half_year_start('o.due_date + 1') }} >= r.effective_date
 ),
 
-invoices as (
-    select invoice_id, invoice_number from {{ ref('fct_invoices') }}
-),
-
 suppliers as (
     select structure_id, siret, structure_name from {{ ref('dim_structures') }}
 ),
@@ -45,7 +41,7 @@ final as (
     select
         o.recipient_structure_id,
         o.invoice_id,
-        i.invoice_number,
+        o.invoice_number,
         o.supplier_structure_id,
         s.siret as supplier_siret,
         s.structure_name as supplier_name,
@@ -60,7 +56,6 @@ final as (
             as accrued_interest_eur,
         cast(40 as decimal(18, 2)) as recovery_indemnity_eur
     from rated as o
-    inner join invoices as i on o.invoice_id = i.invoice_id
     left join suppliers as s on o.supplier_structure_id = s.structure_id
 )
 

@@ -26,6 +26,7 @@ structures as (
 final as (
     select
         i.invoice_id,
+        i.invoice_number,
         i.supplier_structure_id,
         i.recipient_structure_id,
         s.public_category,
