@@ -1,11 +1,11 @@
 -- One row per calendar year: the headline figures of the hub's activity report.
 with
 
-invoices as (
+monthly as (
     -- the hub's activity: invoices to public recipients (international B2B invoices
-    -- recorded for e-reporting are not part of it)
-    select * from {{ ref('fct_invoices') }}
-    where scope = 'B2G'
+    -- recorded for e-reporting are not part of it), added up from the monthly report's
+    -- counts (kept by month) instead of the 55 M invoices read again each day
+    select * from {{ ref('rpt_bilan_monthly') }}
 ),
 
 structures as (
@@ -26,11 +26,16 @@ refusals as (
 
 invoice_years as (
     select
-        year(deposited_date) as year,
-        count(*) as invoice_count,
-        count(*) filter (where is_works_invoice) as works_invoice_count,
-        count(*) filter (where is_credit_note) as credit_note_count
-    from invoices
+        year,
+        sum(invoice_count) filter (where breakdown = 'total') as invoice_count,
+        -- a works invoice is an A19 one (credit notes included, as fct_invoices counts it)
+        coalesce(sum(invoice_count) filter (
+            where breakdown = 'billing_framework' and breakdown_value = 'A19'
+        ), 0) as works_invoice_count,
+        coalesce(sum(invoice_count) filter (
+            where breakdown = 'document_type' and breakdown_value = 'credit_note'
+        ), 0) as credit_note_count
+    from monthly
     group by 1
 ),
 
