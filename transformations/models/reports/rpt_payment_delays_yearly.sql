@@ -40,12 +40,7 @@ entity as materialized (
         recipient_structure_id,
         public_category,
         observed_delay_days,
-        -- cast back: a sum's own type is a 128-bit integer, slower in the windows below
-        cast(sum(paid_invoice_count) as bigint) as paid_invoice_count,
-        cast(sum(late_invoice_count) as bigint) as late_invoice_count,
-        cast(sum(late_interest_eur) as decimal(18, 2)) as late_interest_eur,
-        cast(sum(recovery_indemnity_eur) as decimal(18, 2)) as recovery_indemnity_eur,
-        max(last_event_date) as last_event_date
+        {{ histogram_counts_summed() }}
     from histogram
     group by all
 ),
@@ -60,11 +55,7 @@ grouped as (
         null as recipient_structure_id,
         public_category,
         observed_delay_days,
-        cast(sum(paid_invoice_count) as bigint) as paid_invoice_count,
-        cast(sum(late_invoice_count) as bigint) as late_invoice_count,
-        cast(sum(late_interest_eur) as decimal(18, 2)) as late_interest_eur,
-        cast(sum(recovery_indemnity_eur) as decimal(18, 2)) as recovery_indemnity_eur,
-        max(last_event_date) as last_event_date
+        {{ histogram_counts_summed() }}
     from entity
     group by year, public_category, observed_delay_days
 ),
