@@ -25,6 +25,7 @@ COMPARED = [
     "intermediate.int_status_events_sequenced",
     "intermediate.int_invoice_lifecycle_states",
     "intermediate.int_payment_delays_histogram",
+    "intermediate.int_payment_delays_histogram_closed",
     "intermediate.int_invoice_returns",
     "intermediate.int_status_durations_daily",
     "marts.fct_invoices",

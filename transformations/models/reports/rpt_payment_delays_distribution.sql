@@ -15,20 +15,21 @@
 
 with
 
-changed as (
-    {{ payment_delays_histogram_tail('year') }}
+year_rows as (
+    -- the closed months of the latest year come added up (int_payment_delays_histogram_closed)
+    {{ payment_delays_year_rows() }}
 ),
 
 histogram as (
     select
         recipient_structure_id,
         public_category,
-        cast(year(payment_month_start_date) as integer) as year,
+        year,
         cast(least(floor(greatest(observed_delay_days, 0) / 10) * 10, 120) as integer)
             as delay_bucket_start_days,
         paid_invoice_count,
         last_event_date
-    from changed
+    from year_rows
 ),
 
 entity as materialized (

@@ -3,7 +3,8 @@
 -- read beside its category's figures for the same year (medians from the histogram).
 --
 -- Incremental by year (`replace_tail`): the years from that of the first payment month that
--- changed are recounted, so a day's build does not reread every year of the history.
+-- changed are recounted, so a day's build does not reread every year of the history; the
+-- closed months of the latest year come added up once a month.
 -- (a column added by an upgrade is added to the table: no full refresh needed)
 {{
     config(
@@ -16,22 +17,9 @@
 
 with
 
-changed as (
-    {{ payment_delays_histogram_tail('year') }}
-),
-
 histogram as (
-    select
-        recipient_structure_id,
-        public_category,
-        cast(year(payment_month_start_date) as integer) as year,
-        observed_delay_days,
-        paid_invoice_count,
-        late_invoice_count,
-        late_interest_eur,
-        recovery_indemnity_eur,
-        last_event_date
-    from changed
+    -- the closed months of the latest year come added up (int_payment_delays_histogram_closed)
+    {{ payment_delays_year_rows() }}
 ),
 
 entity as materialized (
