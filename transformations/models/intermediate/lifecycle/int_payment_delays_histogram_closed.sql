@@ -6,7 +6,7 @@
 --
 -- Replaced whole (its pre-hook empties it) when it is stale: once a month, when the
 -- histogram's latest month moves on, or when one of its months changed on the days read (a
--- backfill). Otherwise a run leaves it as it is (macros/delay_histogram_base.sql).
+-- backfill). Otherwise a run leaves it as it is (macros/delay_histogram_closed.sql).
 {{
     config(
         materialized='incremental',
