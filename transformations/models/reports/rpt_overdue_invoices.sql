@@ -13,10 +13,11 @@ data_day as (
 ),
 
 overdue as (
+    -- the unpaid invoices, kept apart by invoice (not the 49 M payment delays)
     select d.*, dd.overdue_on_date
-    from {{ ref('fct_payment_delays') }} as d
+    from {{ ref('int_unpaid_payment_delays') }} as d
     cross join data_day as dd
-    where d.payment_status = 'unpaid' and d.due_date < dd.overdue_on_date
+    where d.due_date < dd.overdue_on_date
 ),
 
 ecb_rates as (
