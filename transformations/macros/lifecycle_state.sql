@@ -213,3 +213,38 @@ lifecycle_bases as (
     left join lifecycle_history_states as h on p.invoice_id = h.invoice_id
 )
 {%- endmacro -%}
+
+
+{#-
+  The bases `int_lifecycle_bases` looked up for this dbt invocation from `from_day`, or none
+  (a run that did not build it first, such as a selection of some models, or a day with
+  no events): the caller then looks them up itself with `lifecycle_bases`.
+-#}
+{%- macro lifecycle_shared_bases(from_day) -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set shared = ref('int_lifecycle_bases') -%}
+    {%- set query -%}
+        select count(*) filter (
+            where invocation_id = '{{ invocation_id }}' and from_day = date '{{ from_day }}'
+        ) = count(*) and count(*) > 0
+        from {{ shared }}
+    {%- endset -%}
+    {{ return(shared if run_query(query).columns[0].values()[0] else none) }}
+{%- endmacro -%}
+
+
+{#- A CTE `lifecycle_bases` of the invoices in `touched`: this invocation's shared look-up
+    when there is one, or `lifecycle_bases` (with `sequenced` and `names`) otherwise. -#}
+{%- macro lifecycle_bases_once(touched, sequenced, from_day, names=none) -%}
+    {%- set shared = lifecycle_shared_bases(from_day) -%}
+    {%- if shared is not none %}
+lifecycle_bases as (
+    -- looked up once for the sequenced events and the states (int_lifecycle_bases)
+    select invoice_id, base from {{ shared }}
+)
+    {%- else %}
+{{ lifecycle_bases(touched, sequenced, from_day, names) }}
+    {%- endif %}
+{%- endmacro -%}

@@ -16,6 +16,7 @@
         on_schema_change='append_new_columns',
     )
 }}
+-- depends_on: {{ ref('int_lifecycle_bases') }}
 {%- set appending = is_incremental() -%}
 {%- if appending -%}
     {%- set from_day = lifecycle_from_day() -%}
@@ -34,7 +35,7 @@ touched as (
     where {{ lifecycle_window('occurred_date', from_day) }}
 ),
 
-{{ lifecycle_bases('touched', ref('int_status_events_sequenced'), from_day) }},
+{{ lifecycle_bases_once('touched', ref('int_status_events_sequenced'), from_day) }},
 
 recent as (
     -- their events from the first day read on, numbered on from their base

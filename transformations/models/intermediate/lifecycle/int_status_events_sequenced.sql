@@ -19,6 +19,7 @@
 }}
 {#- a table from before this layout (an upgrade): every event is sequenced again (the
     columns it no longer writes stay, empty) -#}
+-- depends_on: {{ ref('int_lifecycle_bases') }}
 {%- set appending = is_incremental() and not columns_missing(['previous_occurred_at']) -%}
 {%- if appending -%}
     {%- set from_day = lifecycle_from_day() -%}
@@ -34,8 +35,8 @@ touched as (
     where {{ lifecycle_window('occurred_date', from_day) }}
 ),
 
-{{ lifecycle_bases('touched', this, from_day, ['last_event_sequence', 'last_status_code',
-                                               'last_occurred_at', 'deposit_round_count']) }},
+{{ lifecycle_bases_once('touched', this, from_day, ['last_event_sequence', 'last_status_code',
+                                                    'last_occurred_at', 'deposit_round_count']) }},
 
 events as (
     -- their events from the first day read on (later ones too, on a backfill of past days)
