@@ -248,3 +248,11 @@ lifecycle_bases as (
 {{ lifecycle_bases(touched, sequenced, from_day, names) }}
     {%- endif %}
 {%- endmacro -%}
+
+
+{#- The invoices with events on the days an incremental run of the lifecycle models reads. -#}
+{%- macro lifecycle_touched(from_day) -%}
+    select distinct invoice_id
+    from {{ ref('stg_platform__invoice_status_events') }}
+    where {{ lifecycle_window('occurred_date', from_day) }}
+{%- endmacro -%}

@@ -19,9 +19,7 @@ with
 
 {% if looking_up -%}
 touched as (
-    select distinct invoice_id
-    from {{ ref('stg_platform__invoice_status_events') }}
-    where {{ lifecycle_window('occurred_date', from_day) }}
+    {{ lifecycle_touched(from_day) }}
 ),
 
 {{ lifecycle_bases('touched', sequenced, from_day) }}

@@ -30,9 +30,7 @@ with
 {% if appending -%}
 touched as (
     -- the invoices with events on the days read
-    select distinct invoice_id
-    from {{ ref('stg_platform__invoice_status_events') }}
-    where {{ lifecycle_window('occurred_date', from_day) }}
+    {{ lifecycle_touched(from_day) }}
 ),
 
 {{ lifecycle_bases_once('touched', this, from_day, ['last_event_sequence', 'last_status_code',
