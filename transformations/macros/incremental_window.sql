@@ -41,19 +41,6 @@
 
 
 {#-
-  The same window for data tests on the large incremental tables: on a run limited to some
-  days, their tests look at those days (a full build tests everything).
--#}
-{%- macro test_window(column) -%}
-    {%- if var('landing_from', none) -%}
-        {{ column }} >= date '{{ var('landing_from') }}'
-    {%- else -%}
-        true
-    {%- endif -%}
-{%- endmacro -%}
-
-
-{#-
   True when this incremental model's table lacks one of `names` (a table from before an
   upgrade added them): the model then recomputes every row instead of the days loaded.
 -#}
