@@ -32,7 +32,12 @@ latest as (
 ),
 
 closed_months as (
-    select h.*
+    select
+        h.*,
+        l.month_start_date as before_month_start_date,
+        -- the histogram's latest event when this was added up (where a run without days
+        -- looks for changed months from)
+        l.event_date as as_of_event_date
     from histogram as h
     cross join latest as l
     where
@@ -42,15 +47,12 @@ closed_months as (
 )
 
 select
-    cast(year(c.payment_month_start_date) as integer) as year,
-    c.recipient_structure_id,
-    c.public_category,
-    c.observed_delay_days,
+    cast(year(payment_month_start_date) as integer) as year,
+    recipient_structure_id,
+    public_category,
+    observed_delay_days,
     {{ histogram_counts_summed() }},
-    any_value(l.month_start_date) as before_month_start_date,
-    -- the histogram's latest event when this was added up (where a run without days looks
-    -- for changed months from)
-    any_value(l.event_date) as as_of_event_date
-from closed_months as c
-cross join latest as l
+    any_value(before_month_start_date) as before_month_start_date,
+    any_value(as_of_event_date) as as_of_event_date
+from closed_months
 group by all
