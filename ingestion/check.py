@@ -66,13 +66,11 @@ def check_landing(landing_dir: Path) -> CheckResult:
     seen: dict[str, list[int]] = {}
     try:
         for table in LANDING_TABLES:
-            for path in landing.list_files(landing_dir, table):
-                stat = path.stat()
-                key = str(path.relative_to(landing_dir))
-                stamp = [stat.st_size, stat.st_mtime_ns]
+            for key, (size, mtime_ns) in landing.landed_file_stamps(landing_dir, table):
+                stamp = [size, mtime_ns]
                 result.files += 1
                 if state.get(key) != stamp:
-                    result.rows_checked += landing.read_file(path, table).height
+                    result.rows_checked += landing.read_file(landing_dir / key, table).height
                     result.checked += 1
                 seen[key] = stamp
     finally:

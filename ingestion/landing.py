@@ -303,11 +303,32 @@ def ensure_contract_files(landing_dir: Path) -> list[Path]:
 def list_files(landing_dir: Path, table: str) -> list[Path]:
     """Every landed Parquet file of ``table``, in day then name order (no temp files, and not
     the empty contract file)."""
+    return [landing_dir / key for key, _stamp in landed_file_stamps(landing_dir, table)]
+
+
+def landed_file_stamps(landing_dir: Path, table: str) -> list[tuple[str, tuple[int, int]]]:
+    """``list_files`` as paths relative to ``landing_dir`` (``table/date=…/name.parquet``),
+    each with its size and modification time in nanoseconds: what the build's contract
+    check compares with the files it checked before (``os.scandir``: pathlib's glob took
+    0.5 of the 0.9 s of a national landing zone's 6,900 files)."""
     model_for(table)
     contract = f"date={CONTRACT_DAY.isoformat()}"
-    return sorted(
-        p for p in (landing_dir / table).glob("date=*/*.parquet") if p.parent.name != contract
-    )
+    found = []
+    try:
+        days = [d for d in os.scandir(landing_dir / table) if d.name.startswith("date=")]
+    except FileNotFoundError:
+        return []
+    for day in days:
+        if day.name == contract or not day.is_dir():
+            continue
+        with os.scandir(day.path) as entries:
+            for entry in entries:
+                if entry.name.endswith(".parquet") and entry.is_file():
+                    stat = entry.stat()
+                    key = f"{table}/{day.name}/{entry.name}"
+                    found.append((key, (stat.st_size, stat.st_mtime_ns)))
+    found.sort()
+    return found
 
 
 def read_file(path: Path, table: str) -> pl.DataFrame:
