@@ -155,6 +155,17 @@ def test_stepwise_and_backfilled_builds_equal_the_one_go_build(demo_home, vigie_
     # copied whole again; either way it equals the warehouse
     assert _snapshot_differences(home) == {}
 
+    # one day, as the daily schedule runs a partition: its day filters are equalities, not
+    # ranges (macros/incremental_window.sql, days_between)
+    day = vigie_cli(["pipeline", "backfill", "--from", "2020-01-10", "--to", "2020-01-10"], home)
+    assert day.returncode == 0, day.stdout + day.stderr
+    compiled = home / "dbt" / "target" / "compiled" / "vigie" / "models" / "marts"
+    milestones = (compiled / "lifecycle" / "fct_payment_delays.sql").read_text(encoding="utf-8")
+    assert "last_event_date = date '2020-01-10'" in milestones
+    differences = _differences(demo_home.warehouse_path, home / "warehouse.duckdb")
+    assert {t: d[1:] for t, d in differences.items()} == {t: (0, 0) for t in COMPARED}
+    assert _snapshot_differences(home) == {}
+
     # two daily runs (nothing new landed: each reloads its last day): the second takes back
     # the snapshot before the current one, which nobody reads any more, and brings it up to
     # date with the keys of both builds since (no copy); it equals the warehouse

@@ -32,11 +32,28 @@
 -#}
 {%- macro landing_window(loaded_date_column, column='date') -%}
     {%- if is_incremental() -%}
-        {{ column }} >= date '{{ landing_from_date(loaded_date_column) }}'
+        {{ days_between(column, landing_from_date(loaded_date_column), var('landing_to', none)) }}
     {%- else -%}
         true
+        {%- if var('landing_to', none) %} and {{ column }} <= date '{{ var('landing_to') }}'{% endif -%}
     {%- endif -%}
-    {%- if var('landing_to', none) %} and {{ column }} <= date '{{ var('landing_to') }}'{% endif -%}
+{%- endmacro -%}
+
+
+{#-
+  `column` within the days from `from_day` to `to_day` (none: no last day). A single day is
+  written as an equality, which DuckDB estimates from the column's distinct days (135 k of
+  the 55 M lifecycle states), where it guesses that a range keeps a fifth of the rows (11 M):
+  with the range, `fct_payment_delays` built its hash join on the 50 M invoices instead of
+  the 460 k invoices of a national day (10.1 s; 2.0 s with the equality).
+-#}
+{%- macro days_between(column, from_day, to_day=none) -%}
+    {%- if to_day and (from_day | string) == (to_day | string) -%}
+        {{ column }} = date '{{ from_day }}'
+    {%- else -%}
+        {{ column }} >= date '{{ from_day }}'
+        {%- if to_day %} and {{ column }} <= date '{{ to_day }}'{% endif -%}
+    {%- endif -%}
 {%- endmacro -%}
 
 

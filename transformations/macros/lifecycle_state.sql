@@ -54,8 +54,7 @@
 
 {#- `column` within the days an incremental run of the lifecycle models reads -#}
 {%- macro lifecycle_window(column, from_day) -%}
-    {{ column }} >= date '{{ from_day }}'
-    {%- if var('landing_to', none) %} and {{ column }} <= date '{{ var('landing_to') }}'{% endif -%}
+    {{ days_between(column, from_day, var('landing_to', none)) }}
 {%- endmacro -%}
 
 

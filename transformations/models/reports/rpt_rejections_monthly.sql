@@ -41,10 +41,7 @@ first_month as (
         (
             select min(date_trunc('month', deposited_date))
             from invoices
-            where landed_date >= date '{{ var('landing_from') }}'
-            {%- if var('landing_to', none) %}
-                and landed_date <= date '{{ var('landing_to') }}'
-            {%- endif %}
+            where {{ days_between('landed_date', var('landing_from'), var('landing_to', none)) }}
         )
     ) as date) as month_start_date
     {%- else %}
