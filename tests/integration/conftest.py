@@ -78,3 +78,19 @@ def api(tmp_path_factory):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture
+def dagster_instance():
+    """An in-memory Dagster instance, disposed when the test ends.
+
+    Left to the garbage collector, its SQLite connections are finalized in whatever thread
+    happens to collect them, such as a later Streamlit AppTest script thread. There they fail
+    ("created in a thread…"), and the error is logged. Python 3.11 formats the traceback with
+    `ast.parse`. Running that inside the script's own `ast.parse` resets the interpreter-wide
+    depth counter, and the page fails with "AST constructor recursion depth mismatch".
+    """
+    import dagster as dg
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        yield instance

@@ -99,7 +99,9 @@ def test_the_run_queue_lets_one_warehouse_writer_go_at_a_time(definitions):
 
 
 @pytest.mark.slow
-def test_demo_job_materializes_landing_to_serving_snapshot(definitions, vigie_home):
+def test_demo_job_materializes_landing_to_serving_snapshot(
+    definitions, vigie_home, dagster_instance
+):
     result = definitions.resolve_job_def("demo_pipeline").execute_in_process(
         run_config={
             "ops": {
@@ -108,7 +110,7 @@ def test_demo_job_materializes_landing_to_serving_snapshot(definitions, vigie_ho
                 }
             }
         },
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=dagster_instance,
         tags=partition_range("2020-01-01", "2020-02-29"),
     )
     assert result.success
@@ -134,7 +136,7 @@ def test_demo_job_materializes_landing_to_serving_snapshot(definitions, vigie_ho
 
 @pytest.mark.slow
 def test_a_build_whose_dbt_test_fails_keeps_the_previous_snapshot(
-    definitions, demo_home, tmp_path, monkeypatch
+    definitions, demo_home, tmp_path, monkeypatch, dagster_instance
 ):
     import json
     import shutil
@@ -160,7 +162,7 @@ def test_a_build_whose_dbt_test_fails_keeps_the_previous_snapshot(
     day = last.parent.name.removeprefix("date=")
 
     result = definitions.resolve_job_def("warehouse_refresh").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), partition_key=day, raise_on_error=False
+        instance=dagster_instance, partition_key=day, raise_on_error=False
     )
 
     assert not result.success

@@ -48,7 +48,9 @@ def partners(vigie_home):
 
 
 @pytest.mark.slow
-def test_a_dropped_ubl_file_reaches_the_serving_snapshot(definitions, vigie_home, partners):
+def test_a_dropped_ubl_file_reaches_the_serving_snapshot(
+    definitions, vigie_home, partners, dagster_instance
+):
     seller, buyer = partners
     inbox = vigie_home.inbox_dir
     (inbox / seller).mkdir(parents=True)
@@ -62,7 +64,7 @@ def test_a_dropped_ubl_file_reaches_the_serving_snapshot(definitions, vigie_home
     growing.write_bytes(b"<Invoice")
     for done in (good, bad):
         done.with_name(done.name + ".ready").touch()
-    instance = dg.DagsterInstance.ephemeral()
+    instance = dagster_instance
 
     result = _tick(definitions, instance)
 
@@ -90,12 +92,14 @@ def test_a_dropped_ubl_file_reaches_the_serving_snapshot(definitions, vigie_home
     assert rows == [("EDI-0001", "edi")]
 
 
-def test_a_file_is_taken_once_its_size_has_settled(definitions, vigie_home, partners):
+def test_a_file_is_taken_once_its_size_has_settled(
+    definitions, vigie_home, partners, dagster_instance
+):
     seller, buyer = partners
     (vigie_home.inbox_dir / seller).mkdir(parents=True)
     path = vigie_home.inbox_dir / seller / "EDI-0100.xml"
     path.write_bytes(ubl_invoice("EDI-0100", seller_siret=seller, buyer_siret=buyer, seed=5))
-    instance = dg.DagsterInstance.ephemeral()
+    instance = dagster_instance
 
     first = _tick(definitions, instance)
     assert not first.run_requests and path.exists()  # seen once: not yet known to be complete
@@ -107,14 +111,14 @@ def test_a_file_is_taken_once_its_size_has_settled(definitions, vigie_home, part
     assert len(second.run_requests) == 1 and not path.exists()
 
 
-def test_a_file_without_supplier_is_refused_with_edi_01(definitions, vigie_home):
+def test_a_file_without_supplier_is_refused_with_edi_01(definitions, vigie_home, dagster_instance):
     # dropped at the top of the inbox, and the invoice (German, no SIRET) names no supplier
     path = vigie_home.inbox_dir / "orphan.xml"
     vigie_home.inbox_dir.mkdir(parents=True, exist_ok=True)
     path.write_bytes((CORPUS / "cii" / "EN16931_Einfach.cii.xml").read_bytes())
     path.with_name("orphan.xml.ready").touch()
 
-    result = _tick(definitions, dg.DagsterInstance.ephemeral())
+    result = _tick(definitions, dagster_instance)
 
     assert len(result.run_requests) == 1
     [refused] = list((vigie_home.inbox_dir / "refused").rglob("orphan.xml"))
