@@ -371,6 +371,9 @@ def _publish_table(
 def _open_for_writing(settings: Settings, path: Path) -> duckdb.DuckDBPyConnection:
     # the same bounds as the build: without them DuckDB takes 80 % of the RAM (19.7 GiB
     # measured when the national events were copied)
+    # DuckDB creates the spill folder only when a sort first spills, minutes into a national
+    # publication, and only if its parent exists: a home whose tmp/ was cleared failed there
+    settings.spill_dir.mkdir(parents=True, exist_ok=True)
     return duckdb.connect(
         str(path),
         config={
