@@ -47,6 +47,20 @@ def prepare_dagster_home(settings: Settings) -> Path:
     return settings.dagster_home
 
 
+def dashboards_command(host: str, port: int) -> list[str]:
+    """``streamlit run`` of the dashboards as their users get them: headless, no usage
+    statistics sent, and a reader's toolbar (print and theme stay; Streamlit's deploy,
+    rerun and clear-cache buttons are for developers of the app, not its readers)."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
+        "--server.address", host,
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "viewer",
+    ]  # fmt: skip
+
+
 def demo_services(
     settings: Settings,
     *,
@@ -84,21 +98,7 @@ def demo_services(
         Service(
             "dashboards",
             f"http://{host}:{dashboards_port}/",
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(DASHBOARD_APP),
-                "--server.address",
-                host,
-                "--server.port",
-                str(dashboards_port),
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],  # fmt: skip
+            dashboards_command(host, dashboards_port),
             env,
         ),
     ]

@@ -8,14 +8,13 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from vigie.platform.settings import DASHBOARD_APP
+from vigie.orchestration.services import dashboards_command
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 CHROMIUM = os.environ.get("VIGIE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -39,9 +38,7 @@ def dashboards_url(demo_home, tmp_path):
     port = _free_port()
     log = (tmp_path / "streamlit.log").open("w", encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
-         "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        dashboards_command("127.0.0.1", port),  # as `vigie serve` runs them
         env={**os.environ, "VIGIE_HOME": str(demo_home.home)},
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
@@ -91,6 +88,9 @@ def test_every_page_renders_in_chromium_without_error(dashboards_url, tmp_path, 
                 chart.locator("canvas, svg").first.wait_for(timeout=30_000)
             page.wait_for_timeout(1_000)
             page.screenshot(path=str(shots / f"{path or 'bilan'}.png"), full_page=True)
+            # a reader's toolbar: no deploy button (nor rerun or clear cache in the menu)
+            if page.locator('[data-testid="stAppDeployButton"]').count():
+                problems.append(f"{path}: Streamlit's deploy button is shown")
             for selector in ('[data-testid="stException"]', '[data-testid="stAlertContentError"]'):
                 if page.locator(selector).count():
                     problems.append(f"{path}: {page.locator(selector).first.inner_text()}")
