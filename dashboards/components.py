@@ -12,10 +12,43 @@ import streamlit as st
 from vigie.dashboards.formatting import excel_csv, parquet_bytes
 from vigie.dashboards.i18n import t
 
+#: how a date shows in a table, per language (the month columns hold the month's first day)
+DATE_FORMATS = {"fr": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
+MONTH_FORMATS = {"fr": "MM/YYYY", "en": "YYYY-MM"}
+
+
+def column_formats(frame: pl.DataFrame, lang: str) -> dict[str, Any]:
+    """How ``st.dataframe`` shows each column of ``frame``.
+
+    Left to Streamlit, a date column shows as a midnight timestamp ("2019-10-01 00:00:00"),
+    and a decimal amount drops its trailing zero (8043.50 shows as "8043.5"). So:
+    - dates show as dates (a month column as its month);
+    - amounts (a label with "€") show in euros with their cents;
+    - other numbers use the reader's digit grouping and decimal mark ("1 337", "4,5").
+    The values and their types stay as they are: sorting and the downloads are unchanged.
+    """
+    formats: dict[str, Any] = {}
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Date:
+            month = name == t("month", lang)
+            formats[name] = st.column_config.DateColumn(
+                format=(MONTH_FORMATS if month else DATE_FORMATS)[lang]
+            )
+        elif dtype.is_numeric():
+            formats[name] = st.column_config.NumberColumn(
+                format="euro" if "€" in name else "localized"
+            )
+    return formats
+
+
+def table(frame: pl.DataFrame, key: str, lang: str) -> None:
+    """``frame`` as a table, each column shown as its type reads (``column_formats``)."""
+    st.dataframe(frame, hide_index=True, key=key, column_config=column_formats(frame, lang))
+
 
 def downloadable_table(frame: pl.DataFrame, name: str, key: str, lang: str) -> None:
     """The table, then its downloads: CSV for French Excel and Parquet (types kept)."""
-    st.dataframe(frame, hide_index=True, key=f"{key}_table")
+    table(frame, f"{key}_table", lang)
     with st.container(horizontal=True):
         st.download_button(
             t("download_csv", lang), excel_csv(frame), file_name=f"{name}.csv",

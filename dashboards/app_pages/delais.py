@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from vigie.dashboards import charts, queries
-from vigie.dashboards.components import downloadable_table, labelled, url_selectbox
+from vigie.dashboards.components import downloadable_table, labelled, table, url_selectbox
 from vigie.dashboards.formatting import format_date, format_eur, format_number, format_percent
 from vigie.dashboards.i18n import t
 
@@ -248,4 +248,4 @@ if view == "entity":
         )  # fmt: skip
         if chosen:
             history = queries.query(sid, path, queries.INVOICE_HISTORY_SQL, (chosen,))
-            st.dataframe(queries.history_table(history, lang), hide_index=True, key="timeline")
+            table(queries.history_table(history, lang), "timeline", lang)

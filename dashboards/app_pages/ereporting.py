@@ -4,7 +4,8 @@ import polars as pl
 import streamlit as st
 
 from vigie.dashboards import queries
-from vigie.dashboards.formatting import excel_csv, format_eur, parquet_bytes
+from vigie.dashboards.components import downloadable_table
+from vigie.dashboards.formatting import format_eur
 from vigie.dashboards.i18n import t
 from vigie.platform.settings import get_settings
 
@@ -56,18 +57,7 @@ with st.container(horizontal=True):
     st.metric(t("er_vat", lang), format_eur(rows.get_column("tax_amount").sum() or 0, lang),
               border=True)  # fmt: skip
 
-table = queries.ereporting_table(rows, lang)
-st.dataframe(table, hide_index=True, key="er_table")
-with st.container(horizontal=True):
-    st.download_button(
-        t("download_csv", lang), excel_csv(table), file_name=f"e-reporting-{declarant}.csv",
-        mime="text/csv", key="er_csv",
-    )  # fmt: skip
-    st.download_button(
-        t("download_parquet", lang), parquet_bytes(table),
-        file_name=f"e-reporting-{declarant}.parquet", mime="application/vnd.apache.parquet",
-        key="er_parquet",
-    )  # fmt: skip
+downloadable_table(queries.ereporting_table(rows, lang), f"e-reporting-{declarant}", "er", lang)
 
 st.subheader(t("er_xml_title", lang))
 periods = rows.select("report_kind", "period_start_date").rows()

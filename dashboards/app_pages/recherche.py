@@ -4,6 +4,7 @@ what the hub's virtual assistant answers."""
 import streamlit as st
 
 from vigie.dashboards import queries
+from vigie.dashboards.components import table
 from vigie.dashboards.formatting import format_eur
 from vigie.dashboards.i18n import t
 
@@ -54,5 +55,4 @@ for invoice in found.to_dicts():
             st.metric(t("channel", lang), invoice["channel"])
         st.caption(f"{t('supplier_siret', lang)} {invoice['supplier_siret']} · "
                    f"{t('recipient', lang)} {invoice['recipient_siret']}")  # fmt: skip
-        st.dataframe(queries.history_table(history, lang), hide_index=True,
-                     key=f"history_{invoice['invoice_id']}")  # fmt: skip
+        table(queries.history_table(history, lang), f"history_{invoice['invoice_id']}", lang)

@@ -279,3 +279,33 @@ def test_delais_distribution_counts_the_entitys_invoices_per_10_day_bucket(app, 
     mine = {int(v["order"]): v["count"] for v in values if v["series"] == name}
     assert mine == expected
     assert sum(v["share"] for v in values if v["series"] == name) == pytest.approx(100, abs=0.7)
+
+
+def _formats(table) -> dict[str, dict]:
+    """How the page asked Streamlit to show each column of a table."""
+    columns = json.loads(table.proto.columns)
+    return {name: c["type_config"] for name, c in columns.items() if "type_config" in c}
+
+
+def test_tables_show_dates_as_dates_and_amounts_with_their_cents(app, snap):
+    # left to Streamlit, a date showed as "2019-10-01 00:00:00" and 8043.50 € as "8043.5"
+    app.switch_page("app_pages/ereporting.py")
+    app.run()
+    assert not app.exception
+    formats = _formats(app.dataframe[0])
+    assert formats["Début de période"] == {"type": "date", "format": "DD/MM/YYYY"}
+    assert formats["Échéance plateforme"] == {"type": "date", "format": "DD/MM/YYYY"}
+    assert formats["Base HT (€)"] == {"type": "number", "format": "euro"}
+    assert formats["TVA déclarée (€)"] == {"type": "number", "format": "euro"}
+    assert formats["Enregistrements"] == {"type": "number", "format": "localized"}
+
+    entity, year = _busiest_entity(snap)
+    app.switch_page("app_pages/delais.py")
+    app.query_params.update({"view": "entity", "entity": entity, "year": str(year), "lang": "en"})
+    app.run()
+    assert not app.exception
+    months, late = _formats(app.dataframe[0]), _formats(app.dataframe[1])
+    assert months["Month"] == {"type": "date", "format": "YYYY-MM"}
+    assert late["Due date"] == {"type": "date", "format": "YYYY-MM-DD"}
+    assert late["Total owed (€)"] == {"type": "number", "format": "euro"}
+    assert late["Rate (%)"] == {"type": "number", "format": "localized"}
