@@ -76,7 +76,9 @@ def lines_by_month(
                 "measure:N",
                 title=t("measure", lang),
                 sort=names,
-                legend=alt.Legend(orient="bottom", direction="vertical", symbolStrokeWidth=3),
+                legend=alt.Legend(
+                    orient="bottom", direction="vertical", symbolStrokeWidth=3, labelLimit=0
+                ),
             ),  # fmt: skip
             strokeDash=alt.StrokeDash("measure:N", sort=names, legend=None),
             shape=alt.Shape("measure:N", sort=names, legend=None),
@@ -115,7 +117,10 @@ def delay_distribution(frame: pl.DataFrame, labels: dict[str, str], *, title: st
             xOffset=alt.XOffset("series:N", sort=names),
             y=alt.Y("share:Q", title=y_title),
             color=alt.Color(
-                "series:N", sort=names, title=t("measure", lang), legend=alt.Legend(orient="bottom")
+                "series:N",
+                sort=names,
+                title=t("measure", lang),
+                legend=alt.Legend(orient="bottom", labelLimit=0),
             ),  # fmt: skip
             opacity=alt.Opacity(
                 "series:N", sort=names, legend=None, scale=alt.Scale(range=[1.0, 0.55])
