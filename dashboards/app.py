@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from vigie.dashboards.formatting import format_datetime
 from vigie.dashboards.i18n import LANGUAGES, t
 from vigie.dashboards.snapshot import current_snapshot, last_build
 from vigie.platform.settings import get_settings
@@ -40,10 +41,10 @@ with st.sidebar:
     if snapshot is None:
         st.warning(t("no_snapshot", lang))
     else:
-        when = snapshot.published_at.astimezone().strftime("%d/%m/%Y %H:%M")
+        when = format_datetime(snapshot.published_at, lang)
         st.caption(t("data_as_of", lang, when=when))
     if build is not None and not build.ok:
-        when = build.at.astimezone().strftime("%d/%m/%Y %H:%M")
+        when = format_datetime(build.at, lang)
         st.error(t("last_build_failed", lang, when=when), icon=":material/error:")
 
 st.session_state["vigie_lang"] = lang

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 THIN = "\u202f"
+#: the pages say every time and day as in Paris (23:14 UTC on 27/11 is 00:14 on 28/11 there)
+PARIS = ZoneInfo("Europe/Paris")
+#: a date and time as the pages write it, per language (``format_date``'s order)
+DATETIME_PATTERNS = {"fr": "%d/%m/%Y %H:%M", "en": "%Y-%m-%d %H:%M"}
 
 
 def _group(digits: str, sep: str) -> str:
@@ -32,8 +37,16 @@ def format_eur(value: Decimal, lang: str = "fr") -> str:
 
 
 def format_date(value: date, lang: str = "fr") -> str:
-    """``23/11/2026`` in French, ``2026-11-23`` in English."""
+    """``23/11/2026`` in French, ``2026-11-23`` in English (a time stamp: its day in Paris)."""
+    if isinstance(value, datetime):
+        value = value.astimezone(PARIS).date()
     return value.strftime("%d/%m/%Y") if lang == "fr" else value.isoformat()
+
+
+def format_datetime(value: datetime, lang: str = "fr") -> str:
+    """A time stamp in Paris time: ``28/11/2019 00:14`` in French, ``2019-11-28 00:14`` in
+    English."""
+    return value.astimezone(PARIS).strftime(DATETIME_PATTERNS[lang])
 
 
 def format_percent(

@@ -232,6 +232,11 @@ LABELS: dict[str, dict[str, str]] = {
     "status": {"fr": "Statut", "en": "Status"},
     "previous_status": {"fr": "Statut précédent", "en": "Previous status"},
     "actor": {"fr": "Acteur", "en": "Actor"},
+    "actor_platform": {"fr": "Plateforme", "en": "Platform"},
+    "actor_supplier": {"fr": "Fournisseur", "en": "Supplier"},
+    "actor_recipient": {"fr": "Destinataire", "en": "Recipient"},
+    "actor_validator": {"fr": "Valideur", "en": "Approver"},
+    "actor_accountant": {"fr": "Comptable public", "en": "Public accountant"},
     "payment_amount": {"fr": "Montant payé (€)", "en": "Amount paid (€)"},
     "er_download_xml": {"fr": "Télécharger le XML", "en": "Download the XML"},
 }

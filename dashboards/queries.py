@@ -17,6 +17,8 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from vigie.dashboards.formatting import DATETIME_PATTERNS
+
 MONTHLY_VOLUMES_SQL = """
 select month_start_date, year, month, invoice_count
 from reports.rpt_monthly_volumes
@@ -162,7 +164,7 @@ def ereporting_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
         pl.col("platform_deadline_date").alias(t("er_deadline", lang)),
         pl.col("administration_deadline_at")
         .dt.convert_time_zone("Europe/Paris")
-        .dt.strftime("%d/%m/%Y %H:%M")
+        .dt.strftime(DATETIME_PATTERNS[lang])
         .alias(t("er_admin_deadline", lang)),
         pl.col("status").replace_strict(
             {s: t(f"er_status_{s}", lang) for s in ("built", "exported", "rectified")}
@@ -313,10 +315,12 @@ parties as (
 select i.invoice_id, i.invoice_number, s.siret as supplier_siret,
     s.structure_name as supplier_name, r.siret as recipient_siret,
     r.structure_name as recipient_name, i.total_incl_vat, i.issue_date, i.deposited_at,
-    i.channel, i.billing_framework
+    i.channel, c.label_fr as channel_label_fr, c.label_en as channel_label_en,
+    i.billing_framework
 from found as i
 left join parties as s on i.supplier_structure_id = s.structure_id
 left join parties as r on i.recipient_structure_id = r.structure_id
+left join reference.ref_channels as c on i.channel = c.channel
 where $2::varchar is null or s.siret = $2
 order by i.deposited_at desc
 limit 20
@@ -324,10 +328,12 @@ limit 20
 
 INVOICE_HISTORY_SQL = """
 select e.event_sequence, e.occurred_at, e.status_code, s.label_fr as status_label_fr,
-    s.label_en as status_label_en, e.previous_status_code, e.actor_role, e.reason_code,
-    e.payment_date, e.payment_amount
+    s.label_en as status_label_en, e.previous_status_code,
+    p.label_fr as previous_status_label_fr, p.label_en as previous_status_label_en,
+    e.actor_role, e.reason_code, e.payment_date, e.payment_amount
 from marts.fct_status_events as e
 left join reference.ref_statuses as s on e.status_code = s.status_code
+left join reference.ref_statuses as p on e.previous_status_code = p.status_code
 where e.lookup_key = hash($1::varchar) and e.invoice_id = $1
 order by e.event_sequence
 """
@@ -356,17 +362,24 @@ def bilan_splits(frame: pl.DataFrame, breakdown: str) -> pl.DataFrame:
     )
 
 
+#: who records a status event (``actor_role``), each with a label in ``i18n``
+ACTOR_ROLES = ("platform", "supplier", "recipient", "validator", "accountant")
+
+
 def history_table(history: pl.DataFrame, lang: str) -> pl.DataFrame:
     """An invoice's status events for display, times in Paris."""
     from vigie.dashboards.i18n import t
 
     return history.select(
         pl.col("event_sequence").alias(t("event_sequence", lang)),
-        pl.col("occurred_at").dt.convert_time_zone("Europe/Paris").dt.strftime("%d/%m/%Y %H:%M")
+        pl.col("occurred_at").dt.convert_time_zone("Europe/Paris").dt.strftime(DATETIME_PATTERNS[lang])
         .alias(t("occurred_at", lang)),
         pl.coalesce(f"status_label_{lang}", "status_code").alias(t("status", lang)),
-        pl.col("previous_status_code").alias(t("previous_status", lang)),
-        pl.col("actor_role").alias(t("actor", lang)),
+        pl.coalesce(f"previous_status_label_{lang}", "previous_status_code")
+        .alias(t("previous_status", lang)),
+        pl.col("actor_role").replace(
+            {role: t(f"actor_{role}", lang) for role in ACTOR_ROLES}
+        ).alias(t("actor", lang)),
         pl.col("reason_code").alias(t("reason", lang)),
         pl.col("payment_date").alias(t("payment_date", lang)),
         pl.col("payment_amount").alias(t("payment_amount", lang)),

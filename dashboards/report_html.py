@@ -9,7 +9,7 @@ from datetime import datetime
 import altair as alt
 import polars as pl
 
-from vigie.dashboards.formatting import format_number
+from vigie.dashboards.formatting import format_datetime, format_number
 
 
 def chart_svg(chart: alt.Chart) -> str:
@@ -45,7 +45,7 @@ def bilan_html(
         for k, v in headline
     )
     sections = "".join(f"<h2>{html.escape(name)}</h2>{_table(f, lang)}" for name, f in tables)
-    stamp = data_as_of.strftime("%d/%m/%Y %H:%M")
+    stamp = format_datetime(data_as_of, lang)
     source = "Vigie — données au" if lang == "fr" else "Vigie — data as of"
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>

@@ -5,7 +5,7 @@ import streamlit as st
 
 from vigie.dashboards import queries
 from vigie.dashboards.components import downloadable_table
-from vigie.dashboards.formatting import format_eur
+from vigie.dashboards.formatting import format_date, format_eur
 from vigie.dashboards.i18n import t
 from vigie.platform.settings import get_settings
 
@@ -63,7 +63,7 @@ st.subheader(t("er_xml_title", lang))
 periods = rows.select("report_kind", "period_start_date").rows()
 choice = st.selectbox(
     t("er_period", lang), periods,
-    format_func=lambda r: f"{t('er_' + r[0], lang)} {r[1]:%d/%m/%Y}", key="er_period",
+    format_func=lambda r: f"{t('er_' + r[0], lang)} {format_date(r[1], lang)}", key="er_period",
 )  # fmt: skip
 if choice is not None:
     # the last export of the period is part of the cache key: after it, the next is an RE

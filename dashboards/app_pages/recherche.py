@@ -5,7 +5,7 @@ import streamlit as st
 
 from vigie.dashboards import queries
 from vigie.dashboards.components import table
-from vigie.dashboards.formatting import format_eur
+from vigie.dashboards.formatting import format_date, format_eur
 from vigie.dashboards.i18n import t
 
 lang = st.session_state["vigie_lang"]
@@ -45,14 +45,14 @@ for invoice in found.to_dicts():
         with st.container(horizontal=True):
             st.metric(t("recipient", lang), invoice["recipient_name"] or "—")
             if latest:
-                when = latest[0]["occurred_at"].astimezone().strftime("%d/%m/%Y")
+                when = format_date(latest[0]["occurred_at"], lang)
                 st.metric(t("current_status", lang),
                       latest[0][f"status_label_{lang}"] or latest[0]["status_code"],
                           delta=t("status_since", lang, when=when), delta_color="off")  # fmt: skip
             st.metric(t("amount_incl_vat", lang), format_eur(invoice["total_incl_vat"], lang))
             st.metric(t("deposited_at", lang),
-                      invoice["deposited_at"].astimezone().strftime("%d/%m/%Y"))  # fmt: skip
-            st.metric(t("channel", lang), invoice["channel"])
+                      format_date(invoice["deposited_at"], lang))  # fmt: skip
+            st.metric(t("channel", lang), invoice[f"channel_label_{lang}"] or invoice["channel"])
         st.caption(f"{t('supplier_siret', lang)} {invoice['supplier_siret']} · "
                    f"{t('recipient', lang)} {invoice['recipient_siret']}")  # fmt: skip
         table(queries.history_table(history, lang), f"history_{invoice['invoice_id']}", lang)

@@ -309,3 +309,40 @@ def test_tables_show_dates_as_dates_and_amounts_with_their_cents(app, snap):
     assert late["Due date"] == {"type": "date", "format": "YYYY-MM-DD"}
     assert late["Total owed (€)"] == {"type": "number", "format": "euro"}
     assert late["Rate (%)"] == {"type": "number", "format": "localized"}
+
+
+def test_recherche_page_says_dates_in_paris_and_every_code_in_words(app, snap):
+    # the last event happened before 01:00 in Paris: the day before in UTC
+    invoice_id, number, paris_day, deposited_day = snap.execute(
+        "select e.invoice_id, i.invoice_number,"
+        " cast(timezone('Europe/Paris', e.occurred_at) as date),"
+        " cast(timezone('Europe/Paris', i.deposited_at) as date)"
+        " from marts.fct_status_events e join marts.fct_invoices i using (invoice_id)"
+        " where e.event_sequence = (select max(event_sequence) from marts.fct_status_events x"
+        "   where x.invoice_id = e.invoice_id)"
+        " and cast(timezone('Europe/Paris', e.occurred_at) as date)"
+        "   <> cast(timezone('UTC', e.occurred_at) as date)"
+        " and (select count(*) from marts.fct_invoices n"
+        "   where n.invoice_number = i.invoice_number) = 1"
+        " order by e.invoice_id limit 1"
+    ).fetchone()  # fmt: skip
+    previous = snap.execute(
+        "select p.label_fr from marts.fct_status_events e"
+        " left join reference.ref_statuses p on p.status_code = e.previous_status_code"
+        " where e.invoice_id = ? order by e.event_sequence", [invoice_id]
+    ).fetchall()  # fmt: skip
+    app.switch_page("app_pages/recherche.py")
+    app.query_params["number"] = number
+    app.run()
+    assert not app.exception
+    [status] = [m for m in app.metric if m.label == "Statut actuel"]
+    assert status.proto.delta == f"depuis le {paris_day:%d/%m/%Y}"
+    assert _metrics(app)["Déposée le"] == f"{deposited_day:%d/%m/%Y}"
+    assert _metrics(app)["Canal"] in {"Portail", "API", "EDI"}
+    history = app.dataframe[0].value
+    assert previous[0] == (None,) and all(p for (p,) in previous[1:])
+    assert history["Statut précédent"].isna().tolist() == [True] + [False] * (len(previous) - 1)
+    assert list(history["Statut précédent"])[1:] == [p for (p,) in previous[1:]]
+    assert set(history["Acteur"]) <= {
+        "Plateforme", "Fournisseur", "Destinataire", "Valideur", "Comptable public"
+    }  # fmt: skip

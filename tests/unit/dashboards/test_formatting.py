@@ -40,3 +40,17 @@ def test_parquet_bytes_keep_decimals_exact():
     frame = pl.DataFrame({"amount": [Decimal("12345.67")]}, schema={"amount": pl.Decimal(18, 2)})
     back = pl.read_parquet(io.BytesIO(parquet_bytes(frame)))
     assert back.get_column("amount").to_list() == [Decimal("12345.67")]
+
+
+def test_time_stamps_are_said_as_in_paris():
+    from datetime import UTC, date, datetime
+
+    from vigie.dashboards.formatting import format_date, format_datetime
+
+    late_evening = datetime(2019, 11, 27, 23, 14, tzinfo=UTC)  # 00:14 on the 28th in Paris
+    assert format_datetime(late_evening) == "28/11/2019 00:14"
+    assert format_datetime(late_evening, "en") == "2019-11-28 00:14"
+    assert format_date(late_evening) == "28/11/2019"
+    summer = datetime(2020, 6, 30, 22, 30, tzinfo=UTC)  # UTC+2 in summer
+    assert format_date(summer, "en") == "2020-07-01"
+    assert format_date(date(2020, 6, 30)) == "30/06/2020"  # a date stays that date
