@@ -53,6 +53,7 @@ def page_queries(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[dict, list[t
             ("monthly volumes", queries.MONTHLY_VOLUMES_SQL, ()),
             ("yearly figures", queries.BILAN_YEARLY_SQL, ()),
             ("splits", queries.BILAN_SPLITS_SQL, (year,)),
+            ("breakdown labels", queries.BREAKDOWN_LABELS_SQL, ()),
         ]),
         "delais": ({"view": "entity", "entity": entity_id or "", "year": str(year)}, [
             ("years", queries.DELAY_YEARS_SQL, ()),
@@ -69,6 +70,7 @@ def page_queries(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[dict, list[t
             ("monthly", queries.REJECTIONS_SQL, (year,)),
             ("top parties", queries.TOP_PARTIES_SQL, (year,)),
             ("hidden delays", queries.HIDDEN_DELAYS_SQL, (year,)),
+            ("breakdown labels", queries.BREAKDOWN_LABELS_SQL, ()),
         ]),
         "ereporting": ({"declarant": declarant[0] if declarant else ""}, [
             ("declarants", queries.EREPORTING_DECLARANTS_SQL, ()),

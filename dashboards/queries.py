@@ -339,6 +339,41 @@ order by e.event_sequence
 """
 
 
+#: the words for the values of a breakdown, from the reference tables (the others: ``i18n``)
+BREAKDOWN_LABELS_SQL = """
+select 'channel' as breakdown, channel as code, label_fr, label_en from reference.ref_channels
+union all
+select 'syntax', syntax, label_fr, label_en from reference.ref_syntaxes
+union all
+select 'recipient_category', public_category, label_fr, label_en from reference.ref_legal_delays
+"""
+#: breakdown values named in ``i18n`` (``<breakdown>_<code>``): no reference table has them
+I18N_BREAKDOWNS = {
+    "supplier_size": ("micro", "sme", "intermediate", "large"),
+    "document_type": ("invoice", "credit_note", "works_invoice"),
+}
+
+
+def breakdown_labels(snapshot_id: str, snapshot_path: str, lang: str) -> dict[str, dict]:
+    """Per breakdown, its codes in words (``edi`` → ``EDI``, ``health`` → ``Établissements
+    publics de santé``, ``sme`` → ``PME``). A code without a label is shown as it is (the
+    billing frameworks ``A1``… are known by their codes)."""
+    from vigie.dashboards.i18n import t
+
+    labels: dict[str, dict] = {}
+    found = query(snapshot_id, snapshot_path, BREAKDOWN_LABELS_SQL)
+    for breakdown, code, label in found.select("breakdown", "code", f"label_{lang}").iter_rows():
+        labels.setdefault(breakdown, {})[code] = label
+    for breakdown, codes in I18N_BREAKDOWNS.items():
+        labels[breakdown] = {code: t(f"{breakdown}_{code}", lang) for code in codes}
+    return labels
+
+
+def in_words(column: str, labels: dict[str, str]) -> pl.Expr:
+    """``column``'s codes replaced by their ``labels`` (codes without one kept)."""
+    return pl.col(column).replace(labels)
+
+
 def bilan_splits(frame: pl.DataFrame, breakdown: str) -> pl.DataFrame:
     """One breakdown of the year: value, invoices, the year before, change in percent."""
     return (

@@ -62,12 +62,15 @@ downloadable_table(table, f"bilan-{year}-mois", "months", lang)
 
 st.subheader(t("splits_title", lang))
 splits = queries.query(sid, path, queries.BILAN_SPLITS_SQL, (year,))
+words = queries.breakdown_labels(sid, path, lang)
 tables = [(t("table_title", lang), table)]
 for tab, breakdown in zip(
     st.tabs([t(f"bd_{b}", lang) for b in charts.BREAKDOWNS]), charts.BREAKDOWNS, strict=True
 ):
     frame = labelled(
-        queries.bilan_splits(splits, breakdown),
+        queries.bilan_splits(splits, breakdown).with_columns(
+            queries.in_words("breakdown_value", words.get(breakdown, {}))
+        ),
         {
             "breakdown_value": t(f"bd_{breakdown}", lang),
             "invoice_count": t("invoices", lang),

@@ -63,12 +63,14 @@ COUNTS = {
     "recipient_rejection_count": t("recipient_rejections", lang),
     "recycling_count": t("recyclings", lang),
 }
+words = queries.breakdown_labels(sid, path, lang)
 by_channel, by_reason = st.tabs([t("by_channel", lang), t("by_reason", lang)])
 with by_channel:
     channels = (
         rows.filter(pl.col("breakdown") == "channel")
         .group_by("breakdown_value").agg(pl.col(list(COUNTS)).sum())
         .sort("breakdown_value")
+        .with_columns(queries.in_words("breakdown_value", words["channel"]))
     )  # fmt: skip
     downloadable_table(
         labelled(channels, {"breakdown_value": t("channel", lang), **COUNTS}),
@@ -120,7 +122,9 @@ for column, role in ((left, "supplier"), (right, "recipient")):
         )
 
 st.subheader(t("hidden_title", lang))
-hidden = queries.query(sid, path, queries.HIDDEN_DELAYS_SQL, (year,))
+hidden = queries.query(sid, path, queries.HIDDEN_DELAYS_SQL, (year,)).with_columns(
+    queries.in_words("recipient_category", words["recipient_category"])
+)
 downloadable_table(
     labelled(
         hidden,

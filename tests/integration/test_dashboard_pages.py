@@ -45,9 +45,11 @@ def test_bilan_headline_and_splits_match_the_invoices(app, snap):
         " count(*) filter (where is_credit_note) from marts.fct_invoices"
         " where scope = 'B2G' and year(deposited_date) = ?", [year]
     ).fetchone()  # fmt: skip
+    # each channel in words, as the reference table names it ("EDI", "Portail")
     channels = snap.execute(
-        "select channel, count(*) from marts.fct_invoices where scope = 'B2G'"
-        " and year(deposited_date) = ? group by 1", [year]
+        "select c.label_fr, count(*) from marts.fct_invoices i"
+        " join reference.ref_channels c using (channel) where i.scope = 'B2G'"
+        " and year(i.deposited_date) = ? group by 1", [year]
     ).fetchall()  # fmt: skip
     app.query_params["year"] = str(year)
     app.run()
@@ -60,6 +62,14 @@ def test_bilan_headline_and_splits_match_the_invoices(app, snap):
     assert dict(zip(by_channel["Canal"], by_channel["Factures reçues"], strict=True)) == dict(
         channels
     )
+    sizes = app.dataframe[5].value  # months, channel, syntax, framework, category, size
+    assert len(sizes) and set(sizes["Taille du fournisseur"]) <= {
+        "Microentreprise", "PME", "ETI", "Grande entreprise"
+    }  # fmt: skip
+    categories = app.dataframe[4].value
+    labels = dict(snap.execute("select public_category, label_fr from reference.ref_legal_delays"
+                               ).fetchall())  # fmt: skip
+    assert len(categories) and set(categories["Catégorie de destinataire"]) <= set(labels.values())
 
 
 def test_bilan_offers_a_self_contained_html_report(app, snap):
@@ -215,6 +225,9 @@ def test_rejets_page_counts_refusals_and_rejections_apart(app, snap):
     metrics = _metrics(app)
     assert metrics["Factures déposées"] == format_number(deposited, "fr")
     assert metrics["Rejets par le destinataire"] == format_number(rejected, "fr")
+    by_channel = app.dataframe[0].value
+    assert len(by_channel) and set(by_channel["Canal"]) <= {"Portail", "API", "EDI"}
+    assert by_channel["Factures déposées"].sum() == deposited
     top = app.dataframe[3].value  # channel, reason, suppliers, recipients
     assert list(top["Rang"]) == list(range(1, len(top) + 1))
     assert top["Rejets par le destinataire"].is_monotonic_decreasing
