@@ -101,6 +101,7 @@ LABELS: dict[str, dict[str, str]] = {
     "median_delay": {"fr": "Délai médian (jours)", "en": "Median delay (days)"},
     "p90_delay": {"fr": "9e décile (jours)", "en": "90th percentile (days)"},
     "within_30": {"fr": "Payées sous 30 jours", "en": "Paid within 30 days"},
+    "within_30_pct": {"fr": "Payées sous 30 jours (%)", "en": "Paid within 30 days (%)"},
     "legal_delay": {"fr": "Délai légal : {days} jours", "en": "Legal delay: {days} days"},
     "late_count": {"fr": "Factures payées en retard", "en": "Invoices paid late"},
     "interest_owed": {"fr": "Intérêts moratoires dus", "en": "Late-payment interest owed"},
@@ -150,6 +151,7 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "Factures échues non payées au {day}",
         "en": "Unpaid invoices past due on {day}",
     },
+    "overdue_title_undated": {"fr": "Factures échues non payées", "en": "Unpaid invoices past due"},
     "overdue_caption": {
         "fr": "Intérêts moratoires courus jusqu'à la date des données (taux BCE du semestre où "
         "ils ont commencé à courir + 8 points) et indemnité forfaitaire de 40 € déjà due.",

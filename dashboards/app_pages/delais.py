@@ -172,7 +172,7 @@ downloadable_table(
             "paid_invoice_count": t("paid_invoices", lang),
             "mean_delay_days": t("mean_delay", lang),
             "median_delay_days": t("median_delay", lang),
-            "paid_within_30_days_pct": t("within_30", lang),
+            "paid_within_30_days_pct": t("within_30_pct", lang),
             "late_invoice_count": t("late_count", lang),
             "late_interest_eur": t("interest_eur", lang),
             "recovery_indemnity_eur": t("indemnity_eur", lang),
@@ -226,7 +226,9 @@ if view == "entity":
         day = overdue.get_column("overdue_on_date").max()
     else:
         overdue, day = None, None
-    st.subheader(t("overdue_title", lang, day=format_date(day, lang) if day else "—"))
+    # without any overdue invoice the list has no day of data to say
+    st.subheader(t("overdue_title", lang, day=format_date(day, lang)) if day
+                 else t("overdue_title_undated", lang))  # fmt: skip
     st.caption(t("overdue_caption", lang))
     if overdue is None:
         st.info(t("needs_new_build", lang))

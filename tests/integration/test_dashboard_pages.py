@@ -359,3 +359,21 @@ def test_recherche_page_says_dates_in_paris_and_every_code_in_words(app, snap):
     assert set(history["Acteur"]) <= {
         "Plateforme", "Fournisseur", "Destinataire", "Valideur", "Comptable public"
     }  # fmt: skip
+
+
+def test_delais_page_of_an_entity_with_nothing_overdue_says_so_without_a_day(app, snap):
+    entity, year = snap.execute(
+        "select recipient_structure_id, max(year(payment_date)) from reports.rpt_late_invoices"
+        " where recipient_structure_id not in"
+        "   (select recipient_structure_id from reports.rpt_overdue_invoices)"
+        " group by 1 order by count(*) desc, 1 limit 1"
+    ).fetchone()  # fmt: skip
+    app.switch_page("app_pages/delais.py")
+    app.query_params.update({"view": "entity", "entity": entity, "year": str(year)})
+    app.run()
+    assert not app.exception
+    titles = [h.value for h in app.subheader]
+    assert "Factures échues non payées" in titles  # not "… au —"
+    assert "Aucune facture échue non payée." in [i.value for i in app.info]
+    months = next(d.value for d in app.dataframe if "Payées sous 30 jours (%)" in d.value.columns)
+    assert len(months) >= 1
