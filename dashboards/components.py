@@ -12,6 +12,8 @@ import streamlit as st
 from vigie.dashboards.formatting import excel_csv, parquet_bytes
 from vigie.dashboards.i18n import t
 
+#: a missing value in a table, as the metrics write it
+MISSING = "—"
 #: how a date shows in a table, per language (the month columns hold the month's first day)
 DATE_FORMATS = {"fr": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
 MONTH_FORMATS = {"fr": "MM/YYYY", "en": "YYYY-MM"}
@@ -42,8 +44,12 @@ def column_formats(frame: pl.DataFrame, lang: str) -> dict[str, Any]:
 
 
 def table(frame: pl.DataFrame, key: str, lang: str) -> None:
-    """``frame`` as a table, each column shown as its type reads (``column_formats``)."""
-    st.dataframe(frame, hide_index=True, key=key, column_config=column_formats(frame, lang))
+    """``frame`` as a table, each column shown as its type reads (``column_formats``), a
+    missing value as a dash (Streamlit writes "None")."""
+    st.dataframe(
+        frame, hide_index=True, key=key, column_config=column_formats(frame, lang),
+        placeholder=MISSING,
+    )  # fmt: skip
 
 
 def downloadable_table(frame: pl.DataFrame, name: str, key: str, lang: str) -> None:
