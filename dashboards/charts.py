@@ -7,6 +7,11 @@ import polars as pl
 
 from vigie.dashboards.i18n import MONTHS, t
 
+#: the height of a chart with its legend under the plot. Streamlit gives the chart element
+#: this height, and Vega fits the title, plot, axes and legend into it. At Streamlit's
+#: default 350 px, the delay distribution's title was pushed out of its frame.
+PLOT_HEIGHT = 420
+
 
 def monthly_comparison(frame: pl.DataFrame, year: int, lang: str) -> alt.Chart:
     """Grouped bars per month, this year and the previous one (the yearly report's chart).
@@ -63,7 +68,7 @@ def lines_by_month(
     ]
     names = list(series.values())
     return (
-        alt.Chart(alt.Data(values=rows), title=title)
+        alt.Chart(alt.Data(values=rows), title=title, height=PLOT_HEIGHT)
         .mark_line(point=True)
         .encode(
             x=alt.X(
@@ -77,7 +82,7 @@ def lines_by_month(
                 title=t("measure", lang),
                 sort=names,
                 legend=alt.Legend(
-                    orient="bottom", direction="vertical", symbolStrokeWidth=3, labelLimit=0
+                    orient="bottom", direction="horizontal", symbolStrokeWidth=3, labelLimit=0
                 ),
             ),  # fmt: skip
             strokeDash=alt.StrokeDash("measure:N", sort=names, legend=None),
@@ -110,7 +115,7 @@ def delay_distribution(frame: pl.DataFrame, labels: dict[str, str], *, title: st
     order = [f"{b}–{b + 9}" for b in range(0, 120, 10)] + ["120+"]
     names = list(labels.values())
     return (
-        alt.Chart(alt.Data(values=rows), title=title)
+        alt.Chart(alt.Data(values=rows), title=title, height=PLOT_HEIGHT)
         .mark_bar()
         .encode(
             x=alt.X("bucket:N", sort=order, title=x_title),
