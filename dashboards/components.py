@@ -53,7 +53,11 @@ def table(frame: pl.DataFrame, key: str, lang: str) -> None:
 
 
 def downloadable_table(frame: pl.DataFrame, name: str, key: str, lang: str) -> None:
-    """The table, then its downloads: CSV for French Excel and Parquet (types kept)."""
+    """The table, then its downloads: CSV for French Excel and Parquet (types kept). An
+    empty table is said in words instead, without downloads (Streamlit wrote "empty")."""
+    if frame.is_empty():
+        st.info(t("no_rows", lang))
+        return
     table(frame, f"{key}_table", lang)
     with st.container(horizontal=True):
         st.download_button(
