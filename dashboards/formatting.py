@@ -49,6 +49,13 @@ def format_datetime(value: datetime, lang: str = "fr") -> str:
     return value.astimezone(PARIS).strftime(DATETIME_PATTERNS[lang])
 
 
+def datetime_column_text(column: str, lang: str = "fr"):
+    """``format_datetime`` for a polars column of time stamps (a ``pl.Expr``)."""
+    import polars as pl
+
+    return pl.col(column).dt.convert_time_zone(PARIS.key).dt.strftime(DATETIME_PATTERNS[lang])
+
+
 def format_percent(
     value: float | Decimal | None, lang: str = "fr", decimals: int = 1, *, signed: bool = True
 ) -> str:

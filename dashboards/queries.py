@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from vigie.dashboards.formatting import DATETIME_PATTERNS
+from vigie.dashboards.formatting import datetime_column_text
 
 MONTHLY_VOLUMES_SQL = """
 select month_start_date, year, month, invoice_count
@@ -162,10 +162,9 @@ def ereporting_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
         pl.col("tax_amount").alias(t("er_vat", lang)),
         pl.col("received_amount").alias(t("er_received", lang)),
         pl.col("platform_deadline_date").alias(t("er_deadline", lang)),
-        pl.col("administration_deadline_at")
-        .dt.convert_time_zone("Europe/Paris")
-        .dt.strftime(DATETIME_PATTERNS[lang])
-        .alias(t("er_admin_deadline", lang)),
+        datetime_column_text("administration_deadline_at", lang).alias(
+            t("er_admin_deadline", lang)
+        ),
         pl.col("status").replace_strict(
             {s: t(f"er_status_{s}", lang) for s in ("built", "exported", "rectified")}
         ).alias(t("er_status", lang)),
@@ -407,8 +406,7 @@ def history_table(history: pl.DataFrame, lang: str) -> pl.DataFrame:
 
     return history.select(
         pl.col("event_sequence").alias(t("event_sequence", lang)),
-        pl.col("occurred_at").dt.convert_time_zone("Europe/Paris").dt.strftime(DATETIME_PATTERNS[lang])
-        .alias(t("occurred_at", lang)),
+        datetime_column_text("occurred_at", lang).alias(t("occurred_at", lang)),
         pl.coalesce(f"status_label_{lang}", "status_code").alias(t("status", lang)),
         pl.coalesce(f"previous_status_label_{lang}", "previous_status_code")
         .alias(t("previous_status", lang)),

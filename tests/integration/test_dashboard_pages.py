@@ -233,6 +233,14 @@ def test_rejets_page_counts_refusals_and_rejections_apart(app, snap):
     assert top["Rejets par le destinataire"].is_monotonic_decreasing
 
 
+def _look_up(app, number: str, **params: str) -> None:
+    """Open the invoice look-up on ``number``, as its URL would."""
+    app.switch_page("app_pages/recherche.py")
+    app.query_params.update({"number": number, **params})
+    app.run()
+    assert not app.exception
+
+
 def test_recherche_page_gives_recipient_current_status_and_history(app, snap):
     invoice_id, number, recipient = snap.execute(
         "select i.invoice_id, i.invoice_number, r.structure_name from marts.fct_invoices i"
@@ -243,10 +251,7 @@ def test_recherche_page_gives_recipient_current_status_and_history(app, snap):
         "select s.label_fr from marts.fct_status_events e join reference.ref_statuses s"
         " using (status_code) where invoice_id = ? order by event_sequence", [invoice_id]
     ).fetchall()  # fmt: skip
-    app.switch_page("app_pages/recherche.py")
-    app.query_params["number"] = number
-    app.run()
-    assert not app.exception
+    _look_up(app, number)
     metrics = _metrics(app)
     assert metrics["Destinataire"] == recipient
     assert metrics["Statut actuel"] == events[-1][0]
@@ -255,10 +260,7 @@ def test_recherche_page_gives_recipient_current_status_and_history(app, snap):
 
 
 def test_recherche_page_says_when_no_invoice_has_the_number(app):
-    app.switch_page("app_pages/recherche.py")
-    app.query_params.update({"number": "NO-SUCH-INVOICE", "lang": "en"})
-    app.run()
-    assert not app.exception
+    _look_up(app, "NO-SUCH-INVOICE", lang="en")
     assert app.warning[0].value == "No invoice has this number."
 
 
@@ -345,10 +347,7 @@ def test_recherche_page_says_dates_in_paris_and_every_code_in_words(app, snap):
         " left join reference.ref_statuses p on p.status_code = e.previous_status_code"
         " where e.invoice_id = ? order by e.event_sequence", [invoice_id]
     ).fetchall()  # fmt: skip
-    app.switch_page("app_pages/recherche.py")
-    app.query_params["number"] = number
-    app.run()
-    assert not app.exception
+    _look_up(app, number)
     [status] = [m for m in app.metric if m.label == "Statut actuel"]
     assert status.proto.delta == f"depuis le {paris_day:%d/%m/%Y}"
     assert _metrics(app)["Déposée le"] == f"{deposited_day:%d/%m/%Y}"
