@@ -58,37 +58,58 @@ def main() -> None:
 def demo(no_serve, start, end, scale, seed, host, api_port, dagster_port, dashboards_port):
     """Sample history, warehouse build, snapshot, then serve.
 
-    Generates a small history into the landing zone, runs dbt build, publishes the serving
-    snapshot, then serves the platform API, the Dagster UI and the dashboards on 127.0.0.1
-    until Ctrl-C (or exits after a summary with --no-serve).
+    Runs the Dagster job demo_pipeline on the home's Dagster instance: generates a small
+    history into the landing zone, runs dbt build, publishes the serving snapshot, exports
+    the e-reporting files; then serves the platform API, the Dagster UI (which shows the
+    run's materializations) and the dashboards on 127.0.0.1 until Ctrl-C (or exits after a
+    summary with --no-serve).
     """
-    from vigie.ingestion.landing import ContractViolation
     from vigie.orchestration.dbt import DbtFailed
-    from vigie.orchestration.pipeline import run_demo
+    from vigie.orchestration.executables import MissingExecutable
+    from vigie.orchestration.pipeline import DemoFailed, run_demo
 
     settings = get_settings()
     click.echo(f"Vigie demo: data in {settings.home}")
-    tick, close = _progress((end - start).days + 1)
     try:
-        result = run_demo(settings, start=start, end=end, scale=scale, seed=seed, progress=tick)
-    except (DbtFailed, ContractViolation) as err:
+        result = run_demo(settings, start=start, end=end, scale=scale, seed=seed)
+    except (DemoFailed, DbtFailed, MissingExecutable) as err:
         raise click.ClickException(str(err)) from None
-    finally:
-        close()
-    g, r = result.generated, result.refresh
-    click.echo(
-        f"  generated   {g.rows['invoices']:,} invoices, {g.rows['invoice_status_events']:,} "
-        f"status events, {g.rows['structures']:,} structures ({start} → {end}, scale {scale}, "
-        f"seed {seed}) in {g.seconds:.1f} s → {settings.landing_dir}"
-    )
-    click.echo(f"  dbt build   passed in {r.dbt.seconds:.1f} s → {settings.warehouse_path}")
-    click.echo(
-        f"  published   {r.snapshot.path} ({result.monthly_rows} months, "
-        f"{result.invoices_in_snapshot:,} invoices)"
-    )
+    for line in demo_summary(result, settings, start=start, end=end, scale=scale, seed=seed):
+        click.echo(line)
     if no_serve:
         return
     _serve(settings, host, api_port, dagster_port, dashboards_port)
+
+
+def demo_summary(result, settings, *, start, end, scale, seed) -> list[str]:
+    """Where every generated invoice went, and where to look at it."""
+    g, scopes = result.generated, result.invoices_by_scope
+    published = sum(scopes.values())
+    lines = [
+        "",
+        f"  generated    {g['invoices']:,} invoices, {g['invoice_status_events']:,} status "
+        f"events, {g['deposit_refusals']:,} refused deposits, {g['b2c_sales']:,} B2C sales, "
+        f"{g['structures']:,} structures ({start} → {end}, scale {scale}, seed {seed}) "
+        f"in {result.generate_seconds:.1f} s → {settings.landing_dir}",
+        f"  dbt build    passed in {result.dbt_seconds:.1f} s, every dbt test an asset check "
+        f"→ {settings.warehouse_path}",
+        f"  published    {result.snapshot.path} ({result.months} months)",
+        f"  invoices     {g['invoices']:,} generated = {scopes.get('B2G', 0):,} to public "
+        f"buyers (B2G, the activity figures) + {scopes.get('B2Bi', 0):,} international B2B "
+        "(B2Bi, recorded for e-reporting only)",
+        f"  refusals     {g['deposit_refusals']:,} deposits refused at the door: never "
+        "invoices, counted apart on the Rejets page",
+        f"  e-reporting  {result.exported:,} flux 10 files → "
+        f"{settings.exports_dir / 'ereporting' / 'out'}",
+        f"  Dagster      run {result.run_id} on {settings.dagster_home} "
+        "(materializations and checks in the UI)",
+    ]
+    if published != g["invoices"]:
+        lines.append(
+            f"  WARNING      {g['invoices'] - published:,} generated invoices are not in the "
+            "snapshot"
+        )
+    return lines
 
 
 def _serve(settings, host, api_port, dagster_port, dashboards_port) -> None:

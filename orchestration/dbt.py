@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from vigie.orchestration.executables import beside_interpreter
 from vigie.platform.settings import DBT_PROJECT_DIR, Settings
 
 #: where ``make manifest`` (``dbt parse``) leaves the manifest Dagster loads its assets from
@@ -28,13 +27,8 @@ class DbtRun:
 
 
 def dbt_executable() -> str:
-    beside = Path(sys.executable).parent / "dbt"
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("dbt")
-    if not found:
-        raise FileNotFoundError("the dbt executable was not found; run `make setup`")
-    return found
+    """``dbt`` of this interpreter's environment (dagster-dbt is given it too)."""
+    return beside_interpreter("dbt")
 
 
 def dbt_environment(settings: Settings, *, target_path: Path | None = None) -> dict[str, str]:

@@ -1,13 +1,12 @@
 """The pipeline steps as plain functions: generate → dbt build → publish.
 
-The Dagster assets and the ``vigie`` command both call these, so the demo, the tests and
-the scheduled runs execute the same code.
+The Dagster assets and the ``vigie pipeline`` commands both call these, so the scheduled
+runs and the commands execute the same code; the demo is a run of the Dagster job itself.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +14,6 @@ import duckdb
 
 from vigie.dashboards.snapshot import SnapshotRef, current_snapshot
 from vigie.ingestion.check import check_landing
-from vigie.ingestion.generator import GenerateSummary, generate
 from vigie.ingestion.landing import ContractViolation
 from vigie.orchestration.dbt import DbtFailed, DbtRun, run_dbt
 from vigie.orchestration.publish import (
@@ -38,12 +36,25 @@ class RefreshResult:
     snapshot: SnapshotRef
 
 
+class DemoFailed(RuntimeError):
+    """A step of the demo's Dagster run failed; the message names it and says why."""
+
+
 @dataclass(frozen=True)
 class DemoResult:
-    generated: GenerateSummary
-    refresh: RefreshResult
-    monthly_rows: int
-    invoices_in_snapshot: int
+    """What the demo's Dagster run did, for its summary."""
+
+    run_id: str
+    #: rows the generator wrote, per landing table
+    generated: dict[str, int]
+    generate_seconds: float
+    dbt_seconds: float
+    snapshot: SnapshotRef
+    #: invoices in the published snapshot by scope (B2G: the hub's activity; B2Bi: e-reporting)
+    invoices_by_scope: dict[str, int]
+    months: int
+    #: e-reporting files written by the run (one per transmission due)
+    exported: int
 
 
 def dbt_build_args(
@@ -131,6 +142,19 @@ def refresh_warehouse(
     return RefreshResult(run, snapshot)
 
 
+def demo_run_config(start: date, end: date, scale: float, seed: int) -> dict:
+    """The demo job's configuration: the generator's history, then a full build of it."""
+    history = {"start": start.isoformat(), "end": end.isoformat(), "scale": scale, "seed": seed}
+    return {
+        "ops": {
+            "synthetic_history": {"config": history},
+            "warehouse_dbt_assets": {"config": {"full_refresh": True}},
+        },
+        # step outcomes and dbt's progress; Dagster's per-event lines stay in the run's log
+        "loggers": {"console": {"config": {"log_level": "INFO"}}},
+    }
+
+
 def run_demo(
     settings: Settings,
     *,
@@ -138,15 +162,75 @@ def run_demo(
     end: date = DEMO_END,
     scale: float = DEMO_SCALE,
     seed: int = DEMO_SEED,
-    progress: Callable[[date], None] | None = None,
 ) -> DemoResult:
+    """The ``demo_pipeline`` job, run by Dagster in this process on the home's instance.
+
+    The same assets as the morning schedule: the generator writes the history, the landing
+    tables are extracted, dbt builds every model and runs every test (asset checks), the
+    snapshot is published, the e-reporting files are exported. It is one run of the
+    history's last landing day with a full refresh (every landing day is loaded): a run over
+    the range of days would record each asset once per day, tens of thousands of events in
+    Dagster's SQLite storage for a two-year history. The Dagster UI that ``vigie serve``
+    starts on the same ``DAGSTER_HOME`` then shows the materializations and the checks.
+
+    The assets read their settings from the environment: ``settings`` must be the
+    environment's (``get_settings()``).
+    """
+    import dagster as dg
+
+    from vigie.orchestration.dbt import prepare_manifest
+    from vigie.orchestration.services import prepare_dagster_home
+
     settings.ensure_dirs()
-    generated = generate(
-        settings.landing_dir, start, end, scale=scale, seed=seed, progress=progress
+    prepare_manifest(settings)  # the definitions load their dbt assets from it
+
+    from vigie.orchestration.definitions import defs
+
+    job = defs().resolve_job_def("demo_pipeline")
+    with dg.DagsterInstance.from_config(str(prepare_dagster_home(settings))) as instance:
+        result = job.execute_in_process(
+            run_config=demo_run_config(start, end, scale, seed),
+            instance=instance,
+            partition_key=end.isoformat(),
+            tags={"vigie/trigger": "demo"},
+            raise_on_error=False,
+        )
+    if not result.success:
+        raise DemoFailed(_failure(result))
+    history = _metadata(result, "synthetic_history")
+    snapshot = current_snapshot(settings)
+    assert snapshot is not None  # the run's serving_snapshot step published it
+    with duckdb.connect(str(snapshot.path), read_only=True) as con:
+        by_scope = dict(
+            con.execute("select scope, count(*) from marts.fct_invoices group by 1").fetchall()
+        )
+        (months,) = con.execute("select count(*) from reports.rpt_monthly_volumes").fetchone()
+    dbt_step = next(
+        e.event_specific_data.duration_ms
+        for e in result.all_events
+        if e.event_type_value == "STEP_SUCCESS" and e.step_key == "warehouse_dbt_assets"
     )
-    refresh = refresh_warehouse(settings)
-    with duckdb.connect(str(refresh.snapshot.path), read_only=True) as con:
-        months, invoices = con.execute(
-            "select count(*), coalesce(sum(invoice_count), 0) from reports.rpt_monthly_volumes"
-        ).fetchone()
-    return DemoResult(generated, refresh, int(months), int(invoices))
+    return DemoResult(
+        run_id=result.run_id,
+        generated={k: int(v) for k, v in history.items() if k != "seconds"},
+        generate_seconds=float(history["seconds"]),
+        dbt_seconds=dbt_step / 1000,
+        snapshot=snapshot,
+        invoices_by_scope={k: int(v) for k, v in by_scope.items()},
+        months=int(months),
+        exported=int(_metadata(result, "ereporting_exports").get("exported", 0)),
+    )
+
+
+def _metadata(result, node: str) -> dict:
+    [materialization, *_] = result.asset_materializations_for_node(node)
+    return {k: v.value for k, v in materialization.metadata.items()}
+
+
+def _failure(result) -> str:
+    failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    if not failures:
+        return f"the demo run {result.run_id} failed"
+    return "\n".join(
+        f"step {e.step_key} failed: {e.event_specific_data.error.message.strip()}" for e in failures
+    )

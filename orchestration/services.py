@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vigie.orchestration.executables import beside_interpreter
 from vigie.platform.settings import DASHBOARD_APP, Settings
 
 DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
@@ -34,11 +35,6 @@ class Service:
     stop_signal: int = signal.SIGTERM
     proc: subprocess.Popen | None = field(default=None, repr=False)
     log_path: Path | None = None
-
-
-def _bin(name: str) -> str:
-    beside = Path(sys.executable).parent / name
-    return str(beside) if beside.exists() else (shutil.which(name) or name)
 
 
 def prepare_dagster_home(settings: Settings) -> Path:
@@ -76,14 +72,14 @@ def demo_services(
         Service(
             "platform API",
             f"http://{host}:{api_port}/docs",
-            [_bin("vigie"), "api", "--host", host, "--port", str(api_port)],
+            [beside_interpreter("vigie"), "api", "--host", host, "--port", str(api_port)],
             env,
         ),
         Service(
             "Dagster UI",
             f"http://{host}:{dagster_port}/",
             [
-                _bin("dagster"),
+                beside_interpreter("dagster"),
                 "dev",
                 "-m",
                 "vigie.orchestration.definitions",

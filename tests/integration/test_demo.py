@@ -69,4 +69,25 @@ def test_demo_defaults_cover_two_years_in_an_empty_home(tmp_path, vigie_cli):
     assert [y for y, _ in years] == [2019, 2020]
     total = sum(n for _, n in years)
     assert 4000 <= total <= 6000  # "a few thousand invoices over two years"
-    assert f"{total:,} invoices" in proc.stdout
+    # the summary accounts for every generated invoice, as the landing files hold them
+    settings = get_settings({"VIGIE_HOME": str(home)})
+    landed = dict(
+        landing.scan_table(settings.landing_dir, "invoices")
+        .group_by("scope")
+        .len()
+        .collect()
+        .iter_rows()
+    )
+    refused = (
+        landing.scan_table(settings.landing_dir, "deposit_refusals")
+        .select(pl.len())
+        .collect()
+        .item()
+    )
+    assert landed["B2G"] == total and set(landed) == {"B2G", "B2Bi"}
+    assert (
+        f"invoices     {sum(landed.values()):,} generated = {total:,} to public buyers (B2G, "
+        f"the activity figures) + {landed['B2Bi']:,} international B2B" in proc.stdout
+    ), proc.stdout
+    assert f"refusals     {refused:,} deposits refused at the door" in proc.stdout
+    assert "WARNING" not in proc.stdout

@@ -59,9 +59,8 @@ def warehouse_dbt_assets(
         raise
     first, last = landing_window(context.partition_time_window)
     context.log.info(
-        f"landing: {checked.files} files, {checked.checked} checked against contract; "
-        f"loading landing days {first} to {last}"
-        + (" (full refresh)" if config.full_refresh else "")
+        f"landing: {checked.files} files, {checked.checked} checked against contract; loading "
+        + ("every landing day (full refresh)" if config.full_refresh else f"days {first} to {last}")
     )
     note_build_started(settings, None if config.full_refresh else first)
     args = dbt_build_args(
@@ -81,6 +80,11 @@ def warehouse_dbt_assets(
         wait = 15 * 2**context.retry_number
         context.log.warning(f"transient dbt failure, retry in {wait} s")
         raise dg.RetryRequested(max_retries=MAX_TRANSIENT_RETRIES, seconds_to_wait=wait)
-    message = f"dbt build failed for landing days {first} to {last}"
+    days = (
+        "every landing day (full refresh)"
+        if config.full_refresh
+        else f"landing days {first} to {last}"
+    )
+    message = f"dbt build failed for {days}"
     record_build(settings, ok=False, message=message)
     raise dg.Failure(message, metadata={"dbt_log": str(settings.dbt_dir)})

@@ -1,4 +1,6 @@
 -- Every consecutive pair of statuses of an invoice is allowed by the lifecycle.
+-- (In Dagster, a check of the sequenced events it reads, not of the reference seed.)
+{{ config(meta={'dagster': {'ref': {'name': 'int_status_events_sequenced'}}}) }}
 select
     e.invoice_id,
     e.event_sequence,
