@@ -13,8 +13,10 @@ from importlib.metadata import version
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.openapi.docs import get_redoc_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from vigie.platform.contracts.types import (
@@ -229,6 +231,13 @@ async def _too_large(send) -> None:
     await send({"type": "http.response.body", "body": body.body})
 
 
+#: where fastapi-offline serves the Swagger UI and ReDoc assets it ships
+OFFLINE_DOCS = "/static-offline-docs"
+REDOC_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; worker-src 'self' blob:"
+)
+
 _bearer = HTTPBearer(auto_error=False, description="The API key of a structure or an operator")
 
 
@@ -242,7 +251,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         app.state.platform.close()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc from the assets fastapi-offline ships, not from a CDN: the docs
+    # must render on an offline machine (many government networks are)
+    app = FastAPIOffline(
+        redoc_url=None,  # below, with a policy that keeps ReDoc's logo from the internet
         title="Vigie platform API",
         version=version("vigie"),
         description="Invoice deposits, status events and look-ups of the Vigie hub.",
@@ -281,6 +293,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     P = Annotated[Platform, Depends(platform)]
     C = Annotated[Caller, Depends(caller)]
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        """ReDoc from fastapi-offline's copy. Its menu links to Redocly with a logo from
+        their CDN: the page's policy allows images from this server only, so the browser
+        never asks, and the link is hidden."""
+        page = get_redoc_html(
+            openapi_url=app.openapi_url,
+            title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{OFFLINE_DOCS}/redoc.standalone.js",
+            redoc_favicon_url=f"{OFFLINE_DOCS}/favicon.png",
+            with_google_fonts=False,
+        )
+        html = page.body.decode().replace(
+            "</style>", 'a[href*="redocly.com"] { display: none; }\n    </style>', 1
+        )
+        return HTMLResponse(html, headers={"Content-Security-Policy": REDOC_POLICY})
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
