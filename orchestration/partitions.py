@@ -8,22 +8,20 @@ the same day; the morning schedule builds yesterday's.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import dagster as dg
 
-PARIS = ZoneInfo("Europe/Paris")
+from vigie.platform.paris import PARIS, today_in_paris
+
+__all__ = ["PARIS", "landing_days", "landing_window", "today_in_paris"]
+
 #: Chorus Pro opened on 1 January 2017
 FIRST_LANDING_DAY = "2017-01-01"
 
 landing_days = dg.DailyPartitionsDefinition(
     start_date=FIRST_LANDING_DAY, timezone="Europe/Paris", end_offset=1, fmt="%Y-%m-%d"
 )
-
-
-def today_in_paris(now: datetime | None = None) -> date:
-    return (now or datetime.now(PARIS)).astimezone(PARIS).date()
 
 
 def landing_window(window: dg.TimeWindow) -> tuple[date, date]:

@@ -78,6 +78,14 @@ LIFECYCLE_RULES = {
               "The event time cannot precede the deposit nor be in the future."),
     "LC-07": ("Le recyclage exige des données d'acheminement corrigées.",
               "Recycling requires corrected routing data."),
+    "LC-09": ("La date de paiement précède la réception de la facture (son dépôt).",
+              "The payment date precedes the invoice's receipt (its deposit)."),
+    "LC-10": ("La date de paiement est postérieure à aujourd'hui (heure de Paris).",
+              "The payment date is after today (Paris time)."),
+    "LC-11": ("L'événement est daté avant l'événement précédent de la facture (une "
+              "complétion avant sa suspension, par exemple).",
+              "The event is dated before the invoice's previous event (a completion before "
+              "its suspension, for instance)."),
 }  # fmt: skip
 
 

@@ -5,9 +5,14 @@ Three layers, in this order; a layer runs only when the one before it passed:
 1. structure — the bytes are a safe, well-formed document of a supported syntax and
    profile that validates against its XSD (codes ``SIZE-``, ``FMT-``, ``XML-``, ``XSD-``,
    ``ZIP-``), raised by the readers of :mod:`vigie.platform.documents`;
-2. document — the core EN 16931 rules on the business terms (``BR-``, ``BR-CO-``,
-   ``BR-CL-``, ``CII-DT-``) and our own arithmetic checks (``VAT-``, ``DEC-``, ``FORM-``):
-   :func:`check_document`;
+2. document — **the official artefacts decide**: every assertion of EN 16931 (and of the
+   French BR-FR rules where the document claims the French profile) that the document fails,
+   run by :mod:`vigie.platform.documents.official`, under its official id (``BR-CO-17``,
+   ``BR-CL-10``…) with its official text and our French message; ``fatal`` and ``error``
+   refuse, ``warning`` is reported and the document accepted. The hub adds only what it
+   needs to store a document (``DEC-``, ``NUM-``) and, for a plain PDF described by header
+   fields (no artefact applies), the EN 16931 mandatory terms and sums on those fields
+   (``FORM-``): :func:`check_document`, :func:`document_warnings`;
 3. routing — the registry: recipient known and active, service code and engagement number
    where the recipient requires them, duplicates (``REG-``), checked by the deposit service.
 """
@@ -17,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from vigie.platform.contracts.invoices import InvoiceDocument
+from vigie.platform.contracts.invoices import InvoiceDocument, RuleFinding
 
 
 @dataclass(frozen=True)
@@ -29,12 +34,18 @@ class Rule:
 
 @dataclass(frozen=True)
 class Violation:
-    """One failed rule, with what was found (``detail``) when it helps."""
+    """One failed rule, with what was found (``detail``) when it helps.
+
+    For an official rule, ``official_message`` is the artefact's own text and ``severity``
+    its flag (``fatal``, ``error`` or ``warning``); the hub's own rules are ``error``.
+    """
 
     code: str
     message_fr: str
     message_en: str
     detail: str | None = None
+    severity: str = "error"
+    official_message: str | None = None
 
     def as_dict(self) -> dict[str, str | None]:
         return {
@@ -42,6 +53,8 @@ class Violation:
             "message": self.message_fr,
             "message_en": self.message_en,
             "detail": self.detail,
+            "severity": self.severity,
+            "official_message": self.official_message,
         }
 
 
@@ -82,7 +95,8 @@ RULES: dict[str, Rule] = dict(
            "Unreadable, encrypted or empty ZIP archive."),
         _r("ZIP-05", "Une archive dans une archive n'est pas acceptée.",
            "An archive inside an archive is not accepted."),
-        # --- document: EN 16931 core rules
+        # --- document: French messages of official EN 16931 rules (the artefacts give the
+        # English); the mandatory terms and sums also check a plain PDF's header fields
         _r("BR-01", "L'identifiant de spécification (BT-24) est obligatoire.",
            "The specification identifier (BT-24) is mandatory."),
         _r("BR-02", "Le numéro de facture (BT-1) est obligatoire.",
@@ -138,9 +152,24 @@ RULES: dict[str, Rule] = dict(
            "Amount due (BT-115) = total with VAT (BT-112) − paid amount (BT-113) + "
            "rounding (BT-114)."),
         _r("BR-CO-17", "Montant de TVA par taux (BT-117) = base (BT-116) × taux (BT-119) / "
-           "100, arrondi au centime.",
+           "100, à une unité de la devise près.",
            "VAT category tax amount (BT-117) = taxable amount (BT-116) × rate (BT-119) / 100, "
-           "rounded to the cent."),
+           "within one unit of the currency."),
+        _r("BR-CL-10", "Le schéma d'identifiant (BT-29-1, BT-46-1…) doit appartenir à la "
+           "liste ISO 6523 ICD.",
+           "An identifier scheme (BT-29-1, BT-46-1…) must belong to the ISO 6523 ICD list."),
+        _r("BR-CL-21", "Le schéma d'identifiant d'article (BT-157-1) doit appartenir à la "
+           "liste ISO 6523 ICD.",
+           "The item standard identifier scheme (BT-157-1) must belong to the ISO 6523 ICD "
+           "list."),
+        _r("BR-CL-23", "Le code d'unité de mesure (BT-130, BT-150) doit appartenir aux "
+           "listes UN/ECE Recommandations 20 et 21.",
+           "The unit of measure code (BT-130, BT-150) must belong to UN/ECE "
+           "Recommendations 20 and 21."),
+        _r("BR-S-02", "Une facture avec une ligne au taux normal (S) doit porter un "
+           "identifiant de TVA du vendeur (BT-31, BT-32 ou BT-63).",
+           "An invoice with a standard-rated (S) line must carry a seller VAT identifier "
+           "(BT-31, BT-32 or BT-63)."),
         _r("BR-CO-18", "La facture doit comporter au moins une ventilation de TVA (BG-23).",
            "The invoice must have at least one VAT breakdown (BG-23)."),
         _r("BR-CL-25", "Le schéma d'adresse électronique (BT-34-1/BT-49-1) doit appartenir à "
@@ -214,16 +243,22 @@ def violation(code: str, detail: str | None = None) -> Violation:
     return Violation(code, rule.message_fr, rule.message_en, detail)
 
 
-#: CEF EAS code list (EN 16931 validation artefacts 1.3.16, rule BR-CL-25)
-_EAS = """
-0002 0007 0009 0037 0060 0088 0096 0097 0106 0130 0135 0142 0147 0151 0154 0158 0170
-0177 0183 0184 0188 0190 0191 0192 0193 0194 0195 0196 0198 0199 0200 0201 0202 0203
-0204 0205 0208 0209 0210 0211 0212 0213 0215 0216 0217 0218 0219 0220 0221 0225 0230
-0235 0240 0244 0242 0245 0246 0248 9910 9913 9914 9915 9918 9919 9920 9922 9923 9924
-9925 9926 9927 9928 9929 9930 9931 9932 9933 9934 9935 9936 9937 9938 9939 9940 9941
-9942 9943 9944 9945 9946 9947 9948 9949 9950 9951 9952 9953 9957 9959 AN AQ AS AU EM
-"""
-EAS_CODES = frozenset(_EAS.split())
+def official_violation(finding: RuleFinding) -> Violation:
+    """An official artefact's finding, with our French message where we wrote one."""
+    rule = RULES.get(finding.rule_id)
+    label = "règles françaises BR-FR" if finding.artefact == "BR-FR" else "EN 16931"
+    return Violation(
+        code=finding.rule_id,
+        message_fr=rule.message_fr
+        if rule
+        else f"Règle officielle {finding.rule_id} ({label}) "
+        "non respectée : voir le message officiel.",
+        message_en=rule.message_en if rule else finding.text,
+        detail=finding.location or None,
+        severity=finding.flag,
+        official_message=finding.text,
+    )
+
 
 _ZERO = Decimal(0)
 _CENT = Decimal("0.01")
@@ -238,15 +273,29 @@ def _or0(value: Decimal | None) -> Decimal:
 
 
 def check_document(doc: InvoiceDocument) -> list[Violation]:
-    """Every document-level rule ``doc`` fails (empty list: the document is valid)."""
-    out: list[Violation] = []
+    """Every rule that refuses ``doc`` (empty list: the document is accepted).
+
+    The official artefacts' ``fatal`` and ``error`` findings first, then the hub's own rules:
+    terms it cannot store, and for a plain PDF the EN 16931 mandatory terms and sums on its
+    header fields.
+    """
+    out = [official_violation(f) for f in doc.official_findings if f.blocking]
     add = out.append
     for term, found in doc.unreadable:
         add(violation("DEC-01", f"{term}: {found!r}"))
-    for code, detail in doc.syntax_findings:
-        add(violation(code, detail))
     _check_numbers(doc, add)
-    structured = doc.syntax != "PDF"
+    if doc.syntax == "PDF":
+        _check_header_fields(doc, add)
+    return out
+
+
+def document_warnings(doc: InvoiceDocument) -> list[Violation]:
+    """The official ``warning`` findings: reported, and the document accepted."""
+    return [official_violation(f) for f in doc.official_findings if not f.blocking]
+
+
+def _check_header_fields(doc: InvoiceDocument, add) -> None:
+    """A plain PDF's header fields: the EN 16931 mandatory terms and sums they carry."""
     mandatory = [
         ("BR-02", doc.invoice_number),
         ("BR-03", doc.issue_date),
@@ -256,59 +305,9 @@ def check_document(doc: InvoiceDocument) -> list[Violation]:
         ("BR-14", doc.total_with_vat),
         ("BR-15", doc.amount_due),
     ]
-    if structured:
-        mandatory += [
-            ("BR-01", doc.specification_id),
-            ("BR-06", doc.seller.name),
-            ("BR-07", doc.buyer.name),
-            ("BR-08", doc.seller.has_postal_address or None),
-            ("BR-09", doc.seller.country_code),
-            ("BR-10", doc.buyer.has_postal_address or None),
-            ("BR-11", doc.buyer.country_code),
-            ("BR-12", doc.sum_of_line_net),
-            ("BR-16", doc.line_count or None),
-            ("BR-CO-18", doc.vat_breakdown or None),
-        ]
-    missing = {code for code, value in mandatory if value is None}
-    out.extend(violation(code) for code, _ in sorted(mandatory) if code in missing)
-    if structured:
-        _check_structured_totals(doc, add)
-    _check_totals(doc, add)
-    if doc.syntax == "PDF" and doc.total_vat is None:
-        add(violation("FORM-01", "total_vat is required"))
-    return out
-
-
-def _check_structured_totals(doc: InvoiceDocument, add) -> None:
-    if doc.sum_of_line_net is not None and doc.line_net_amounts:
-        lines = _sum(doc.line_net_amounts)
-        if lines != doc.sum_of_line_net:
-            add(violation("BR-CO-10", f"BT-106 {doc.sum_of_line_net} ≠ Σ BT-131 {lines}"))
-    has_allowances = doc.allowance_amounts or doc.allowance_total is not None
-    if has_allowances and _sum(doc.allowance_amounts) != _or0(doc.allowance_total):
-        add(violation("BR-CO-11", f"BT-107 {doc.allowance_total} ≠ "
-                                      f"Σ BT-92 {_sum(doc.allowance_amounts)}"))  # fmt: skip
-    has_charges = doc.charge_amounts or doc.charge_total is not None
-    if has_charges and _sum(doc.charge_amounts) != _or0(doc.charge_total):
-        add(violation("BR-CO-12", f"BT-108 {doc.charge_total} ≠ "
-                                      f"Σ BT-99 {_sum(doc.charge_amounts)}"))  # fmt: skip
-    if doc.total_without_vat is not None and doc.sum_of_line_net is not None:
-        expected = doc.sum_of_line_net - _or0(doc.allowance_total) + _or0(doc.charge_total)
-        if expected != doc.total_without_vat:
-            add(violation("BR-CO-13", f"BT-109 {doc.total_without_vat} ≠ {expected}"))
-    for line in doc.vat_breakdown:
-        if line.taxable is None or line.tax is None or line.rate is None:
-            continue
-        exact = line.taxable * line.rate / 100
-        if abs(exact.quantize(_CENT) - line.tax) > _CENT:
-            add(violation("BR-CO-17", f"{line.category} {line.rate} %: {line.tax} ≠ "
-                                      f"{line.taxable} × {line.rate} / 100"))  # fmt: skip
-    for scheme in doc.seller.electronic_address_schemes + doc.buyer.electronic_address_schemes:
-        if scheme not in EAS_CODES:
-            add(violation("BR-CL-25", f"schemeID {scheme!r}"))
-
-
-def _check_totals(doc: InvoiceDocument, add) -> None:
+    for code, value in mandatory:
+        if value is None:
+            add(violation(code))
     if doc.vat_breakdown:
         taxes = _sum(line.tax for line in doc.vat_breakdown)
         if doc.total_vat is not None and taxes != doc.total_vat:
@@ -324,6 +323,8 @@ def _check_totals(doc: InvoiceDocument, add) -> None:
         expected = doc.total_with_vat - _or0(doc.prepaid_amount) + _or0(doc.rounding_amount)
         if expected != doc.amount_due:
             add(violation("BR-CO-16", f"BT-115 {doc.amount_due} ≠ {expected}"))
+    if doc.total_vat is None:
+        add(violation("FORM-01", "total_vat is required"))
 
 
 _LIMIT = Decimal(10) ** 16
@@ -352,5 +353,6 @@ def _check_numbers(doc: InvoiceDocument, add) -> None:
             continue
         if abs(value) >= _LIMIT:
             add(violation("DEC-02", f"{term} {value}"))
-        elif value != value.quantize(_CENT):
+        elif doc.syntax == "PDF" and value != value.quantize(_CENT):
+            # the artefacts' BR-DEC rules check the structured documents
             add(violation("BR-DEC", f"{term} {value}"))

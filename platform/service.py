@@ -23,7 +23,15 @@ from vigie.platform.document_store import DocumentStore
 from vigie.platform.documents.pdf import PdfHeaderFields
 from vigie.platform.documents.read import ReadResult, read_documents
 from vigie.platform.identifiers import party_identifier, siret_problem
-from vigie.platform.rules import ALLOWED_VAT_RATES, RULES, Violation, check_document, violation
+from vigie.platform.paris import PARIS, today_in_paris
+from vigie.platform.rules import (
+    ALLOWED_VAT_RATES,
+    RULES,
+    Violation,
+    check_document,
+    document_warnings,
+    violation,
+)
 from vigie.platform.settings import Settings
 from vigie.platform.store import Caller, Store, new_id, utcnow
 
@@ -104,6 +112,8 @@ class DepositOutcome:
     syntax: str | None = None
     status: str | None = None
     errors: list[Violation] = field(default_factory=list)
+    #: the official artefacts' warnings: shown, recorded with the invoice, not refusing it
+    warnings: list[Violation] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -115,6 +125,7 @@ class DepositOutcome:
         if self.accepted:
             out["id"] = self.invoice_id
             out["invoice_status"] = self.status
+            out["warnings"] = [w.as_dict() for w in self.warnings]
         else:
             out["refusal_id"] = self.refusal_id
             out["errors"] = [e.as_dict() for e in self.errors]
@@ -209,7 +220,7 @@ class EreportingCaptures:
         lines: list[dict[str, Any]],
     ) -> dict[str, Any]:
         """Record one day's B2C sales of one category, per VAT rate (taxable, VAT, count)."""
-        errors = _ereporting_line_errors(sale_date, currency_code, lines, date.today())
+        errors = _ereporting_line_errors(sale_date, currency_code, lines, today_in_paris())
         for line in lines:
             expected = Decimal(str(line["taxable_amount"])) * Decimal(str(line["vat_rate"])) / 100
             # VAT is rounded sale by sale: the sum may drift by half a cent per sale
@@ -273,7 +284,7 @@ class EreportingCaptures:
     ) -> dict[str, Any]:
         """Record a receipt, per VAT rate (amount incl. VAT): of one international invoice
         of the declarant (10.2), or of the day's B2C sales (10.4) when no invoice is named."""
-        errors = _ereporting_line_errors(payment_date, currency_code, lines, date.today())
+        errors = _ereporting_line_errors(payment_date, currency_code, lines, today_in_paris())
         now = utcnow()
         with self.store.write() as con:
             declarant = self._declarant(con, caller)
@@ -647,10 +658,20 @@ class Platform(EreportingCaptures):
                     con, supplier_id, doc, routing, channel, billing_framework, sha,
                     result.name, now,
                 )  # fmt: skip
+                warnings = document_warnings(doc)
+                if warnings:
+                    con.execute(
+                        "insert into invoice_warnings values (?, ?)",
+                        (
+                            invoice_id,
+                            json.dumps([w.as_dict() for w in warnings], ensure_ascii=False),
+                        ),
+                    )
             except BaseException:
                 if created:
                     self.documents.remove(sha)
                 raise
+        outcome.warnings = warnings
         outcome.accepted = True
         outcome.invoice_id = invoice_id
         outcome.status = "MISE_A_DISPOSITION"
@@ -942,6 +963,16 @@ class Platform(EreportingCaptures):
             raise _lifecycle_error(lifecycle.Decision(False, "LC-03", 422, detail=status))
         if status == "MISE_EN_PAIEMENT" and (payment_date is None or payment_amount is None):
             raise _lifecycle_error(lifecycle.Decision(False, "LC-04", 422))
+        if payment_date is not None:
+            received = datetime.fromisoformat(row["deposited_at"]).astimezone(PARIS).date()
+            if payment_date < received:
+                raise _lifecycle_error(
+                    lifecycle.Decision(False, "LC-09", 422, detail=f"{payment_date} < {received}")
+                )
+            if payment_date > today_in_paris():
+                raise _lifecycle_error(
+                    lifecycle.Decision(False, "LC-10", 422, detail=str(payment_date))
+                )
         now = utcnow()
         at = occurred_at or now
         if (
@@ -961,6 +992,19 @@ class Platform(EreportingCaptures):
                 decision = lifecycle.decide(current, status, role)
                 if not decision.ok:
                     raise _lifecycle_error(decision)
+            (previous_at,) = con.execute(
+                "select max(occurred_at) from invoice_status_events where invoice_id = ?",
+                (invoice_id,),
+            ).fetchone()
+            # an accounting status Hélios sends late (out of order) keeps its own older date
+            if (
+                previous_at is not None
+                and not decision.out_of_order
+                and at < datetime.fromisoformat(previous_at)
+            ):
+                raise _lifecycle_error(
+                    lifecycle.Decision(False, "LC-11", 422, detail=f"{_iso(at)} < {previous_at}")
+                )
             if status == "DEPOSEE":
                 return self._recycle(
                     con, caller, row, at, comment, recipient_siret, service_code,
@@ -1082,7 +1126,12 @@ class Platform(EreportingCaptures):
         }
 
     def invoice(self, caller: Caller, invoice_id: str) -> dict[str, Any]:
-        return self._invoice_dict(self._visible_invoice(caller, invoice_id))
+        out = self._invoice_dict(self._visible_invoice(caller, invoice_id))
+        row = self.store.read_one(
+            "select warnings from invoice_warnings where invoice_id = ?", (invoice_id,)
+        )
+        out["warnings"] = json.loads(row["warnings"]) if row else []
+        return out
 
     def history(self, caller: Caller, invoice_id: str) -> list[dict[str, Any]]:
         self._visible_invoice(caller, invoice_id)

@@ -134,6 +134,10 @@ create table if not exists deposit_refusals (
     rule_code text not null,
     errors text not null
 );
+create table if not exists invoice_warnings (
+    invoice_id text primary key,
+    warnings text not null
+);
 create table if not exists solicitations (
     solicitation_id text primary key,
     structure_id text not null references structures,

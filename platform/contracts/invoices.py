@@ -44,6 +44,22 @@ class Party(BaseModel):
     electronic_address_schemes: tuple[str, ...] = ()  # BT-34-1 / BT-49-1
 
 
+class RuleFinding(BaseModel):
+    """One failed assertion of an official validation artefact (EN 16931, BR-FR)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule_id: str  # e.g. BR-CO-17, BR-CL-10, BR-FR-12
+    flag: str  # fatal / error refuse the document; warning does not
+    text: str  # the artefact's own message
+    location: str  # XPath of the node it is about
+    artefact: str  # EN16931 or BR-FR
+
+    @property
+    def blocking(self) -> bool:
+        return self.flag in ("fatal", "error")
+
+
 class InvoiceDocument(BaseModel):
     """The business terms of one invoice or credit note, as the document states them."""
 
@@ -84,8 +100,8 @@ class InvoiceDocument(BaseModel):
     vat_breakdown: tuple[VatBreakdown, ...] = ()
     #: terms that were present but unreadable: (business term, what was found)
     unreadable: tuple[tuple[str, str], ...] = ()
-    #: syntax-binding findings made while reading (rule code, detail), e.g. CII-DT-031
-    syntax_findings: tuple[tuple[str, str], ...] = ()
+    #: what the official artefacts found (UBL, CII and Factur-X; none for a plain PDF)
+    official_findings: tuple[RuleFinding, ...] = ()
 
     @property
     def profile(self) -> str | None:

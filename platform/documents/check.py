@@ -8,7 +8,7 @@ from typing import Any
 from vigie.platform.contracts.invoices import InvoiceDocument
 from vigie.platform.documents.pdf import PdfHeaderFields
 from vigie.platform.documents.read import ReadResult, read_documents
-from vigie.platform.rules import check_document, violation
+from vigie.platform.rules import check_document, document_warnings, violation
 
 
 def _amount(value: Decimal | None) -> str | None:
@@ -69,14 +69,17 @@ def summary(doc: InvoiceDocument) -> dict[str, Any]:
 
 def judge(result: ReadResult) -> dict[str, Any]:
     """One document's terms (when readable) and the rules it fails."""
+    warnings = []
     if result.error is not None:
         errors = [violation(result.error.code, result.error.detail)]
         out: dict[str, Any] = {"file": result.name}
     else:
         errors = check_document(result.document)
+        warnings = document_warnings(result.document)
         out = {"file": result.name, **summary(result.document)}
     out["valid"] = not errors
     out["errors"] = [e.as_dict() for e in errors]
+    out["warnings"] = [w.as_dict() for w in warnings]
     return out
 
 

@@ -51,8 +51,6 @@ _CHARGES = xp(
     "[normalize-space(ram:ChargeIndicator/udt:Indicator)='true'"
     " or normalize-space(ram:ChargeIndicator/udt:Indicator)='1']/ram:ActualAmount/text()"
 )
-#: CII-DT-031: only TaxTotalAmount may carry a currencyID
-_CURRENCY_IDS = xp("//ram:*[@currencyID][local-name() != 'TaxTotalAmount']")
 
 _T = {
     name: xp(f"{_SUM}/ram:{element}/text()")
@@ -112,10 +110,6 @@ def read_cii(root: etree._Element, *, syntax="CII", embedded_xml=None) -> Invoic
     total_vat = total_vat_in(r, _TAX_TOTALS(root), currency)
     seller, buyer = _SELLER(root), _BUYER(root)
     lines = _LINES(root)
-    findings = tuple(
-        ("CII-DT-031", f"{etree.QName(n).localname} carries currencyID")
-        for n in _CURRENCY_IDS(root)[:5]
-    )
     return InvoiceDocument(
         syntax=syntax,
         embedded_xml=embedded_xml,
@@ -151,6 +145,5 @@ def read_cii(root: etree._Element, *, syntax="CII", embedded_xml=None) -> Invoic
             if (r.text(tax, _V_TYPE) or "VAT") == "VAT"
         ),
         unreadable=tuple(r.unreadable),
-        syntax_findings=findings,
         **{name: r.decimal(TOTAL_TERMS[name], r.text(root, path)) for name, path in _T.items()},
     )

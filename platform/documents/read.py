@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from vigie.platform.contracts.invoices import InvoiceDocument
-from vigie.platform.documents import schemas
+from vigie.platform.documents import official, schemas
 from vigie.platform.documents.archive import is_zip, iter_zip
 from vigie.platform.documents.cii import ZUGFERD1_NS, is_cii, read_cii
 from vigie.platform.documents.errors import DocumentError
@@ -45,15 +45,18 @@ def sniff(data: bytes) -> str:
 
 
 def read_xml(data: bytes, *, syntax=None, embedded_xml=None, schema=True) -> InvoiceDocument:
-    """Read a UBL or CII document; with ``schema``, validate it against its XSD first."""
+    """Read a UBL or CII document; with ``schema``, validate it against its XSD first, then
+    run the official artefacts on it (:mod:`vigie.platform.documents.official`)."""
     root = parse_xml(data)
     if is_ubl(root):
+        family = "UBL"
         if schema:
             schemas.validate(
                 "ubl-creditnote" if root.tag == CREDIT_NOTE_TAG else "ubl-invoice", root
             )
         doc = read_ubl(root, syntax=syntax or "UBL", embedded_xml=embedded_xml)
     elif is_cii(root):
+        family = "CII"
         doc = read_cii(root, syntax=syntax or "CII", embedded_xml=embedded_xml)
         if doc.profile in UNSUPPORTED_PROFILES:
             raise DocumentError("FMT-05", f"profile {doc.specification_id}")
@@ -63,6 +66,9 @@ def read_xml(data: bytes, *, syntax=None, embedded_xml=None, schema=True) -> Inv
         ns = etree.QName(root).namespace or ""
         what = "ZUGFeRD 1.0" if ns == ZUGFERD1_NS else f"root {etree.QName(root).localname}"
         raise DocumentError("FMT-02", f"{what} ({ns or 'no namespace'})")
+    if schema:  # the official artefacts judge what the XSD let through
+        findings = official.validate(root, family, doc.specification_id)
+        doc = doc.model_copy(update={"official_findings": findings})
     return doc
 
 

