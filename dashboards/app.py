@@ -83,6 +83,12 @@ page = st.navigation(
             icon=":material/search:",
             url_path="recherche",
         ),
+        st.Page(
+            "app_pages/qualite.py",
+            title=t("page_qualite", lang),
+            icon=":material/rule:",
+            url_path="qualite",
+        ),
     ]  # fmt: skip
 )
 page.run()

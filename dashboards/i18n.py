@@ -248,6 +248,40 @@ LABELS: dict[str, dict[str, str]] = {
     "actor_accountant": {"fr": "Comptable public", "en": "Public accountant"},
     "payment_amount": {"fr": "Montant payé (€)", "en": "Amount paid (€)"},
     "er_download_xml": {"fr": "Télécharger le XML", "en": "Download the XML"},
+    "page_qualite": {"fr": "Qualité des données", "en": "Data quality"},
+    "dq_intro": {
+        "fr": "Enregistrements reçus qui enfreignent une règle métier : mis à l'écart avec la "
+        "règle enfreinte et exclus des chiffres qu'ils fausseraient. La construction passe et "
+        "publie pour tous.",
+        "en": "Landed records that break a business rule: set apart with the rule they broke "
+        "and left out of the figures they would falsify. The build passes and publishes for "
+        "everyone.",
+    },
+    "dq_not_published": {
+        "fr": "Cette publication ne contient pas encore les enregistrements mis à l'écart : "
+        "ils apparaîtront à la prochaine construction.",
+        "en": "This publication does not hold the records set apart yet: they will show after "
+        "the next build.",
+    },
+    "dq_none": {"fr": "Aucun enregistrement mis à l'écart.", "en": "No record set apart."},
+    "dq_records": {"fr": "Enregistrements mis à l'écart", "en": "Records set apart"},
+    "dq_invoices": {"fr": "Factures concernées", "en": "Invoices concerned"},
+    "dq_rules": {"fr": "Règles enfreintes", "en": "Rules broken"},
+    "dq_by_rule": {"fr": "Par règle", "en": "By rule"},
+    "dq_by_producer": {"fr": "Par producteur", "en": "By producer"},
+    "dq_by_structure": {"fr": "Par structure", "en": "By structure"},
+    "dq_rule": {"fr": "Règle", "en": "Rule"},
+    "dq_rule_label": {"fr": "Règle enfreinte", "en": "Rule broken"},
+    "dq_producer": {"fr": "Producteur", "en": "Producer"},
+    "dq_structure": {"fr": "Structure", "en": "Structure"},
+    "dq_records_title": {"fr": "Enregistrements", "en": "Records"},
+    "dq_all": {"fr": "Toutes les règles", "en": "Every rule"},
+    "dq_detected": {"fr": "Jour de réception", "en": "Landing day"},
+    "dq_left_out_of": {"fr": "Exclu de", "en": "Left out of"},
+    "dq_table": {"fr": "Table", "en": "Table"},
+    "dq_record": {"fr": "Enregistrement", "en": "Record"},
+    "dq_invoice": {"fr": "Facture", "en": "Invoice"},
+    "dq_detail": {"fr": "Détail", "en": "Detail"},
 }
 
 MONTHS = {

@@ -426,3 +426,38 @@ def distribution_shares(frame: pl.DataFrame) -> pl.DataFrame:
         .round(1)
         .alias("share_pct")
     )
+
+
+QUARANTINE_SQL = """
+select
+    q.rule_code, r.label_fr, r.label_en, r.left_out_of_fr, r.left_out_of_en, q.producer,
+    q.structure_id, s.siret, s.structure_name, q.record_table, q.record_id, q.invoice_id,
+    q.detected_date, q.detail
+from marts.fct_quarantined_records as q
+inner join reference.ref_quality_rules as r on q.rule_code = r.rule_code
+left join marts.dim_structures as s on q.structure_id = s.structure_id
+order by q.detected_date desc, q.rule_code, q.invoice_id
+"""
+
+
+def quarantined_records(snapshot_id: str, snapshot_path: str) -> pl.DataFrame | None:
+    """The records set apart in the snapshot, with their rule in words; None for a snapshot
+    published before the quarantine existed."""
+    if not has_table(snapshot_id, snapshot_path, "marts.fct_quarantined_records"):
+        return None
+    return query(snapshot_id, snapshot_path, QUARANTINE_SQL)
+
+
+def quarantine_counts(records: pl.DataFrame, by: str, lang: str) -> pl.DataFrame:
+    """How many records are set apart per ``by`` (``rule``, ``producer`` or ``structure``)."""
+    label = f"label_{lang}"
+    keys = {
+        "rule": ["rule_code", label],
+        "producer": ["producer"],
+        "structure": ["siret", "structure_name"],
+    }[by]
+    return (
+        records.group_by(keys)
+        .agg(pl.len().alias("records"), pl.col("invoice_id").n_unique().alias("invoices"))
+        .sort(["records", *keys], descending=[True] + [False] * len(keys), nulls_last=True)
+    )

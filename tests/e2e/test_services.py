@@ -24,7 +24,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.browser]
 #: the demo fixture's history ends on this landing day: the demo's run is its partition
 DEMO_LAST_DAY = "2020-03-31"
 PAGES = {"": "page_bilan", "delais": "page_delais", "rejets": "page_rejets",
-         "ereporting": "page_ereporting", "recherche": "page_recherche"}  # fmt: skip
+         "ereporting": "page_ereporting", "recherche": "page_recherche",
+         "qualite": "page_qualite"}  # fmt: skip
 
 
 def graphql(served, query: str) -> dict:

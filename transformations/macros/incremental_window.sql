@@ -7,17 +7,22 @@
   onwards. A full refresh, or a first build, reads every day.
 -#}
 
-{%- macro landing_from_date(loaded_date_column) -%}
+{%- macro landing_from_date(loaded_date_column, loaded_in=none) -%}
     {#- a table built before it had this column (an upgrade): read everything, even on a run
         over given days -#}
-    {%- if columns_missing([loaded_date_column]) -%}
+    {%- if loaded_in is none and columns_missing([loaded_date_column]) -%}
         {{ return('1900-01-01') }}
     {%- endif -%}
     {%- if var('landing_from', none) -%}
         {{ return(var('landing_from')) }}
     {%- endif -%}
     {%- if execute -%}
-        {%- set result = run_query('select max(' ~ loaded_date_column ~ ') from ' ~ this) -%}
+        {#- `loaded_in`: the table whose last loaded day counts, when it is not this one -#}
+        {%- set relation = this if loaded_in is none else loaded_in -%}
+        {%- if relation is none -%}
+            {{ return('1900-01-01') }}
+        {%- endif -%}
+        {%- set result = run_query('select max(' ~ loaded_date_column ~ ') from ' ~ relation) -%}
         {%- set last = result.columns[0].values()[0] -%}
         {{ return(last | string if last is not none else '1900-01-01') }}
     {%- endif -%}
