@@ -26,6 +26,7 @@ from vigie.platform.contracts.types import (
     StatusCode,
     VatRegime,
 )
+from vigie.platform.documents import official
 from vigie.platform.documents.archive import is_zip
 from vigie.platform.documents.pdf import PdfHeaderFields
 from vigie.platform.documents.read import MAX_UPLOAD_BYTES
@@ -247,6 +248,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.platform = Platform(settings)
+        official.SAXON.warm()  # compile the official artefacts before the first deposit
         tune_gc()
         yield
         app.state.platform.close()

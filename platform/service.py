@@ -631,6 +631,25 @@ class Platform(EreportingCaptures):
         channel: str,
         billing_framework: str | None,
     ) -> DepositOutcome:
+        with self.store.write() as con:
+            return self.deposit_in(
+                con, supplier_id, result, recipient_siret, channel, billing_framework, utcnow()
+            )
+
+    def deposit_in(
+        self,
+        con: sqlite3.Connection,
+        supplier_id: str,
+        result: ReadResult,
+        recipient_siret: str | None,
+        channel: str,
+        billing_framework: str | None,
+        now: datetime,
+        *,
+        record_refusal: bool = True,
+    ) -> DepositOutcome:
+        """Judge one document and store it as deposited at ``now``, inside the caller's
+        transaction (a deposit's own, or a whole history import's)."""
         doc = result.document
         if result.error is not None:
             errors = [violation(result.error.code, result.error.detail)]
@@ -642,35 +661,30 @@ class Platform(EreportingCaptures):
             invoice_number=doc.invoice_number if doc else None,
             syntax=doc.syntax if doc else None,
         )
-        now = utcnow()
-        with self.store.write() as con:
-            if not errors:
-                routing, errors = self._route(con, supplier_id, doc, recipient_siret)
-            if errors:
-                outcome.errors = errors
+        if not errors:
+            routing, errors = self._route(con, supplier_id, doc, recipient_siret)
+        if errors:
+            outcome.errors = errors
+            if record_refusal:
                 outcome.refusal_id = self._refuse(
                     con, supplier_id, doc, recipient_siret, channel, result.name, errors, now
                 )
-                return outcome
-            sha, created = self.documents.put(result.data)
-            try:
-                invoice_id = self._insert_invoice(
-                    con, supplier_id, doc, routing, channel, billing_framework, sha,
-                    result.name, now,
-                )  # fmt: skip
-                warnings = document_warnings(doc)
-                if warnings:
-                    con.execute(
-                        "insert into invoice_warnings values (?, ?)",
-                        (
-                            invoice_id,
-                            json.dumps([w.as_dict() for w in warnings], ensure_ascii=False),
-                        ),
-                    )
-            except BaseException:
-                if created:
-                    self.documents.remove(sha)
-                raise
+            return outcome
+        sha, created = self.documents.put(result.data)
+        try:
+            invoice_id = self._insert_invoice(
+                con, supplier_id, doc, routing, channel, billing_framework, sha, result.name, now
+            )
+            warnings = document_warnings(doc)
+            if warnings:
+                con.execute(
+                    "insert into invoice_warnings values (?, ?)",
+                    (invoice_id, json.dumps([w.as_dict() for w in warnings], ensure_ascii=False)),
+                )
+        except BaseException:
+            if created:
+                self.documents.remove(sha)
+            raise
         outcome.warnings = warnings
         outcome.accepted = True
         outcome.invoice_id = invoice_id
@@ -956,6 +970,48 @@ class Platform(EreportingCaptures):
             role = "recipient"
         else:
             role = "supplier"
+        actor_role = {"platform": "platform", "supplier": "supplier"}.get(role, "recipient")
+        if role == "recipient" and actor in ("accountant", "helios"):
+            actor_role = actor
+        now = utcnow()
+        at = occurred_at or now
+        with self.store.write() as con:
+            fresh = con.execute(
+                "select * from invoices where invoice_id = ?", (invoice_id,)
+            ).fetchone()  # decided on the row as it is now, not as it was read above
+            decision = self.check_event(
+                con, fresh, status, role, at=at, now=now, reason=reason,
+                payment_date=payment_date, payment_amount=payment_amount,
+            )  # fmt: skip
+            if status == "DEPOSEE":
+                return self._recycle(
+                    con, caller, fresh, at, comment, recipient_siret, service_code,
+                    engagement_number,
+                )  # fmt: skip
+            event_id = self.record_event(
+                con, fresh, status, decision, at=at, actor_role=actor_role,
+                actor_structure_id=caller.structure_id, reason=reason, comment=comment,
+                payment_date=payment_date, payment_amount=payment_amount,
+            )  # fmt: skip
+        return {**self.invoice(caller, invoice_id), "event_id": event_id,
+                "out_of_order": decision.out_of_order}  # fmt: skip
+
+    def check_event(
+        self,
+        con: sqlite3.Connection,
+        row: sqlite3.Row,
+        status: str,
+        role: str,
+        *,
+        at: datetime,
+        now: datetime,
+        reason: str | None = None,
+        payment_date: date | None = None,
+        payment_amount: Decimal | None = None,
+    ) -> lifecycle.Decision:
+        """Every check a status change passes (raises ``PlatformError``): the lifecycle, the
+        data it requires, and time (a payment before receipt or after today in Paris, an
+        event before the deposit, in the future, or before the invoice's previous event)."""
         decision = lifecycle.decide(row["status"], status, role)
         if not decision.ok:
             raise _lifecycle_error(decision)
@@ -963,65 +1019,61 @@ class Platform(EreportingCaptures):
             raise _lifecycle_error(lifecycle.Decision(False, "LC-03", 422, detail=status))
         if status == "MISE_EN_PAIEMENT" and (payment_date is None or payment_amount is None):
             raise _lifecycle_error(lifecycle.Decision(False, "LC-04", 422))
+        deposited_at = datetime.fromisoformat(row["deposited_at"])
         if payment_date is not None:
-            received = datetime.fromisoformat(row["deposited_at"]).astimezone(PARIS).date()
+            received = deposited_at.astimezone(PARIS).date()
             if payment_date < received:
                 raise _lifecycle_error(
                     lifecycle.Decision(False, "LC-09", 422, detail=f"{payment_date} < {received}")
                 )
-            if payment_date > today_in_paris():
+            if payment_date > today_in_paris(now):
                 raise _lifecycle_error(
                     lifecycle.Decision(False, "LC-10", 422, detail=str(payment_date))
                 )
-        now = utcnow()
-        at = occurred_at or now
-        if (
-            at.tzinfo is None
-            or at > now + timedelta(minutes=5)
-            or at < datetime.fromisoformat(row["deposited_at"])
-        ):
+        if at.tzinfo is None or at > now + timedelta(minutes=5) or at < deposited_at:
             raise _lifecycle_error(lifecycle.Decision(False, "LC-06", 422, detail=str(at)))
-        actor_role = {"platform": "platform", "supplier": "supplier"}.get(role, "recipient")
-        if role == "recipient" and actor in ("accountant", "helios"):
-            actor_role = actor
-        with self.store.write() as con:
-            current = con.execute(
-                "select status from invoices where invoice_id = ?", (invoice_id,)
-            ).fetchone()["status"]
-            if current != row["status"]:  # changed meanwhile: decide again on fresh data
-                decision = lifecycle.decide(current, status, role)
-                if not decision.ok:
-                    raise _lifecycle_error(decision)
-            (previous_at,) = con.execute(
-                "select max(occurred_at) from invoice_status_events where invoice_id = ?",
-                (invoice_id,),
-            ).fetchone()
-            # an accounting status Hélios sends late (out of order) keeps its own older date
-            if (
-                previous_at is not None
-                and not decision.out_of_order
-                and at < datetime.fromisoformat(previous_at)
-            ):
-                raise _lifecycle_error(
-                    lifecycle.Decision(False, "LC-11", 422, detail=f"{_iso(at)} < {previous_at}")
-                )
-            if status == "DEPOSEE":
-                return self._recycle(
-                    con, caller, row, at, comment, recipient_siret, service_code,
-                    engagement_number,
-                )  # fmt: skip
-            event_id = self._event(
-                con, invoice_id, status, at, actor_role, caller.structure_id, reason=reason,
-                comment=comment, payment_date=payment_date,
-                payment_amount=_dec(payment_amount), out_of_order=decision.out_of_order,
-            )  # fmt: skip
-            if not decision.out_of_order:
-                con.execute(
-                    "update invoices set status = ?, status_at = ? where invoice_id = ?",
-                    (status, _iso(at), invoice_id),
-                )
-        return {**self.invoice(caller, invoice_id), "event_id": event_id,
-                "out_of_order": decision.out_of_order}  # fmt: skip
+        (previous_at,) = con.execute(
+            "select max(occurred_at) from invoice_status_events where invoice_id = ?",
+            (row["invoice_id"],),
+        ).fetchone()
+        # an accounting status Hélios sends late (out of order) keeps its own older date
+        if (
+            previous_at is not None
+            and not decision.out_of_order
+            and at < datetime.fromisoformat(previous_at)
+        ):
+            raise _lifecycle_error(
+                lifecycle.Decision(False, "LC-11", 422, detail=f"{_iso(at)} < {previous_at}")
+            )
+        return decision
+
+    def record_event(
+        self,
+        con: sqlite3.Connection,
+        row: sqlite3.Row,
+        status: str,
+        decision: lifecycle.Decision,
+        *,
+        at: datetime,
+        actor_role: str,
+        actor_structure_id: str | None,
+        reason: str | None = None,
+        comment: str | None = None,
+        payment_date: date | None = None,
+        payment_amount: Decimal | None = None,
+    ) -> str:
+        """Record a status change that passed :meth:`check_event`; returns its event id."""
+        event_id = self._event(
+            con, row["invoice_id"], status, at, actor_role, actor_structure_id, reason=reason,
+            comment=comment, payment_date=payment_date, payment_amount=_dec(payment_amount),
+            out_of_order=decision.out_of_order,
+        )  # fmt: skip
+        if not decision.out_of_order:
+            con.execute(
+                "update invoices set status = ?, status_at = ? where invoice_id = ?",
+                (status, _iso(at), row["invoice_id"]),
+            )
+        return event_id
 
     def _recycle(
         self, con, caller, row, at, comment, recipient_siret, service_code, engagement_number

@@ -134,6 +134,10 @@ create table if not exists deposit_refusals (
     rule_code text not null,
     errors text not null
 );
+create table if not exists imported_records (
+    source_id text primary key,
+    vigie_id text not null
+);
 create table if not exists invoice_warnings (
     invoice_id text primary key,
     warnings text not null

@@ -35,7 +35,13 @@ STYLESHEETS: dict[tuple[str, Family], Path] = {
 }
 #: BT-24 of a document that claims the French CIUS / CTC profile contains this
 FRENCH_PROFILE = "urn.cpro.gouv.fr"
-_SVRL = "{http://purl.oclc.org/dsdl/svrl}"
+_SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
+_SEP = "\n"  # between the fields of one finding (normalize-space leaves none in a text)
+_FAILURES = (
+    "for $f in (//svrl:failed-assert | //svrl:successful-report) return string-join(("
+    "string($f/@id), string($f/@flag), string($f/@location), normalize-space(string($f))),"
+    " codepoints-to-string(10))"
+)
 
 
 class _Saxon:
@@ -45,6 +51,7 @@ class _Saxon:
         self._lock = threading.Lock()
         self._pid: int | None = None
         self._processor = None
+        self._xpath = None
         self._compiled: dict[tuple[str, Family], object] = {}
 
     def _executable(self, key: tuple[str, Family]):
@@ -52,6 +59,8 @@ class _Saxon:
             from saxonche import PySaxonProcessor
 
             self._processor = PySaxonProcessor(license=False)
+            self._xpath = self._processor.new_xpath_processor()
+            self._xpath.declare_namespace("svrl", _SVRL_NS)
             self._compiled = {}
             self._pid = os.getpid()
         if key not in self._compiled:
@@ -59,11 +68,19 @@ class _Saxon:
             self._compiled[key] = xslt.compile_stylesheet(stylesheet_file=str(STYLESHEETS[key]))
         return self._compiled[key]
 
-    def svrl(self, key: tuple[str, Family], xml: str) -> bytes:
+    def failures(self, key: tuple[str, Family], xml: str) -> list[tuple[str, ...]]:
+        """(id, flag, location, text) of each failed assertion (or firing report) of the
+        SVRL report the stylesheet ``key`` makes of ``xml``: the report stays a Saxon tree,
+        read by one XPath (serialising it and parsing it again cost a fifth of the time)."""
         with self._lock:
             executable = self._executable(key)
             node = self._processor.parse_xml(xml_text=xml)
-            return executable.transform_to_string(xdm_node=node).encode("utf-8")
+            report = executable.transform_to_value(xdm_node=node)
+            self._xpath.set_context(xdm_item=report.head)
+            found = self._xpath.evaluate(_FAILURES)
+        if found is None:
+            return []
+        return [tuple(item.string_value.split(_SEP)) for item in found]
 
     def warm(self) -> None:
         """Compile every stylesheet now (a server does it before its first request)."""
@@ -89,15 +106,13 @@ def validate(
     xml = etree.tostring(root, encoding="unicode")
     findings: list[RuleFinding] = []
     for artefact in artefacts_for(specification_id):
-        report = etree.fromstring(SAXON.svrl((artefact, family), xml))
-        for failed in report.iter(f"{_SVRL}failed-assert", f"{_SVRL}successful-report"):
-            text = " ".join("".join(failed.itertext()).split())
+        for rule_id, flag, location, text in SAXON.failures((artefact, family), xml):
             findings.append(
                 RuleFinding(
-                    rule_id=failed.get("id") or "?",
-                    flag=(failed.get("flag") or "fatal").lower(),
+                    rule_id=rule_id or "?",
+                    flag=(flag or "fatal").lower(),
                     text=text,
-                    location=failed.get("location") or "",
+                    location=location,
                     artefact=artefact,
                 )
             )

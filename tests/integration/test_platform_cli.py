@@ -72,6 +72,7 @@ def test_bench_parse_prints_its_figures(vigie_cli, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "bench parse: 60 UBL invoices of 10 lines" in proc.stdout
     assert "invoices/s on one core" in proc.stdout and "peak RSS" in proc.stdout
+    assert "official artefacts (Saxon XSLT):" in proc.stdout and "% of the time" in proc.stdout
 
 
 def test_bench_api_stores_every_acknowledged_deposit(vigie_cli, tmp_path):
