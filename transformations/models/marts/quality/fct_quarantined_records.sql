@@ -53,8 +53,19 @@ transitions as (
     select * from {{ ref('ref_status_transitions') }}
 ),
 
-milestones as (
-    select * from {{ ref('int_invoices_payment_milestones') }}
+states as (
+    select invoice_id, cast(timezone('Europe/Paris', receipt_at) as date) as receipt_date
+    from {{ ref('int_invoice_lifecycle_states') }}
+    where receipt_at is not null
+),
+
+early_payments as (
+    -- the days' payments against their invoice's receipt (the lifecycle state, two columns:
+    -- not the delays' milestones, which join the 55 M invoices)
+    select e.*, s.receipt_date
+    from events as e
+    inner join states as s on e.invoice_id = s.invoice_id
+    where e.status_code = 'MISE_EN_PAIEMENT' and e.payment_date < s.receipt_date
 ),
 
 payments_before_receipt as (
@@ -65,13 +76,20 @@ payments_before_receipt as (
         'invoice_status_events' as record_table,
         e.event_id as record_id,
         e.actor_role as producer,
-        m.recipient_structure_id as structure_id,
+        i.recipient_structure_id as structure_id,
         e.occurred_date as detected_date,
         'payment ' || cast(e.payment_date as varchar) || ' < receipt '
-        || cast(m.receipt_date as varchar) as detail
-    from events as e
-    inner join milestones as m on e.invoice_id = m.invoice_id
-    where e.status_code = 'MISE_EN_PAIEMENT' and e.payment_date < m.receipt_date
+        || cast(e.receipt_date as varchar) as detail
+    from early_payments as e
+    left join invoices as i on e.invoice_id = i.invoice_id
+),
+
+illegal_events as (
+    select e.*
+    from sequenced as e
+    anti join transitions as t
+        on e.previous_status_code is not distinct from t.previous_status_code
+        and e.status_code = t.status_code
 ),
 
 illegal_paths as (
@@ -85,12 +103,8 @@ illegal_paths as (
         i.recipient_structure_id as structure_id,
         e.occurred_date as detected_date,
         coalesce(e.previous_status_code, '∅') || ' → ' || e.status_code as detail
-    from sequenced as e
-    left join transitions as t
-        on e.previous_status_code is not distinct from t.previous_status_code
-        and e.status_code = t.status_code
+    from illegal_events as e
     left join invoices as i on e.invoice_id = i.invoice_id
-    where t.status_code is null
 ),
 
 unknown_structures as (
