@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from vigie.ingestion import landing
 from vigie.ingestion.extract import read_watermark
 from vigie.platform.contracts import LANDING_TABLES
 from vigie.platform.documents.samples import ubl_invoice
+from vigie.platform.paris import today_in_paris
 from vigie.platform.service import Platform
 from vigie.platform.settings import get_settings
 from vigie.platform.store import Caller
@@ -45,7 +45,7 @@ def _fill_platform(home: Path, invoices: int) -> dict[str, int]:
             platform.change_status(them, out.invoice_id, "SERVICE_FAIT")
         if i % 10 == 0:
             platform.change_status(them, out.invoice_id, "MISE_EN_PAIEMENT",
-                                   payment_date=date(2026, 11, 20),
+                                   payment_date=today_in_paris(),  # paid the day it came
                                    payment_amount=Decimal("10.00"))  # fmt: skip
         if i % 25 == 1 and i % 3 != 0:  # a processed invoice can no longer be recycled
             platform.change_status(them, out.invoice_id, "A_RECYCLER")
