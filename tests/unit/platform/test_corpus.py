@@ -166,3 +166,18 @@ def test_same_invoice_in_three_syntaxes_gives_the_same_terms():
     keys = ("invoice_number", "issue_date", "total_with_vat", "amount_due", "line_count")
     assert len({tuple(str(_dec(v[k]) if "total" in k or "amount" in k else v[k]) for k in keys)
                 for v in verdicts}) == 1  # fmt: skip
+
+
+def test_a_document_that_claims_the_french_profile_also_meets_the_french_rules():
+    data = (CORPUS / "ubl/EN16931_Einfach.ubl.xml").read_bytes()
+    assert check_bytes(data, "x.xml")["valid"]  # EN 16931 alone accepts it
+    french = data.replace(
+        b"urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0",
+        b"urn:cen.eu:en16931:2017#compliant#urn.cpro.gouv.fr:1p0:einvoicingF2",
+    )
+    verdict = check_bytes(french, "x.xml")
+    codes = {e["code"] for e in verdict["errors"]}
+    assert verdict["valid"] is False
+    # the recovery-costs note (BT-22, PMT) and the seller's SIREN (BT-30) the French rules want
+    assert {"BR-FR-05_BT-22-1", "BR-FR-10_BT-30"} <= codes
+    assert all(c.startswith("BR-FR") for c in codes)
