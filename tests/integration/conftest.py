@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,18 +11,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from helpers import free_port
 
 from vigie.platform.settings import get_settings
 from vigie.platform.store import Store
 
 VIGIE = str(Path(sys.executable).parent / "vigie")
 CORPUS = Path(__file__).parents[1] / "fixtures" / "corpus"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
