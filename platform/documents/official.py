@@ -7,7 +7,12 @@ its specification identifier (BT-24). They are compiled Schematron (XSLT 2.0) wh
 output names each failed assertion: its rule id, its flag (``fatal`` and ``error`` refuse
 the document, ``warning`` does not) and its official text.
 
-One Saxon processor per process, created at first use; each stylesheet is compiled once.
+One Saxon processor per process, created at first use; each stylesheet is compiled once,
+lean: the SVRL elements that only trace the run (``svrl:fired-rule`` for every node a rule
+matched, ``svrl:active-pattern`` with its pass over the document in the default mode, which
+outputs nothing) are taken out before compiling. No assertion, pattern or priority changes;
+the corpus test checks the verdicts against the untouched artefacts, and it saves about 15%
+of the XSLT's time.
 Saxon's Python binding is not documented as safe across threads: transformations are
 serialised by a lock (the API's thread pool; each worker process has its own processor).
 """
@@ -36,12 +41,29 @@ STYLESHEETS: dict[tuple[str, Family], Path] = {
 #: BT-24 of a document that claims the French CIUS / CTC profile contains this
 FRENCH_PROFILE = "urn.cpro.gouv.fr"
 _SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
+_XSL_NS = "http://www.w3.org/1999/XSL/Transform"
 _SEP = "\n"  # between the fields of one finding (normalize-space leaves none in a text)
 _FAILURES = (
     "for $f in (//svrl:failed-assert | //svrl:successful-report) return string-join(("
     "string($f/@id), string($f/@flag), string($f/@location), normalize-space(string($f))),"
     " codepoints-to-string(10))"
 )
+
+
+def lean_stylesheet(path: Path) -> str:
+    """The stylesheet at ``path`` without its trace-only SVRL output (see the module)."""
+    tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
+    default_mode = {
+        template.get("match")
+        for template in tree.iter(f"{{{_XSL_NS}}}template")
+        if template.get("match") and template.get("mode") is None
+    }
+    # the pass in the default mode outputs nothing only where it has no rule of its own
+    trace_only = ("fired-rule", "active-pattern") if default_mode <= {"/", "text()"} else ()
+    for tag in trace_only or ("fired-rule",):
+        for element in list(tree.iter(f"{{{_SVRL_NS}}}{tag}")):
+            element.getparent().remove(element)
+    return etree.tostring(tree, encoding="unicode")
 
 
 class _Saxon:
@@ -65,7 +87,9 @@ class _Saxon:
             self._pid = os.getpid()
         if key not in self._compiled:
             xslt = self._processor.new_xslt30_processor()
-            self._compiled[key] = xslt.compile_stylesheet(stylesheet_file=str(STYLESHEETS[key]))
+            self._compiled[key] = xslt.compile_stylesheet(
+                stylesheet_text=lean_stylesheet(STYLESHEETS[key])
+            )
         return self._compiled[key]
 
     def failures(self, key: tuple[str, Family], xml: str) -> list[tuple[str, ...]]:

@@ -8,11 +8,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
+from vigie.platform.documents import official
 from vigie.platform.documents.check import check_bytes
 
 CORPUS = Path(__file__).parents[2] / "fixtures" / "corpus"
 EXPECTED = list(csv.DictReader((CORPUS / "expected.csv").open(encoding="utf-8")))
+XSL = "http://www.w3.org/1999/XSL/Transform"
+SVRL = "http://purl.oclc.org/dsdl/svrl"
 AMOUNTS = ("sum_of_line_net", "total_without_vat", "total_vat", "total_with_vat", "amount_due")
 TEXTS = (
     "invoice_number", "issue_date", "type_code", "currency", "seller_name", "seller_vat_id",
@@ -181,3 +185,26 @@ def test_a_document_that_claims_the_french_profile_also_meets_the_french_rules()
     # the recovery-costs note (BT-22, PMT) and the seller's SIREN (BT-30) the French rules want
     assert {"BR-FR-05_BT-22-1", "BR-FR-10_BT-30"} <= codes
     assert all(c.startswith("BR-FR") for c in codes)
+
+
+@pytest.mark.parametrize("key", sorted(official.STYLESHEETS), ids="-".join)
+def test_the_lean_stylesheet_keeps_every_rule_and_only_drops_trace_output(key):
+    """What is compiled differs from the artefact only by its trace-only SVRL elements."""
+    original = etree.parse(str(official.STYLESHEETS[key]))
+    lean = etree.fromstring(official.lean_stylesheet(official.STYLESHEETS[key]).encode())
+
+    def rules(tree):
+        return [
+            (e.get("test"), e.get("id") or e.findtext(f"{{{XSL}}}attribute"))
+            for e in tree.iter(f"{{{SVRL}}}failed-assert", f"{{{SVRL}}}successful-report")
+        ]
+
+    def templates(tree):
+        return [
+            (t.get("match"), t.get("mode"), t.get("priority"))
+            for t in tree.iter(f"{{{XSL}}}template")
+        ]
+
+    assert rules(lean) == rules(original) and len(rules(lean)) > 100
+    assert templates(lean) == templates(original)
+    assert not list(lean.iter(f"{{{SVRL}}}fired-rule"))
