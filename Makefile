@@ -54,7 +54,7 @@ dev: setup ## Dagster UI alone on http://127.0.0.1:3000 (code location loads in 
 api: setup ## Platform API alone on http://127.0.0.1:8000/docs
 	$(BIN)/vigie api --host $(HOST) --port 8000
 
-dashboards: setup ## Dashboards alone on http://127.0.0.1:8501
+dashboards: setup ## Dashboards alone on http://127.0.0.1:8501 (sign-in: [auth] of .streamlit/secrets.toml; `vigie serve` runs a local provider)
 	$(BIN)/streamlit run dashboards/app.py --server.address $(HOST) --server.port 8501 --server.headless true --browser.gatherUsageStats false --client.toolbarMode viewer
 
 pipeline: setup ## dbt build, then publish the serving snapshot if every test passed

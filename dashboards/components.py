@@ -52,6 +52,42 @@ def table(frame: pl.DataFrame, key: str, lang: str) -> None:
     )  # fmt: skip
 
 
+def page_reader(page: str, lang: str):
+    """The reader of this page for the signed-in person: the page stops, with a message,
+    when nothing is published or when their role does not open it (typed in the URL)."""
+    from vigie.dashboards.scope import NotAllowed
+
+    reader = st.session_state.get("vigie_reader")
+    if reader is None:
+        st.info(t("no_snapshot", lang))
+        st.stop()
+    try:
+        reader.require(page)
+    except NotAllowed:
+        st.error(t("not_yours", lang))
+        st.stop()
+    return reader
+
+
+def record_download(file_name: str) -> None:
+    """The audit entry of a download (the button's callback: it runs when clicked)."""
+    from vigie.platform import access
+
+    person = st.session_state.get("vigie_person")
+    store = st.session_state.get("vigie_store")
+    if person is None or store is None:
+        return
+    access.record(store, who=person.who, role=person.role, action="download",
+                  page=st.session_state.get("vigie_page"),
+                  detail={"file": file_name, **st.query_params.to_dict()})  # fmt: skip
+
+
+def download_button(label: str, data, *, file_name: str, mime: str, key: str, **kwargs) -> None:
+    """``st.download_button`` whose every click is written to the audit log."""
+    st.download_button(label, data, file_name=file_name, mime=mime, key=key,
+                       on_click=record_download, args=(file_name,), **kwargs)  # fmt: skip
+
+
 def downloadable_table(frame: pl.DataFrame, name: str, key: str, lang: str) -> None:
     """The table, then its downloads: CSV for French Excel and Parquet (types kept). An
     empty table is said in words instead, without downloads (Streamlit wrote "empty")."""
@@ -60,11 +96,11 @@ def downloadable_table(frame: pl.DataFrame, name: str, key: str, lang: str) -> N
         return
     table(frame, f"{key}_table", lang)
     with st.container(horizontal=True):
-        st.download_button(
+        download_button(
             t("download_csv", lang), excel_csv(frame), file_name=f"{name}.csv",
             mime="text/csv", key=f"{key}_csv",
         )  # fmt: skip
-        st.download_button(
+        download_button(
             t("download_parquet", lang), parquet_bytes(frame), file_name=f"{name}.parquet",
             mime="application/vnd.apache.parquet", key=f"{key}_parquet",
         )  # fmt: skip
@@ -85,6 +121,16 @@ def url_selectbox(
     if choice is not None:
         st.query_params[param] = str(choice)
     return choice
+
+
+def year_selectbox(reader, sql: str, lang: str, *, key: str) -> int:
+    """The year chosen among those ``sql`` returns (column ``year``), kept in the URL; the
+    page stops with "no data" when there is none."""
+    years = reader.query(sql).get_column("year").to_list()
+    if not years:
+        st.info(t("no_rows", lang))
+        st.stop()
+    return url_selectbox(t("year", lang), years, "year", key=key, parse=int)
 
 
 def labelled(frame: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:

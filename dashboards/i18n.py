@@ -282,6 +282,92 @@ LABELS: dict[str, dict[str, str]] = {
     "dq_record": {"fr": "Enregistrement", "en": "Record"},
     "dq_invoice": {"fr": "Facture", "en": "Invoice"},
     "dq_detail": {"fr": "Détail", "en": "Detail"},
+    # ---- sign-in, scope and audit
+    "sign_in_title": {"fr": "Vigie — connexion", "en": "Vigie — sign in"},
+    "sign_in_intro": {
+        "fr": "Les tableaux de bord de Vigie montrent à chacun ce qui le concerne : "
+        "connectez-vous pour continuer.",
+        "en": "Vigie's dashboards show each person what is theirs: sign in to continue.",
+    },
+    "sign_in": {"fr": "Se connecter", "en": "Sign in"},
+    "sign_in_not_configured": {
+        "fr": "La connexion n'est pas configurée (section [auth] des secrets) : "
+        "lancez les tableaux de bord avec `vigie serve`.",
+        "en": "Sign-in is not configured (the [auth] section of the secrets): "
+        "start the dashboards with `vigie serve`.",
+    },
+    "no_access": {
+        "fr": "Cette identité n'a pas accès à Vigie. Si vous pensez que c'est une erreur, "
+        "adressez-vous à l'opérateur de la plateforme.",
+        "en": "This identity has no access to Vigie. If you think this is a mistake, ask the "
+        "platform's operator.",
+    },
+    "sign_out": {"fr": "Se déconnecter", "en": "Sign out"},
+    "signed_in_as": {"fr": "Connecté : {name} — {role}", "en": "Signed in: {name} — {role}"},
+    "role_operator": {"fr": "opérateur de la plateforme", "en": "platform operator"},
+    "role_public_entity": {"fr": "entité publique", "en": "public entity"},
+    "role_supplier": {"fr": "fournisseur", "en": "supplier"},
+    "role_tax_administration": {"fr": "administration fiscale", "en": "tax administration"},
+    "not_yours": {
+        "fr": "Cette structure ne fait pas partie des vôtres : rien n'en est affiché.",
+        "en": "This structure is not one of yours: nothing of it is shown.",
+    },
+    "your_structures": {"fr": "Vos structures", "en": "Your structures"},
+    "no_structure": {
+        "fr": "Aucune de vos structures n'est dans les données publiées.",
+        "en": "None of your structures is in the published data.",
+    },
+    "buyers_title": {
+        "fr": "Délais de paiement de vos clients publics",
+        "en": "Payment delays of your public buyers",
+    },
+    "buyer": {"fr": "Acheteur", "en": "Buyer"},
+    "buyer_siret": {"fr": "SIRET de l'acheteur", "en": "Buyer SIRET"},
+    "my_rejections_title": {"fr": "Factures rejetées", "en": "Rejected invoices"},
+    "my_rejections_caption_public_entity": {
+        "fr": "Les factures que vos services ont rejetées, avec le motif.",
+        "en": "The invoices your services rejected, with the reason.",
+    },
+    "my_rejections_caption_supplier": {
+        "fr": "Vos factures rejetées par leur destinataire, avec le motif.",
+        "en": "Your invoices rejected by their recipient, with the reason.",
+    },
+    "rejected_at": {"fr": "Rejetée le", "en": "Rejected on"},
+    "recipient_siret": {"fr": "SIRET du destinataire", "en": "Recipient SIRET"},
+    "page_audit": {"fr": "Journal d'audit", "en": "Audit log"},
+    "page_accueil": {"fr": "Accueil", "en": "Home"},
+    "home_public_entity": {
+        "fr": "Vous voyez les délais de paiement de vos structures et de leurs services, les "
+        "factures payées en retard ou échues avec les intérêts dus, les rejets que vous avez "
+        "prononcés, et vos factures dans la recherche.",
+        "en": "You see the payment delays of your structures and their services, the invoices "
+        "paid late or past due with the interest owed, the rejections you made, and your "
+        "invoices in the look-up.",
+    },
+    "home_supplier": {
+        "fr": "Vous voyez les délais de paiement de chacun de vos clients publics, vos factures "
+        "rejetées avec leur motif, et vos factures dans la recherche.",
+        "en": "You see the payment delays of each of your public buyers, your rejected invoices "
+        "with their reason, and your invoices in the look-up.",
+    },
+    "home_tax_administration": {
+        "fr": "Vous voyez les transmissions d'e-reporting (flux 10) de chaque déclarant, leurs "
+        "échéances et leurs fichiers XML.",
+        "en": "You see the e-reporting transmissions (flux 10) of every declarant, their "
+        "deadlines and their XML files.",
+    },
+    "audit_caption": {
+        "fr": "Qui a consulté quoi, avec quels filtres, et chaque téléchargement "
+        "(journal en ajout seul).",
+        "en": "Who read what, with which filters, and every download (append-only log).",
+    },
+    "audit_at": {"fr": "Quand", "en": "When"},
+    "audit_who": {"fr": "Qui", "en": "Who"},
+    "audit_role": {"fr": "Rôle", "en": "Role"},
+    "audit_action": {"fr": "Action", "en": "Action"},
+    "audit_page": {"fr": "Page", "en": "Page"},
+    "audit_detail": {"fr": "Détail", "en": "Detail"},
+    "audit_only_downloads": {"fr": "Téléchargements seulement", "en": "Downloads only"},
 }
 
 MONTHS = {

@@ -22,6 +22,7 @@ from vigie.dashboards.formatting import datetime_column_text
 MONTHLY_VOLUMES_SQL = """
 select month_start_date, year, month, invoice_count
 from reports.rpt_monthly_volumes
+where {roles:operator}
 order by month_start_date
 """
 
@@ -75,8 +76,8 @@ def has_table(snapshot_id: str, snapshot_path: str, name: str) -> bool:
     return name in query(snapshot_id, snapshot_path, TABLES_SQL).get_column("name").to_list()
 
 
-def monthly_volumes(snapshot_id: str, snapshot_path: str) -> pl.DataFrame:
-    return query(snapshot_id, snapshot_path, MONTHLY_VOLUMES_SQL)
+def monthly_volumes(reader) -> pl.DataFrame:
+    return reader.query(MONTHLY_VOLUMES_SQL)
 
 
 def year_summary(monthly: pl.DataFrame, year: int) -> dict[str, float | int | None]:
@@ -111,21 +112,22 @@ select declarant_siren, declarant_role, report_kind, period_start_date, period_e
     declarant_name, vat_regime, invoice_record_count, aggregate_record_count, taxable_amount,
     tax_amount, received_amount, platform_deadline_date, administration_deadline_at
 from reports.rpt_ereporting_transmissions
-where declarant_siren = ?
+where declarant_siren = ? and {roles:operator,tax_administration}
 order by period_start_date, report_kind
 """
 
 EREPORTING_DECLARANTS_SQL = """
 select declarant_siren, any_value(declarant_name) as declarant_name
 from reports.rpt_ereporting_transmissions
+where {roles:operator,tax_administration}
 group by declarant_siren
 order by declarant_siren
 """
 
 
-def ereporting_transmissions(snapshot_id: str, snapshot_path: str, declarant: str) -> pl.DataFrame:
+def ereporting_transmissions(reader, declarant: str) -> pl.DataFrame:
     """The transmissions of one declarant (the national table holds hundreds of thousands)."""
-    return query(snapshot_id, snapshot_path, EREPORTING_SQL, (declarant,))
+    return reader.query(EREPORTING_SQL, (declarant,))
 
 
 def with_export_status(transmissions: pl.DataFrame, settings) -> pl.DataFrame:
@@ -172,8 +174,17 @@ def ereporting_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
     )  # fmt: skip
 
 
+def transmission_xml(reader, declarant: str, kind: str, period_start,
+                     last_export: str | None) -> tuple[bytes, list[str]]:  # fmt: skip
+    """The XML of one transmission as the next export would write it, and its findings —
+    for a reader whose role opens the e-reporting only."""
+    reader.require("ereporting")
+    return _transmission_xml(reader.snapshot_id, reader.path, declarant, kind, period_start,
+                             last_export)  # fmt: skip
+
+
 @st.cache_data(ttl="10m", max_entries=32, show_spinner=False)
-def transmission_xml(
+def _transmission_xml(
     snapshot_id: str,
     snapshot_path: str,
     declarant: str,
@@ -181,8 +192,7 @@ def transmission_xml(
     period_start,
     last_export: str | None,
 ) -> tuple[bytes, list[str]]:
-    """The XML of one transmission as the next export would write it, and its findings
-    (cached per snapshot, selection and last export of the period)."""
+    """(cached per snapshot, selection and last export of the period)"""
     from pathlib import Path
 
     from vigie.orchestration.ereporting.export import find_planned, preview
@@ -193,14 +203,14 @@ def transmission_xml(
 
 
 # ---------------------------------------------------------------- Bilan annuel
-BILAN_YEARLY_SQL = "select * from reports.rpt_bilan_yearly order by year"
+BILAN_YEARLY_SQL = "select * from reports.rpt_bilan_yearly where {roles:operator} order by year"
 
 BILAN_SPLITS_SQL = """
 select breakdown, breakdown_value,
     sum(invoice_count) as invoice_count,
     sum(invoice_count_previous_year) as invoice_count_previous_year
 from reports.rpt_bilan_monthly
-where year = ? and breakdown <> 'total'
+where year = ? and breakdown <> 'total' and {roles:operator}
 group by all
 order by breakdown, invoice_count desc, breakdown_value
 """
@@ -210,6 +220,7 @@ ENTITY_SEARCH_SQL = """
 select structure_id, siret, structure_name, public_category, legal_payment_delay_days
 from marts.dim_structures
 where is_public and (structure_name ilike '%' || ? || '%' or siret like ? || '%')
+    and {scope:structure_id}
 order by structure_name, siret
 limit 50
 """
@@ -217,23 +228,25 @@ limit 50
 ENTITY_SQL = """
 select structure_id, siret, structure_name, public_category, legal_payment_delay_days,
     reports_payment_status
-from marts.dim_structures where structure_id = ?
+from marts.dim_structures where structure_id = ? and {scope:structure_id}
 """
 
 DELAYS_YEARLY_SQL = """
 select * from reports.rpt_payment_delays_yearly
-where year = ? and public_category = ?
-    and (grain = 'category' or recipient_structure_id = ?)
+where year = ? and public_category = ? and {roles:operator,public_entity}
+    and (grain = 'category' or (recipient_structure_id = ? and {scope:recipient_structure_id}))
 """
 
 DELAY_YEARS_SQL = """
-select distinct year from reports.rpt_payment_delays_yearly order by year desc
+select distinct year from reports.rpt_payment_delays_yearly
+where {roles:operator,public_entity} order by year desc
 """
 
 DISTRIBUTION_SQL = """
 select grain, delay_bucket_start_days, paid_invoice_count
 from reports.rpt_payment_delays_distribution
-where year = ? and public_category = ? and (grain = 'category' or recipient_structure_id = ?)
+where year = ? and public_category = ? and {roles:operator,public_entity}
+    and (grain = 'category' or (recipient_structure_id = ? and {scope:recipient_structure_id}))
 order by grain, delay_bucket_start_days
 """
 
@@ -242,6 +255,7 @@ select payment_month_start_date, paid_invoice_count, mean_delay_days, median_del
     paid_within_30_days_pct, late_invoice_count, late_interest_eur, recovery_indemnity_eur
 from reports.rpt_payment_delays_by_entity_month
 where recipient_structure_id = ? and year(payment_month_start_date) = ?
+    and {scope:recipient_structure_id}
 order by payment_month_start_date
 """
 
@@ -250,6 +264,7 @@ select payment_month_start_date, paid_invoice_count, mean_delay_days, median_del
     paid_within_30_days_pct, late_invoice_count, late_interest_eur, recovery_indemnity_eur
 from reports.rpt_payment_delays_by_category_month
 where public_category = ? and year(payment_month_start_date) = ?
+    and {roles:operator,public_entity}
 order by payment_month_start_date
 """
 
@@ -259,6 +274,7 @@ select invoice_id, invoice_number, supplier_name, supplier_siret, amount_incl_va
     recovery_indemnity_eur, amount_owed_eur
 from reports.rpt_late_invoices
 where recipient_structure_id = ? and year(payment_date) = ?
+    and {scope:recipient_structure_id}
 order by days_late desc, invoice_number
 """
 
@@ -267,34 +283,92 @@ select invoice_id, invoice_number, supplier_name, supplier_siret, amount_incl_va
     receipt_date, due_date, overdue_on_date, days_overdue, interest_rate_pct,
     accrued_interest_eur, recovery_indemnity_eur, amount_owed_eur
 from reports.rpt_overdue_invoices
-where recipient_structure_id = ?
+where recipient_structure_id = ? and {scope:recipient_structure_id}
 order by days_overdue desc, invoice_number
 """
 
 # ---------------------------------------------------------------- Rejets
 REJECTIONS_SQL = """
 select * from reports.rpt_rejections_monthly
-where year(month_start_date) = ?
+where year(month_start_date) = ? and {roles:operator}
 order by month_start_date, breakdown, breakdown_value
 """
 
 REJECTION_YEARS_SQL = """
 select distinct cast(year(month_start_date) as integer) as year
-from reports.rpt_rejections_monthly order by 1 desc
+from reports.rpt_rejections_monthly where {roles:operator} order by 1 desc
 """
 
 TOP_PARTIES_SQL = """
 select party_role, rank, siret, structure_name, deposited_count, rejection_count,
     recycling_count, rejection_rate_pct
-from reports.rpt_rejections_by_party where year = ? order by party_role, rank
+from reports.rpt_rejections_by_party where year = ? and {roles:operator}
+order by party_role, rank
 """
 
 HIDDEN_DELAYS_SQL = """
 select month_start_date, recipient_category, redeposited_invoice_count, mean_days_lost,
     total_days_lost, max_days_lost, amount_incl_vat
 from reports.rpt_hidden_delays_monthly
-where year(month_start_date) = ?
+where year(month_start_date) = ? and {roles:operator}
 order by month_start_date, recipient_category
+"""
+
+# a supplier's view: what each of its buyers pays, and how late
+SUPPLIER_DELAY_YEARS_SQL = """
+select distinct cast(year(payment_date) as integer) as year
+from marts.fct_payment_delays
+where payment_date is not null and {scope:supplier_structure_id}
+order by year desc
+"""
+
+SUPPLIER_BUYERS_SQL = """
+with mine as (
+    select * from marts.fct_payment_delays
+    where year(payment_date) = ? and {scope:supplier_structure_id}
+)
+select
+    b.siret as recipient_siret,
+    b.structure_name as recipient_name,
+    count(*) as paid_invoice_count,
+    cast(round(avg(m.observed_delay_days), 1) as decimal(6, 1)) as mean_delay_days,
+    cast(median(m.observed_delay_days) as decimal(6, 1)) as median_delay_days,
+    count(*) filter (where m.is_late) as late_invoice_count,
+    sum(m.late_interest_eur) as late_interest_eur,
+    sum(m.recovery_indemnity_eur) as recovery_indemnity_eur
+from mine as m
+left join marts.dim_structures as b on m.recipient_structure_id = b.structure_id
+group by all
+order by paid_invoice_count desc, recipient_name
+"""
+
+# the rejections of a public entity (it made them) or of a supplier (it received them)
+PARTY_REJECTION_YEARS_SQL = """
+select distinct cast(year(e.occurred_date) as integer) as year
+from marts.fct_status_events as e
+inner join marts.fct_invoices as i on e.invoice_id = i.invoice_id
+where e.status_code = 'REJETEE'
+    and ({scope:i.supplier_structure_id} or {scope:i.recipient_structure_id})
+order by year desc
+"""
+
+PARTY_REJECTIONS_SQL = """
+with mine as (
+    select invoice_id, invoice_number, supplier_structure_id, recipient_structure_id,
+        total_incl_vat
+    from marts.fct_invoices
+    where {scope:supplier_structure_id} or {scope:recipient_structure_id}
+)
+select
+    i.invoice_id, i.invoice_number, s.siret as supplier_siret, s.structure_name as supplier_name,
+    r.siret as recipient_siret, r.structure_name as recipient_name, i.total_incl_vat,
+    e.occurred_date as rejected_at, e.reason_code
+from marts.fct_status_events as e
+inner join mine as i on e.invoice_id = i.invoice_id
+left join marts.dim_structures as s on i.supplier_structure_id = s.structure_id
+left join marts.dim_structures as r on i.recipient_structure_id = r.structure_id
+where e.status_code = 'REJETEE' and year(e.occurred_date) = ?
+order by e.occurred_at desc, i.invoice_number
 """
 
 # ---------------------------------------------------------------- Recherche facture
@@ -304,6 +378,7 @@ INVOICE_LOOKUP_SQL = """
 with found as (
     select * from marts.fct_invoices
     where lookup_key = hash($1::varchar) and invoice_number = $1
+        and ({scope:supplier_structure_id} or {scope:recipient_structure_id})
 ),
 parties as (
     select structure_id, siret, structure_name from marts.dim_structures
@@ -334,6 +409,11 @@ from marts.fct_status_events as e
 left join reference.ref_statuses as s on e.status_code = s.status_code
 left join reference.ref_statuses as p on e.previous_status_code = p.status_code
 where e.lookup_key = hash($1::varchar) and e.invoice_id = $1
+    and e.invoice_id in (
+        select invoice_id from marts.fct_invoices
+        where invoice_id = $1
+            and ({scope:supplier_structure_id} or {scope:recipient_structure_id})
+    )
 order by e.event_sequence
 """
 
@@ -353,14 +433,14 @@ I18N_BREAKDOWNS = {
 }
 
 
-def breakdown_labels(snapshot_id: str, snapshot_path: str, lang: str) -> dict[str, dict]:
+def breakdown_labels(reader, lang: str) -> dict[str, dict]:
     """Per breakdown, its codes in words (``edi`` → ``EDI``, ``health`` → ``Établissements
     publics de santé``, ``sme`` → ``PME``). A code without a label is shown as it is (the
     billing frameworks ``A1``… are known by their codes)."""
     from vigie.dashboards.i18n import t
 
     labels: dict[str, dict] = {}
-    found = query(snapshot_id, snapshot_path, BREAKDOWN_LABELS_SQL)
+    found = reader.query(BREAKDOWN_LABELS_SQL)
     for breakdown, code, label in found.select("breakdown", "code", f"label_{lang}").iter_rows():
         labels.setdefault(breakdown, {})[code] = label
     for breakdown, codes in I18N_BREAKDOWNS.items():
@@ -436,16 +516,17 @@ select
 from marts.fct_quarantined_records as q
 inner join reference.ref_quality_rules as r on q.rule_code = r.rule_code
 left join marts.dim_structures as s on q.structure_id = s.structure_id
+where {roles:operator}
 order by q.detected_date desc, q.rule_code, q.invoice_id
 """
 
 
-def quarantined_records(snapshot_id: str, snapshot_path: str) -> pl.DataFrame | None:
+def quarantined_records(reader) -> pl.DataFrame | None:
     """The records set apart in the snapshot, with their rule in words; None for a snapshot
     published before the quarantine existed."""
-    if not has_table(snapshot_id, snapshot_path, "marts.fct_quarantined_records"):
+    if not reader.has_table("marts.fct_quarantined_records"):
         return None
-    return query(snapshot_id, snapshot_path, QUARANTINE_SQL)
+    return reader.query(QUARANTINE_SQL)
 
 
 def quarantine_counts(records: pl.DataFrame, by: str, lang: str) -> pl.DataFrame:

@@ -5,6 +5,7 @@ Imports are local to each command so that ``vigie --help`` answers at once.
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -55,7 +56,10 @@ def main() -> None:
 @click.option("--api-port", default=8000, show_default=True)
 @click.option("--dagster-port", default=3000, show_default=True)
 @click.option("--dashboards-port", default=8501, show_default=True)
-def demo(no_serve, start, end, scale, seed, host, api_port, dagster_port, dashboards_port):
+@click.option("--sign-in-port", default=9400, show_default=True,
+              help="Port of the local OIDC provider the dashboards sign in with.")  # fmt: skip
+def demo(no_serve, start, end, scale, seed, host, api_port, dagster_port, dashboards_port,
+         sign_in_port):  # fmt: skip
     """Sample history, warehouse build, snapshot, then serve.
 
     Runs the Dagster job demo_pipeline on the home's Dagster instance: generates a small
@@ -76,9 +80,13 @@ def demo(no_serve, start, end, scale, seed, host, api_port, dagster_port, dashbo
         raise click.ClickException(str(err)) from None
     for line in demo_summary(result, settings, start=start, end=end, scale=scale, seed=seed):
         click.echo(line)
+    from vigie.orchestration.demo_people import grant_demo_people
+
+    people = grant_demo_people(settings, result.snapshot.path)
+    click.echo(f"  sign-in      {len(people)} demo people granted (vigie access list)")
     if no_serve:
         return
-    _serve(settings, host, api_port, dagster_port, dashboards_port)
+    _serve(settings, host, api_port, dagster_port, dashboards_port, sign_in_port)
 
 
 def demo_summary(result, settings, *, start, end, scale, seed) -> list[str]:
@@ -112,19 +120,31 @@ def demo_summary(result, settings, *, start, end, scale, seed) -> list[str]:
     return lines
 
 
-def _serve(settings, host, api_port, dagster_port, dashboards_port) -> None:
+def _serve(settings, host, api_port, dagster_port, dashboards_port, sign_in_port) -> None:
     from vigie.orchestration.dbt import prepare_manifest
     from vigie.orchestration.services import demo_services, serve
 
     prepare_manifest(settings)
+    from vigie.orchestration.demo_people import sign_in_lines
+    from vigie.orchestration.services import PRODUCTION_SECRETS_ENV
+
     services = demo_services(
         settings,
         host=host,
         api_port=api_port,
         dagster_port=dagster_port,
         dashboards_port=dashboards_port,
+        provider_port=sign_in_port,
     )
-    sys.exit(serve(services, settings.home / "logs", echo=click.echo))
+    notes = []
+    if not os.environ.get(PRODUCTION_SECRETS_ENV):
+        people = sign_in_lines(settings)
+        notes = [
+            "\nsign in to the dashboards through the local OIDC provider: on its page, click"
+            " the button of one of these people",
+            *(people or ["    nobody is granted yet: vigie access grant --email … --role …"]),
+        ]
+    sys.exit(serve(services, settings.home / "logs", echo=click.echo, notes=notes))
 
 
 @main.command("serve")
@@ -132,9 +152,12 @@ def _serve(settings, host, api_port, dagster_port, dashboards_port) -> None:
 @click.option("--api-port", default=8000, show_default=True)
 @click.option("--dagster-port", default=3000, show_default=True)
 @click.option("--dashboards-port", default=8501, show_default=True)
-def serve_command(host, api_port, dagster_port, dashboards_port):
-    """Serve the API, the Dagster UI and the dashboards."""
-    _serve(get_settings(), host, api_port, dagster_port, dashboards_port)
+@click.option("--sign-in-port", default=9400, show_default=True,
+              help="Port of the local OIDC provider (not started when VIGIE_DASHBOARD_SECRETS "
+              "names a production provider).")  # fmt: skip
+def serve_command(host, api_port, dagster_port, dashboards_port, sign_in_port):
+    """Serve the API, the Dagster UI and the dashboards (with their sign-in provider)."""
+    _serve(get_settings(), host, api_port, dagster_port, dashboards_port, sign_in_port)
 
 
 @main.command()
@@ -244,6 +267,177 @@ def operator_key(name):
     try:
         click.echo(json.dumps({"name": name, "role": "operator",
                                "api_key": store.create_operator_key(name)}))  # fmt: skip
+    finally:
+        store.close()
+
+
+@main.group()
+def key():
+    """API keys, for machines: create, list, rotate, revoke."""
+
+
+def _store():
+    from vigie.platform.store import Store
+
+    return Store(get_settings().platform_db_path)
+
+
+@key.command("list")
+def key_list():
+    """Every key (by id: the start of its hash; the key itself is never kept)."""
+    store = _store()
+    try:
+        for k in store.api_keys():
+            state = f"revoked {k['revoked_at'][:19]}" if k["revoked_at"] else "active"
+            click.echo(f"{k['key_id']}  {k['role']:<9}  {k['siret'] or '-':<14}  "
+                       f"{state:<27}  {k['name']}")  # fmt: skip
+    finally:
+        store.close()
+
+
+@key.command("create")
+@click.option("--structure", "siret", help="The key of this structure (its SIRET).")
+@click.option("--operator", is_flag=True, help="An operator key (sees everything).")
+@click.option("--name", required=True, help="Who or what the key is for.")
+def key_create(siret, operator, name):
+    """Create a key; print it once as JSON (only its hash is kept)."""
+    import json
+
+    if bool(siret) == bool(operator):
+        raise click.UsageError("give exactly one of --structure SIRET or --operator")
+    store = _store()
+    try:
+        made = store.create_operator_key(name) if operator else store.create_structure_key(
+            siret, name)  # fmt: skip
+    except KeyError as err:
+        raise click.ClickException(err.args[0]) from None
+    finally:
+        store.close()
+    click.echo(json.dumps({"name": name, "role": "operator" if operator else "structure",
+                           "siret": siret, "api_key": made}))  # fmt: skip
+
+
+@key.command("rotate")
+@click.argument("key_id")
+def key_rotate(key_id):
+    """Replace a key: a new one for the same holder, the old one revoked at once."""
+    import json
+
+    store = _store()
+    try:
+        made = store.rotate_api_key(key_id)
+    except KeyError as err:
+        raise click.ClickException(err.args[0]) from None
+    finally:
+        store.close()
+    click.echo(json.dumps({"replaced": key_id, "api_key": made}))
+
+
+@key.command("revoke")
+@click.argument("key_id")
+def key_revoke(key_id):
+    """Revoke a key: the API refuses it within seconds (401)."""
+    store = _store()
+    try:
+        store.revoke_api_key(key_id)
+    except KeyError as err:
+        raise click.ClickException(err.args[0]) from None
+    finally:
+        store.close()
+    click.echo(f"revoked {key_id}")
+
+
+@main.group()
+def access():
+    """Who may sign in to the dashboards, with which role and structures; the audit log."""
+
+
+def _operator_name() -> str:
+    import getpass
+
+    return f"cli:{getpass.getuser()}"
+
+
+@access.command("grant")
+@click.option("--email", help="The person, by the e-mail their provider gives.")
+@click.option("--organisation", "organisation_siret",
+              help="Everybody of this organisation (the SIRET ProConnect gives).")  # fmt: skip
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["operator", "public_entity", "supplier", "tax_administration"]),
+)
+@click.option(
+    "--structure",
+    "structures",
+    multiple=True,
+    metavar="SIRET",
+    help="A structure the person sees (public_entity, supplier; repeatable).",
+)
+def access_grant(email, organisation_siret, role, structures):
+    """Let a person (or an organisation) sign in with ROLE over their structures."""
+    from vigie.platform import access as acl
+
+    store = _store()
+    try:
+        made = acl.grant(store, role=role, by=_operator_name(), email=email,
+                         organisation_siret=organisation_siret,
+                         structure_sirets=tuple(structures))  # fmt: skip
+    except acl.AccessError as err:
+        raise click.ClickException(str(err)) from None
+    finally:
+        store.close()
+    click.echo(f"granted {role} to {email or organisation_siret}"
+               + (f" over {', '.join(structures)}" if structures else "")
+               + ("" if made else " (already in force)"))  # fmt: skip
+
+
+@access.command("revoke")
+@click.option("--email")
+@click.option("--organisation", "organisation_siret")
+def access_revoke(email, organisation_siret):
+    """Revoke every grant of a person (or organisation): their next page says no access."""
+    from vigie.platform import access as acl
+
+    store = _store()
+    try:
+        count = acl.revoke(store, by=_operator_name(), email=email,
+                           organisation_siret=organisation_siret)  # fmt: skip
+    except acl.AccessError as err:
+        raise click.ClickException(str(err)) from None
+    finally:
+        store.close()
+    click.echo(f"revoked {count} grant(s) of {email or organisation_siret}")
+
+
+@access.command("list")
+@click.option("--all", "include_revoked", is_flag=True, help="Revoked grants too.")
+def access_list(include_revoked):
+    """The grants in force (principal, role, structure)."""
+    from vigie.platform import access as acl
+
+    store = _store()
+    try:
+        for g in acl.grants(store, include_revoked=include_revoked):
+            state = f"  revoked {g['revoked_at'][:19]}" if g["revoked_at"] else ""
+            click.echo(f"{g['principal']:<36} {g['role']:<19} "
+                       f"{g['structure_siret'] or '-':<14}{state}")  # fmt: skip
+    finally:
+        store.close()
+
+
+@access.command("audit")
+@click.option("--limit", default=50, show_default=True)
+@click.option("--action", type=click.Choice(["view", "download", "denied", "sign_in"]))
+def access_audit(limit, action):
+    """The latest entries of the audit log (who, when, page, filters, download)."""
+    from vigie.platform import access as acl
+
+    store = _store()
+    try:
+        for e in acl.audit_entries(store, limit=limit, action=action):
+            click.echo(f"{e['at'][:19]}  {e['who']:<32} {e['action']:<8} "
+                       f"{e['page'] or '-':<11} {e['detail']}")  # fmt: skip
     finally:
         store.close()
 
@@ -501,11 +695,14 @@ def bench_dashboards(repeats, renders, as_json):
         return
     size = bench.snapshot_size(snapshot) / 2**20
     click.echo(f"bench dashboards on {snapshot.path.name} ({size:,.0f} MiB)")
-    click.echo(f"  {'page':<12}{'queries':>8}{'p95 query':>12}  {'slowest':<18}{'render':>9}")
+    click.echo(f"  {'page':<18}{'queries':>8}{'p95 query':>12}  {'slowest':<18}{'render':>9}")
     for t in timings:
-        ok = "ok" if t.query_p95_ms <= 100 and t.render_s <= 1 else "MISSED"
-        click.echo(f"  {t.page:<12}{t.queries:>8}{t.query_p95_ms:>9.1f} ms  "
-                   f"{t.slowest_query:<18}{t.render_s:>7.2f} s  {ok}")  # fmt: skip
+        ok = "ok" if t.query_p95_ms <= 100 and (t.render_s or 0) <= 1 else "MISSED"
+        render = "-" if t.render_s is None else f"{t.render_s:.2f} s"
+        click.echo(f"  {t.page:<18}{t.queries:>8}{t.query_p95_ms:>9.1f} ms  "
+                   f"{t.slowest_query:<18}{render:>9}  {ok}")  # fmt: skip
+    if any(t.render_s is None for t in timings if "(" not in t.page):
+        click.echo("  (pages not rendered: no operator is granted — vigie access grant)")
 
 
 @main.group()

@@ -43,11 +43,12 @@ def prepare_dagster_home(settings: Settings) -> Path:
     return settings.dagster_home
 
 
-def dashboards_command(host: str, port: int) -> list[str]:
+def dashboards_command(host: str, port: int, secrets: Path | None = None) -> list[str]:
     """``streamlit run`` of the dashboards as their users get them: headless, no usage
     statistics sent, and a reader's toolbar (print and theme stay; Streamlit's deploy,
-    rerun and clear-cache buttons are for developers of the app, not its readers)."""
-    return [
+    rerun and clear-cache buttons are for developers of the app, not its readers); their
+    sign-in provider in ``secrets`` (the ``[auth]`` section)."""
+    command = [
         sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
         "--server.address", host,
         "--server.port", str(port),
@@ -55,6 +56,45 @@ def dashboards_command(host: str, port: int) -> list[str]:
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "viewer",
     ]  # fmt: skip
+    if secrets is not None:
+        command += ["--secrets.files", str(secrets)]
+    return command
+
+
+#: a production sign-in: the path of a secrets.toml whose ``[auth]`` names the provider
+#: (ProConnect, see docs/sign-in.md); without it, ``vigie serve`` runs the local provider
+PRODUCTION_SECRETS_ENV = "VIGIE_DASHBOARD_SECRETS"
+#: the local provider's client (any id and secret are accepted by it)
+DEV_CLIENT_ID = "vigie-dashboards"
+
+
+def dev_sign_in_secrets(settings: Settings, host: str, dashboards_port: int,
+                        provider_url: str) -> Path:  # fmt: skip
+    """The dashboards' secrets for the local provider: written in the home, with a cookie
+    secret made once and kept (sessions survive a restart), readable by its owner only."""
+    import secrets as random
+
+    folder = settings.home / "dashboards"
+    folder.mkdir(parents=True, exist_ok=True)
+    cookie = folder / "cookie_secret"
+    if not cookie.exists():
+        cookie.write_text(random.token_urlsafe(48), encoding="utf-8")
+        cookie.chmod(0o600)
+    path = folder / "secrets.toml"
+    path.write_text(
+        "# written by `vigie serve` for the local OIDC provider (demo and tests)\n"
+        "[auth]\n"
+        f'redirect_uri = "http://{host}:{dashboards_port}/oauth2callback"\n'
+        f'cookie_secret = "{cookie.read_text(encoding="utf-8").strip()}"\n'
+        f'client_id = "{DEV_CLIENT_ID}"\n'
+        'client_secret = "vigie-local-provider"\n'
+        f'server_metadata_url = "{provider_url}/.well-known/openid-configuration"\n'
+        'expose_tokens = ["access"]\n'
+        'client_kwargs = { scope = "openid email profile", prompt = "login" }\n',
+        encoding="utf-8",
+    )
+    path.chmod(0o600)
+    return path
 
 
 def demo_services(
@@ -64,11 +104,36 @@ def demo_services(
     api_port: int = 8000,
     dagster_port: int = 3000,
     dashboards_port: int = 8501,
+    provider_port: int = 9400,
 ) -> list[Service]:
     env = {**os.environ, "VIGIE_HOME": str(settings.home), **settings.dbt_env()}
     env.pop("DBT_TARGET_PATH", None)  # dagster-dbt chooses its own per-run target folder
     dagster_env = {**env, "DAGSTER_HOME": str(prepare_dagster_home(settings))}
-    return [
+    production = os.environ.get(PRODUCTION_SECRETS_ENV)
+    provider_url = f"http://{host}:{provider_port}"
+    if production:
+        secrets, sign_in = Path(production), []
+    else:
+        secrets = dev_sign_in_secrets(settings, host, dashboards_port, provider_url)
+        sign_in = [
+            Service(
+                "sign-in (OIDC)",
+                f"{provider_url}/.well-known/openid-configuration",
+                [
+                    sys.executable,
+                    "-m",
+                    "vigie.dashboards.dev_provider",
+                    "--host",
+                    host,
+                    "--port",
+                    str(provider_port),
+                    "--db",
+                    str(settings.platform_db_path),
+                ],  # fmt: skip
+                env,
+            )
+        ]
+    return sign_in + [
         Service(
             "platform API",
             f"http://{host}:{api_port}/docs",
@@ -94,7 +159,7 @@ def demo_services(
         Service(
             "dashboards",
             f"http://{host}:{dashboards_port}/",
-            dashboards_command(host, dashboards_port),
+            dashboards_command(host, dashboards_port, secrets),
             env,
         ),
     ]
@@ -160,6 +225,7 @@ def serve(
     *,
     echo: Callable[[str], None] = print,
     ready_timeout: float = 180.0,
+    notes: list[str] | None = None,
 ) -> int:
     """Start, wait until every URL answers, print them, run until Ctrl-C; return 0."""
     stopping = False
@@ -176,6 +242,8 @@ def serve(
         echo("")
         for svc in services:
             echo(f"  {svc.name:<14} {svc.url}")
+        for line in notes or []:
+            echo(line)
         echo(f"\nlogs in {logs_dir}; press Ctrl-C to stop")
         while not stopping:
             for svc in services:

@@ -200,7 +200,11 @@ ADDED_COLUMNS = [
     ("invoices", "delivery_date", "text"),
     ("invoice_vat_lines", "exemption_reason", "text"),
     ("invoice_vat_lines", "exemption_reason_code", "text"),
+    ("api_keys", "revoked_at", "text"),
 ]
+#: how long a running server trusts a key it has looked up (a revocation made by another
+#: process, ``vigie key revoke``, takes effect within this delay)
+CALLER_CACHE_SECONDS = 5.0
 
 
 def read_outbox(
@@ -273,7 +277,7 @@ class Store:
                 present = {r["name"] for r in self._con.execute(f"pragma table_info({table})")}
                 if column not in present:
                     self._con.execute(f"alter table {table} add column {column} {declaration}")
-        self._callers: dict[str, Caller] = {}
+        self._callers: dict[str, tuple[float, Caller]] = {}
 
     def close(self) -> None:
         with self._lock:
@@ -327,17 +331,71 @@ class Store:
             return self.add_api_key(con, "operator", None, name)
 
     def caller(self, api_key: str) -> Caller | None:
+        """Who holds ``api_key``; None for an unknown or revoked key."""
         digest = hash_key(api_key)
         cached = self._callers.get(digest)
-        if cached is not None:
-            return cached
+        if cached is not None and time.monotonic() - cached[0] < CALLER_CACHE_SECONDS:
+            return cached[1]
         row = self.read_one(
             "select k.role, k.structure_id, coalesce(s.name, k.name) as name"
-            " from api_keys k left join structures s using (structure_id) where key_hash = ?",
+            " from api_keys k left join structures s using (structure_id)"
+            " where key_hash = ? and k.revoked_at is null",
             (digest,),
         )
         if row is None:
+            self._callers.pop(digest, None)
             return None
         caller = Caller(row["role"], row["structure_id"], row["name"])
-        self._callers[digest] = caller
+        self._callers[digest] = (time.monotonic(), caller)
         return caller
+
+    # ---- key management (``vigie key``): a key is named by the start of its hash
+    def api_keys(self) -> list[dict]:
+        rows = self.read(
+            "select substr(k.key_hash, 1, 12) as key_id, k.role, s.siret, k.name,"
+            " k.created_at, k.revoked_at from api_keys k left join structures s"
+            " using (structure_id) order by k.created_at"
+        )
+        return [dict(r) for r in rows]
+
+    def _key_row(self, con: sqlite3.Connection, key_id: str) -> sqlite3.Row:
+        if len(key_id) < 8:
+            raise KeyError("give at least 8 characters of the key id")
+        rows = con.execute(
+            "select key_hash, role, structure_id, name, revoked_at from api_keys"
+            " where key_hash like ? || '%'",
+            (key_id.lower(),),
+        ).fetchall()
+        if len(rows) != 1:
+            raise KeyError(f"{len(rows)} keys have an id starting with {key_id!r}")
+        if rows[0]["revoked_at"] is not None:
+            raise KeyError(f"key {key_id} is already revoked")
+        return rows[0]
+
+    def revoke_api_key(self, key_id: str) -> None:
+        with self.write() as con:
+            row = self._key_row(con, key_id)
+            con.execute(
+                "update api_keys set revoked_at = ? where key_hash = ?",
+                (utcnow().isoformat(), row["key_hash"]),
+            )
+
+    def rotate_api_key(self, key_id: str) -> str:
+        """A new key with the same role, structure and name; the old one revoked, in one
+        transaction. Returns the new key (shown once: only its hash is kept)."""
+        with self.write() as con:
+            row = self._key_row(con, key_id)
+            con.execute(
+                "update api_keys set revoked_at = ? where key_hash = ?",
+                (utcnow().isoformat(), row["key_hash"]),
+            )
+            return self.add_api_key(con, row["role"], row["structure_id"], row["name"])
+
+    def create_structure_key(self, siret: str, name: str) -> str:
+        with self.write() as con:
+            found = con.execute(
+                "select structure_id from structures where siret = ?", (siret,)
+            ).fetchone()
+            if found is None:
+                raise KeyError(f"no structure has the SIRET {siret}")
+            return self.add_api_key(con, "structure", found["structure_id"], name)

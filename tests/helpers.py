@@ -18,3 +18,36 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+#: the ``[auth]`` section AppTest gives the dashboards (no provider is called: the tests seed
+#: ``st.user`` as Streamlit does after a sign-in; tests/e2e go through a real provider)
+APPTEST_AUTH = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "apptest-cookie-secret-0123456789",
+    "client_id": "vigie-dashboards",
+    "client_secret": "apptest",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+def signed_in(app, email: str, *, issued_hours_ago: float = 0.0):
+    """``app`` (AppTest) as the person ``email`` signed in ``issued_hours_ago`` ago."""
+    import time
+
+    app.secrets["auth"] = dict(APPTEST_AUTH)
+    app.user = {"is_logged_in": True, "sub": f"sub-{email}", "email": email,
+                "iat": int(time.time() - issued_hours_ago * 3600)}  # fmt: skip
+    return app
+
+
+def grant(settings, email: str, role: str, *sirets: str) -> None:
+    """Grant ``role`` to ``email`` in the home of ``settings`` (idempotent)."""
+    from vigie.platform import access
+    from vigie.platform.store import Store
+
+    store = Store(settings.platform_db_path)
+    try:
+        access.grant(store, role=role, by="tests", email=email, structure_sirets=sirets)
+    finally:
+        store.close()

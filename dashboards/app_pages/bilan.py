@@ -4,22 +4,25 @@ import polars as pl
 import streamlit as st
 
 from vigie.dashboards import charts, queries
-from vigie.dashboards.components import downloadable_table, labelled, url_selectbox
+from vigie.dashboards.components import (
+    download_button,
+    downloadable_table,
+    labelled,
+    page_reader,
+    url_selectbox,
+)
 from vigie.dashboards.formatting import format_number, format_percent
 from vigie.dashboards.i18n import MONTHS, t
 from vigie.dashboards.report_html import bilan_html
 
 lang = st.session_state["vigie_lang"]
-snapshot = st.session_state["vigie_snapshot"]
 
 st.title(t("page_bilan", lang))
-if snapshot is None:
-    st.info(t("no_snapshot", lang))
-    st.stop()
-sid, path = snapshot.snapshot_id, str(snapshot.path)
+reader = page_reader("bilan", lang)
+snapshot = st.session_state["vigie_snapshot"]
 
-monthly = queries.monthly_volumes(sid, path)
-yearly = queries.query(sid, path, queries.BILAN_YEARLY_SQL)
+monthly = queries.monthly_volumes(reader)
+yearly = reader.query(queries.BILAN_YEARLY_SQL)
 years = sorted(monthly.get_column("year").unique().to_list(), reverse=True)
 year = url_selectbox(t("year", lang), years, "year", key="year", parse=int)
 
@@ -61,8 +64,8 @@ table = queries.monthly_table(monthly, year, MONTHS[lang], (t("month", lang), t(
 downloadable_table(table, f"bilan-{year}-mois", "months", lang)
 
 st.subheader(t("splits_title", lang))
-splits = queries.query(sid, path, queries.BILAN_SPLITS_SQL, (year,))
-words = queries.breakdown_labels(sid, path, lang)
+splits = reader.query(queries.BILAN_SPLITS_SQL, (year,))
+words = queries.breakdown_labels(reader, lang)
 tables = [(t("table_title", lang), table)]
 for tab, breakdown in zip(
     st.tabs([t(f"bd_{b}", lang) for b in charts.BREAKDOWNS]), charts.BREAKDOWNS, strict=True
@@ -82,7 +85,7 @@ for tab, breakdown in zip(
     with tab:
         downloadable_table(frame, f"bilan-{year}-{breakdown}", f"split_{breakdown}", lang)
 
-st.download_button(
+download_button(
     t("export_html", lang),
     # made when the user clicks (vl-convert draws the chart as SVG): page renders stay fast
     lambda: bilan_html(

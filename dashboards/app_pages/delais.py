@@ -4,20 +4,43 @@ import polars as pl
 import streamlit as st
 
 from vigie.dashboards import charts, queries
-from vigie.dashboards.components import downloadable_table, labelled, table, url_selectbox
+from vigie.dashboards.components import (
+    downloadable_table,
+    labelled,
+    page_reader,
+    table,
+    url_selectbox,
+    year_selectbox,
+)
 from vigie.dashboards.formatting import format_date, format_eur, format_number, format_percent
 from vigie.dashboards.i18n import t
 
 lang = st.session_state["vigie_lang"]
-snapshot = st.session_state["vigie_snapshot"]
 
 st.title(t("page_delais", lang))
-if snapshot is None:
-    st.info(t("no_snapshot", lang))
-    st.stop()
-sid, path = snapshot.snapshot_id, str(snapshot.path)
+reader = page_reader("delais", lang)
 
-years = queries.query(sid, path, queries.DELAY_YEARS_SQL).get_column("year").to_list()
+if reader.scope.role == "supplier":
+    # a supplier's view: what each of its public buyers pays, and how late
+    year = year_selectbox(reader, queries.SUPPLIER_DELAY_YEARS_SQL, lang, key="delay_year")
+    st.subheader(t("buyers_title", lang))
+    buyers = reader.query(queries.SUPPLIER_BUYERS_SQL, (year,))
+    downloadable_table(
+        labelled(buyers, {
+            "recipient_name": t("buyer", lang),
+            "recipient_siret": t("buyer_siret", lang),
+            "paid_invoice_count": t("paid_invoices", lang),
+            "mean_delay_days": t("mean_delay", lang),
+            "median_delay_days": t("median_delay", lang),
+            "late_invoice_count": t("late_count", lang),
+            "late_interest_eur": t("interest_eur", lang),
+            "recovery_indemnity_eur": t("indemnity_eur", lang),
+        }),
+        f"delais-clients-{year}", "buyers", lang,
+    )  # fmt: skip
+    st.stop()
+
+years = reader.query(queries.DELAY_YEARS_SQL).get_column("year").to_list()
 if not years:
     st.info(t("no_rows", lang))
     st.stop()
@@ -33,10 +56,13 @@ with st.container(horizontal=True):
 entity = None
 if view == "entity":
     wanted = st.query_params.get("entity")
+    if wanted and not reader.scope.allows_structure(wanted):
+        st.error(t("not_yours", lang))
+        st.stop()
     search = st.text_input(t("entity_search", lang), key="entity_search")
-    found = queries.query(sid, path, queries.ENTITY_SEARCH_SQL, (search, search))
+    found = reader.query(queries.ENTITY_SEARCH_SQL, (search, search))
     if wanted and wanted not in found.get_column("structure_id").to_list():
-        found = pl.concat([queries.query(sid, path, queries.ENTITY_SQL, (wanted,)).drop(
+        found = pl.concat([reader.query(queries.ENTITY_SQL, (wanted,)).drop(
             "reports_payment_status"), found])  # fmt: skip
     if found.is_empty():
         st.info(t("no_rows", lang))
@@ -45,42 +71,41 @@ if view == "entity":
     entity_id = url_selectbox(
         t("entity", lang), list(labels), "entity", key="entity", format_func=labels.get
     )
-    entity = queries.query(sid, path, queries.ENTITY_SQL, (entity_id,)).to_dicts()[0]
+    entity = reader.query(queries.ENTITY_SQL, (entity_id,)).to_dicts()[0]
     category = entity["public_category"]
     legal_days = entity["legal_payment_delay_days"]
 else:
     categories = (
-        queries.query(
-            sid,
-            path,
+        reader.query(
             "select distinct public_category from "
             "reports.rpt_payment_delays_yearly where public_category is not null "
+            "and {roles:operator,public_entity} "
             "order by 1",
         )  # fmt: skip
         .get_column("public_category")
         .to_list()
     )
     names = dict(
-        queries.query(sid, path, f"select public_category, label_{lang} from "
+        reader.query(f"select public_category, label_{lang} from "
                       "reference.ref_legal_delays").iter_rows()
     )  # fmt: skip
     category = url_selectbox(
         t("category", lang), categories, "category", key="category",
         format_func=lambda c: names.get(c, c),
     )  # fmt: skip
-    legal = queries.query(
-        sid, path, "select legal_delay_days from reference.ref_legal_delays "
+    legal = reader.query(
+        "select legal_delay_days from reference.ref_legal_delays "
         "where public_category = ?", (category,),
     )  # fmt: skip
     legal_days = legal.item() if legal.height else None
     entity_id = None
 
 category_labels = dict(
-    queries.query(sid, path, f"select public_category, label_{lang} from "
+    reader.query(f"select public_category, label_{lang} from "
                   "reference.ref_legal_delays").iter_rows()
 )  # fmt: skip
 category_label = category_labels.get(category, category)
-figures = queries.query(sid, path, queries.DELAYS_YEARLY_SQL, (year, category, entity_id))
+figures = reader.query(queries.DELAYS_YEARLY_SQL, (year, category, entity_id))
 mine = figures.filter(pl.col("grain") == view).to_dicts()
 theirs = figures.filter(pl.col("grain") == "category").to_dicts()
 mine = mine[0] if mine else {}
@@ -121,10 +146,10 @@ if view == "entity" and theirs:
     ))  # fmt: skip
 
 if view == "entity":
-    months = queries.query(sid, path, queries.ENTITY_MONTHS_SQL, (entity_id, year))
+    months = reader.query(queries.ENTITY_MONTHS_SQL, (entity_id, year))
 else:
-    months = queries.query(sid, path, queries.CATEGORY_MONTHS_SQL, (category, year))
-category_months = queries.query(sid, path, queries.CATEGORY_MONTHS_SQL, (category, year))
+    months = reader.query(queries.CATEGORY_MONTHS_SQL, (category, year))
+category_months = reader.query(queries.CATEGORY_MONTHS_SQL, (category, year))
 trend = months.select("payment_month_start_date", "mean_delay_days", "median_delay_days")
 series = {"mean_delay_days": t("mean_delay", lang), "median_delay_days": t("median_delay", lang)}
 if view == "entity":
@@ -148,7 +173,7 @@ if not trend.is_empty():
         width="stretch",
     )
 distribution = queries.distribution_shares(
-    queries.query(sid, path, queries.DISTRIBUTION_SQL, (year, category, entity_id))
+    reader.query(queries.DISTRIBUTION_SQL, (year, category, entity_id))
 )
 if not distribution.is_empty():
     grains = {"category": category_label} if view == "category" else {
@@ -208,7 +233,7 @@ def invoice_labels(columns: list[str]) -> dict[str, str]:
 
 if view == "entity":
     st.subheader(t("late_title", lang))
-    late = queries.query(sid, path, queries.LATE_INVOICES_SQL, (entity_id, year))
+    late = reader.query(queries.LATE_INVOICES_SQL, (entity_id, year))
     downloadable_table(
         labelled(
             late,
@@ -220,8 +245,8 @@ if view == "entity":
     )
     # a snapshot of an older version has no overdue list: it comes with the next build
     chase = [late]
-    if queries.has_table(sid, path, "reports.rpt_overdue_invoices"):
-        overdue = queries.query(sid, path, queries.OVERDUE_INVOICES_SQL, (entity_id,))
+    if reader.has_table("reports.rpt_overdue_invoices"):
+        overdue = reader.query(queries.OVERDUE_INVOICES_SQL, (entity_id,))
         chase.append(overdue)
         day = overdue.get_column("overdue_on_date").max()
     else:
@@ -249,5 +274,5 @@ if view == "entity":
             format_func=lambda i: "—" if i is None else numbers[i],
         )  # fmt: skip
         if chosen:
-            history = queries.query(sid, path, queries.INVOICE_HISTORY_SQL, (chosen,))
+            history = reader.query(queries.INVOICE_HISTORY_SQL, (chosen,))
             table(queries.history_table(history, lang), "timeline", lang)

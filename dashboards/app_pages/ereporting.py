@@ -4,21 +4,18 @@ import polars as pl
 import streamlit as st
 
 from vigie.dashboards import queries
-from vigie.dashboards.components import downloadable_table
+from vigie.dashboards.components import download_button, downloadable_table, page_reader
 from vigie.dashboards.formatting import format_date, format_eur
 from vigie.dashboards.i18n import t
 from vigie.platform.settings import get_settings
 
 lang = st.session_state["vigie_lang"]
-snapshot = st.session_state["vigie_snapshot"]
 
 st.title(t("page_ereporting", lang))
-if snapshot is None:
-    st.info(t("no_snapshot", lang))
-    st.stop()
+reader = page_reader("ereporting", lang)
 
 settings = get_settings()
-found = queries.query(snapshot.snapshot_id, str(snapshot.path), queries.EREPORTING_DECLARANTS_SQL)
+found = reader.query(queries.EREPORTING_DECLARANTS_SQL)
 if found.is_empty():
     st.info(t("er_none", lang))
     st.stop()
@@ -44,7 +41,7 @@ elif "kind" in st.query_params:
     del st.query_params["kind"]
 
 transmissions = queries.with_export_status(
-    queries.ereporting_transmissions(snapshot.snapshot_id, str(snapshot.path), declarant),
+    queries.ereporting_transmissions(reader, declarant),
     settings,
 )
 rows = transmissions
@@ -70,13 +67,11 @@ if choice is not None:
     last_export = rows.filter(
         (pl.col("report_kind") == choice[0]) & (pl.col("period_start_date") == choice[1])
     ).get_column("transmission_id")[0]
-    xml, errors = queries.transmission_xml(
-        snapshot.snapshot_id, str(snapshot.path), declarant, *choice, last_export
-    )
+    xml, errors = queries.transmission_xml(reader, declarant, *choice, last_export)
     if errors:
         st.error(t("er_invalid", lang) + "\n\n" + "\n".join(f"- {e}" for e in errors))
     else:
-        st.download_button(
+        download_button(
             t("er_download_xml", lang), xml, file_name=f"{declarant}-{choice[0]}-{choice[1]}.xml",
             mime="application/xml", key="er_xml",
         )  # fmt: skip

@@ -9,18 +9,14 @@ import polars as pl
 import streamlit as st
 
 from vigie.dashboards import queries
-from vigie.dashboards.components import downloadable_table, labelled
+from vigie.dashboards.components import downloadable_table, labelled, page_reader
 from vigie.dashboards.i18n import t
 
 lang = st.session_state["vigie_lang"]
-snapshot = st.session_state["vigie_snapshot"]
 
 st.title(t("page_qualite", lang))
-if snapshot is None:
-    st.info(t("no_snapshot", lang))
-    st.stop()
-
-records = queries.quarantined_records(snapshot.snapshot_id, str(snapshot.path))
+reader = page_reader("qualite", lang)
+records = queries.quarantined_records(reader)
 if records is None:
     st.info(t("dq_not_published", lang))
     st.stop()

@@ -4,18 +4,14 @@ what the hub's virtual assistant answers."""
 import streamlit as st
 
 from vigie.dashboards import queries
-from vigie.dashboards.components import table
+from vigie.dashboards.components import page_reader, table
 from vigie.dashboards.formatting import format_date, format_eur
 from vigie.dashboards.i18n import t
 
 lang = st.session_state["vigie_lang"]
-snapshot = st.session_state["vigie_snapshot"]
 
 st.title(t("page_recherche", lang))
-if snapshot is None:
-    st.info(t("no_snapshot", lang))
-    st.stop()
-sid, path = snapshot.snapshot_id, str(snapshot.path)
+reader = page_reader("recherche", lang)
 
 for param, key in (("number", "lookup_number"), ("supplier", "lookup_supplier")):
     if key not in st.session_state:
@@ -32,13 +28,13 @@ for param, value in (("number", number), ("supplier", supplier)):
 if not number:
     st.info(t("lookup_hint", lang))
     st.stop()
-found = queries.query(sid, path, queries.INVOICE_LOOKUP_SQL, (number, supplier or None))
+found = reader.query(queries.INVOICE_LOOKUP_SQL, (number, supplier or None))
 if found.is_empty():
     st.warning(t("lookup_none", lang))
     st.stop()
 
 for invoice in found.to_dicts():
-    history = queries.query(sid, path, queries.INVOICE_HISTORY_SQL, (invoice["invoice_id"],))
+    history = reader.query(queries.INVOICE_HISTORY_SQL, (invoice["invoice_id"],))
     with st.container(border=True):
         st.subheader(f"{invoice['invoice_number']} — {invoice['supplier_name']}")
         latest = history.tail(1).to_dicts()

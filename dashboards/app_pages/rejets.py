@@ -4,25 +4,43 @@ import polars as pl
 import streamlit as st
 
 from vigie.dashboards import charts, queries
-from vigie.dashboards.components import downloadable_table, labelled, url_selectbox
+from vigie.dashboards.components import (
+    downloadable_table,
+    labelled,
+    page_reader,
+    year_selectbox,
+)
 from vigie.dashboards.formatting import format_number, format_percent
 from vigie.dashboards.i18n import t
 
 lang = st.session_state["vigie_lang"]
-snapshot = st.session_state["vigie_snapshot"]
 
 st.title(t("page_rejets", lang))
-if snapshot is None:
-    st.info(t("no_snapshot", lang))
-    st.stop()
-sid, path = snapshot.snapshot_id, str(snapshot.path)
+reader = page_reader("rejets", lang)
 
-years = queries.query(sid, path, queries.REJECTION_YEARS_SQL).get_column("year").to_list()
-if not years:
-    st.info(t("no_rows", lang))
+if not reader.scope.is_operator:
+    # a public entity sees the rejections it made; a supplier, those of its invoices
+    year = year_selectbox(reader, queries.PARTY_REJECTION_YEARS_SQL, lang, key="rejection_year")
+    st.subheader(t("my_rejections_title", lang))
+    st.caption(t(f"my_rejections_caption_{reader.scope.role}", lang))
+    mine = reader.query(queries.PARTY_REJECTIONS_SQL, (year,))
+    downloadable_table(
+        labelled(mine, {
+            "invoice_number": t("invoice_number", lang),
+            "supplier_name": t("supplier", lang),
+            "supplier_siret": t("supplier_siret", lang),
+            "recipient_name": t("recipient", lang),
+            "recipient_siret": t("recipient_siret", lang),
+            "total_incl_vat": t("amount_incl_vat", lang),
+            "rejected_at": t("rejected_at", lang),
+            "reason_code": t("reason", lang),
+        }),
+        f"rejets-{year}", "my_rejections", lang,
+    )  # fmt: skip
     st.stop()
-year = url_selectbox(t("year", lang), years, "year", key="rejection_year", parse=int)
-rows = queries.query(sid, path, queries.REJECTIONS_SQL, (year,))
+
+year = year_selectbox(reader, queries.REJECTION_YEARS_SQL, lang, key="rejection_year")
+rows = reader.query(queries.REJECTIONS_SQL, (year,))
 total = rows.filter(pl.col("breakdown") == "total")
 MEASURES = ("deposited_count", "platform_refusal_count", "recipient_rejection_count",
             "recycling_count")  # fmt: skip
@@ -63,7 +81,7 @@ COUNTS = {
     "recipient_rejection_count": t("recipient_rejections", lang),
     "recycling_count": t("recyclings", lang),
 }
-words = queries.breakdown_labels(sid, path, lang)
+words = queries.breakdown_labels(reader, lang)
 by_channel, by_reason = st.tabs([t("by_channel", lang), t("by_reason", lang)])
 with by_channel:
     channels = (
@@ -104,7 +122,7 @@ with by_reason:
         lang,
     )
 
-parties = queries.query(sid, path, queries.TOP_PARTIES_SQL, (year,))
+parties = reader.query(queries.TOP_PARTIES_SQL, (year,))
 PARTY = {
     "rank": t("rank", lang), "structure_name": t("name", lang), "siret": t("siret", lang),
     "deposited_count": t("deposited", lang), "rejection_count": t("recipient_rejections", lang),
@@ -122,7 +140,7 @@ for column, role in ((left, "supplier"), (right, "recipient")):
         )
 
 st.subheader(t("hidden_title", lang))
-hidden = queries.query(sid, path, queries.HIDDEN_DELAYS_SQL, (year,)).with_columns(
+hidden = reader.query(queries.HIDDEN_DELAYS_SQL, (year,)).with_columns(
     queries.in_words("recipient_category", words["recipient_category"])
 )
 downloadable_table(

@@ -64,10 +64,12 @@ class Served:
             raise
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def served(demo_home, tmp_path_factory) -> Iterator[Served]:
-    """``vigie serve`` on the session's demo home, from a shell that never activated .venv."""
-    ports = {"api": free_port(), "dagster": free_port(), "dashboards": free_port()}
+    """``vigie serve`` on the session's demo home, from a shell that never activated .venv
+    (one for the whole session: the test of Ctrl-C runs last, see below)."""
+    ports = {"api": free_port(), "dagster": free_port(), "dashboards": free_port(),
+             "sign_in": free_port()}  # fmt: skip
     log_path = tmp_path_factory.mktemp("serve") / "serve.log"
     with log_path.open("w", encoding="utf-8") as log:
         proc = subprocess.Popen(
@@ -76,6 +78,7 @@ def served(demo_home, tmp_path_factory) -> Iterator[Served]:
                 "--api-port", str(ports["api"]),
                 "--dagster-port", str(ports["dagster"]),
                 "--dashboards-port", str(ports["dashboards"]),
+                "--sign-in-port", str(ports["sign_in"]),
             ],
             env={**os.environ, "VIGIE_HOME": str(demo_home.home), "PATH": NEWCOMER_PATH},
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -83,10 +86,10 @@ def served(demo_home, tmp_path_factory) -> Iterator[Served]:
     served = Served(proc, log_path, ports)
     try:
         deadline = time.monotonic() + 240
-        while len(served.urls) < 3 and time.monotonic() < deadline and proc.poll() is None:
+        while len(served.urls) < 4 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(1)
             served.urls = re.findall(r"(http://127\.0\.0\.1:\d+/\S*)", served.output())
-        assert len(served.urls) == 3, served.output()
+        assert len(served.urls) == 4, served.output()
         yield served
     finally:
         if proc.poll() is None:
@@ -152,6 +155,11 @@ def browser(request) -> Iterator[Browser]:
             if failed is not None and failed.failed:
                 b.screenshot(f"FAILED-{request.node.name}")
             chromium.close()
+
+
+def pytest_collection_modifyitems(items):
+    """The test that stops the served demo with Ctrl-C runs after every test that uses it."""
+    items.sort(key=lambda item: item.name.startswith("test_ctrl_c"))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -16,6 +16,7 @@ import urllib.request
 
 import dagster as dg
 import pytest
+from e2e.pages import sign_in, wait_for_script
 
 from vigie.dashboards.i18n import t
 
@@ -25,7 +26,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.browser]
 DEMO_LAST_DAY = "2020-03-31"
 PAGES = {"": "page_bilan", "delais": "page_delais", "rejets": "page_rejets",
          "ereporting": "page_ereporting", "recherche": "page_recherche",
-         "qualite": "page_qualite"}  # fmt: skip
+         "qualite": "page_qualite", "audit": "page_audit"}  # fmt: skip
+#: granted by `vigie demo` (vigie.orchestration.demo_people)
+OPERATOR = "operateur@vigie.invalid"
 
 
 def graphql(served, query: str) -> dict:
@@ -40,10 +43,14 @@ def graphql(served, query: str) -> dict:
     return answer["data"]
 
 
-def test_the_three_urls_are_printed_and_the_api_is_healthy(served):
+def test_the_four_urls_and_the_demo_people_are_printed_and_the_api_is_healthy(served):
     assert {int(re.search(r":(\d+)/", u).group(1)) for u in served.urls} == set(
         served.ports.values()
     )
+    for line in ("operateur@vigie.invalid", "daf.entite-a@vigie.invalid",
+                 "daf.entite-b@vigie.invalid", "fournisseur@vigie.invalid",
+                 "dgfip@vigie.invalid"):  # fmt: skip
+        assert line in served.output()
     with urllib.request.urlopen(served.base("api") + "/v1/health", timeout=10) as r:  # noqa: S310
         assert json.load(r)["status"] == "ok"
 
@@ -138,6 +145,7 @@ def test_the_api_documentation_renders_offline(served, browser):
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_dashboard_page_renders_without_error(served, browser, lang):
+    sign_in(browser, served, OPERATOR, lang=lang)
     page = browser.page
     console: list[str] = []
     page.on("console", lambda m: m.type == "error" and console.append(m.text))
@@ -146,10 +154,7 @@ def test_every_dashboard_page_renders_without_error(served, browser, lang):
     for path, title_key in PAGES.items():
         page.goto(f"{served.base('dashboards')}/{path}?lang={lang}", wait_until="domcontentloaded")
         page.get_by_role("heading", name=t(title_key, lang)).first.wait_for(timeout=60_000)
-        # the page's script has finished when Streamlit is no longer running it
-        page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-        )
+        wait_for_script(page)
         # charts draw after the script ends: wait for their canvases
         for chart in page.locator('[data-testid="stVegaLiteChart"]').all():
             chart.locator("canvas, svg").first.wait_for(timeout=30_000)

@@ -12,20 +12,24 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
 import pytest
+from helpers import grant, signed_in
 from streamlit.testing.v1 import AppTest
 
 from vigie.dashboards.formatting import format_eur, format_number, format_percent
+from vigie.dashboards.scope import Scope
 from vigie.dashboards.snapshot import current_snapshot
-from vigie.platform.settings import REPO_ROOT
+from vigie.platform.settings import REPO_ROOT, get_settings
 
 pytestmark = pytest.mark.integration
 APP = str(REPO_ROOT / "dashboards" / "app.py")
+#: granted by `vigie demo` (vigie.orchestration.demo_people)
+OPERATOR = "operateur@vigie.invalid"
 
 
 @pytest.fixture
 def app(demo_home, monkeypatch):
     monkeypatch.setenv("VIGIE_HOME", str(demo_home.home))
-    return AppTest.from_file(APP, default_timeout=90)
+    return signed_in(AppTest.from_file(APP, default_timeout=90), OPERATOR)
 
 
 @pytest.fixture
@@ -83,7 +87,7 @@ def test_bilan_offers_a_self_contained_html_report(app, snap):
     labels = [b.proto.label for b in app.get("download_button")]
     assert "Exporter la page (HTML)" in labels
     # the report the button carries, built from the same frames as the page
-    monthly = snap.execute(queries.MONTHLY_VOLUMES_SQL).pl()
+    monthly = snap.execute(Scope("operator").apply(queries.MONTHLY_VOLUMES_SQL)).pl()
     chart = charts.monthly_comparison(queries.year_over_year(monthly, 2020), 2020, "fr")
     table = queries.monthly_table(monthly, 2020, ["janv.", "févr.", "mars"] + [""] * 9,
                                   ("Mois", "Factures"))  # fmt: skip
@@ -197,7 +201,8 @@ def test_delais_page_on_a_snapshot_without_the_overdue_list_says_it_comes_later(
         con.execute("drop table reports.rpt_overdue_invoices")
     entity, year = _busiest_entity(snap)
     monkeypatch.setenv("VIGIE_HOME", str(tmp_path))
-    app = AppTest.from_file(APP, default_timeout=90)
+    grant(get_settings(), OPERATOR, "operator")
+    app = signed_in(AppTest.from_file(APP, default_timeout=90), OPERATOR)
     app.switch_page("app_pages/delais.py")
     app.query_params.update({"view": "entity", "entity": entity, "year": str(year)})
     app.run()

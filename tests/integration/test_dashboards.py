@@ -2,6 +2,7 @@
 
 import duckdb
 import pytest
+from helpers import grant, signed_in
 from streamlit.testing.v1 import AppTest
 
 from vigie.dashboards.formatting import format_number
@@ -10,12 +11,14 @@ from vigie.platform.settings import REPO_ROOT
 
 pytestmark = pytest.mark.integration
 APP = str(REPO_ROOT / "dashboards" / "app.py")
+#: granted by `vigie demo` (vigie.orchestration.demo_people)
+OPERATOR = "operateur@vigie.invalid"
 
 
 @pytest.fixture
 def app(demo_home, monkeypatch):
     monkeypatch.setenv("VIGIE_HOME", str(demo_home.home))
-    return AppTest.from_file(APP, default_timeout=60)
+    return signed_in(AppTest.from_file(APP, default_timeout=60), OPERATOR)
 
 
 def _yearly(demo_home) -> dict[int, int]:
@@ -52,7 +55,8 @@ def test_bilan_page_follows_the_year_in_the_url_and_switches_to_english(app, dem
 
 
 def test_app_says_when_nothing_is_published(vigie_home):
-    app = AppTest.from_file(APP, default_timeout=60)
+    grant(vigie_home, OPERATOR, "operator")
+    app = signed_in(AppTest.from_file(APP, default_timeout=60), OPERATOR)
     app.run()
     assert not app.exception
     assert any("Aucune donnée publiée" in w.value for w in app.warning)

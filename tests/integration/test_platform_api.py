@@ -362,3 +362,43 @@ def test_openapi_documents_every_route_under_v1_and_the_deposit_form(api):
     form = spec["paths"]["/v1/invoices"]["post"]["requestBody"]["content"]["multipart/form-data"]
     assert form["schema"]["properties"]["file"]["format"] == "binary"
     assert "recipient_siret" in form["schema"]["properties"]
+
+
+def test_an_operator_rotates_and_revokes_a_structures_key_and_the_api_follows(
+    api, world, vigie_cli
+):
+    """`vigie key rotate` gives the holder a new key and the old one is refused at once;
+    `vigie key revoke` stops the new one too (within the API's few seconds of cache)."""
+    import json
+    import time
+
+    with api.client(api.operator_key) as op:
+        made = op.post("/v1/structures", json={"siret": siret(150), "name": "Fournisseur K"})
+    assert made.status_code == 201, made.text
+    old, siret_k = made.json()["api_key"], made.json()["siret"]
+    with api.client(old) as c:
+        assert c.get("/v1/invoices").status_code == 200
+    listed = vigie_cli(["key", "list"], api.home)
+    assert listed.returncode == 0, listed.stderr
+    (key_id,) = [line.split()[0] for line in listed.stdout.splitlines() if siret_k in line]
+    rotated = vigie_cli(["key", "rotate", key_id], api.home)
+    assert rotated.returncode == 0, rotated.stderr
+    new = json.loads(rotated.stdout)["api_key"]
+
+    def status(key: str) -> int:
+        with api.client(key) as c:
+            return c.get("/v1/invoices").status_code
+
+    deadline = time.monotonic() + 15
+    while status(old) != 401 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert status(old) == 401 and status(new) == 200
+    lines = vigie_cli(["key", "list"], api.home).stdout.splitlines()
+    new_id = next(x.split()[0] for x in lines if siret_k in x and "active" in x)
+    assert vigie_cli(["key", "revoke", new_id], api.home).returncode == 0
+    deadline = time.monotonic() + 15
+    while status(new) != 401 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert status(new) == 401
+    again = vigie_cli(["key", "revoke", new_id], api.home)
+    assert again.returncode != 0 and "already revoked" in again.stderr

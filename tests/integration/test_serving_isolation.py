@@ -13,11 +13,17 @@ import duckdb
 import pytest
 
 from vigie.dashboards import queries
+from vigie.dashboards.scope import Scope
 from vigie.dashboards.snapshot import current_snapshot
 from vigie.platform.settings import get_settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 VIGIE = str(Path(sys.executable).parent / "vigie")
+
+
+#: the dashboards' queries as an operator reads them
+MONTHLY = Scope("operator").apply(queries.MONTHLY_VOLUMES_SQL)
+DECLARANTS = Scope("operator").apply(queries.EREPORTING_DECLARANTS_SQL)
 
 
 def test_dashboard_queries_succeed_during_a_full_build(demo_home, tmp_path):
@@ -26,7 +32,7 @@ def test_dashboard_queries_succeed_during_a_full_build(demo_home, tmp_path):
     settings = get_settings({"VIGIE_HOME": str(home)})
     before = current_snapshot(settings)
     with duckdb.connect(str(before.path), read_only=True) as con:
-        expected = con.execute(queries.MONTHLY_VOLUMES_SQL).fetchall()
+        expected = con.execute(MONTHLY).fetchall()
 
     build = subprocess.Popen(
         [VIGIE, "pipeline", "run", "--full-refresh"],
@@ -40,8 +46,8 @@ def test_dashboard_queries_succeed_during_a_full_build(demo_home, tmp_path):
         while build.poll() is None and time.monotonic() < deadline:
             snapshot = current_snapshot(settings)
             with duckdb.connect(str(snapshot.path), read_only=True) as con:
-                assert con.execute(queries.MONTHLY_VOLUMES_SQL).fetchall() == expected
-                con.execute(queries.EREPORTING_DECLARANTS_SQL).fetchall()
+                assert con.execute(MONTHLY).fetchall() == expected
+                con.execute(DECLARANTS).fetchall()
             answered += 1
             time.sleep(0.05)
     finally:
@@ -53,4 +59,4 @@ def test_dashboard_queries_succeed_during_a_full_build(demo_home, tmp_path):
     after = current_snapshot(settings)
     assert after.snapshot_id != before.snapshot_id
     with duckdb.connect(str(after.path), read_only=True) as con:
-        assert con.execute(queries.MONTHLY_VOLUMES_SQL).fetchall() == expected
+        assert con.execute(MONTHLY).fetchall() == expected
