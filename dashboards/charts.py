@@ -16,27 +16,36 @@ PLOT_HEIGHT = 420
 def monthly_comparison(frame: pl.DataFrame, year: int, lang: str) -> alt.Chart:
     """Grouped bars per month, this year and the previous one (the yearly report's chart).
 
-    Years differ by colour, by position (last year always on the left, said by the legend)
-    and in the tooltip, so the chart reads without colour.
+    Years differ by colour and position (last year always on the left), are named in the
+    legend under the plot and in the tooltip, so the chart reads without colour. The colours
+    are fixed per year: a year without a previous one is drawn in this year's colour, under a
+    title that names it alone. Month names read horizontally.
     """
     rows = [
         {**r, "month_label": MONTHS[lang][r["month"] - 1], "year_label": str(r["year"])}
         for r in frame.to_dicts()
     ]
+    years = [str(year - 1), str(year)]
+    has_previous = any(r["year_label"] == years[0] for r in rows)
+    title = (t("per_month_title", lang, year=year, previous=year - 1) if has_previous
+             else t("per_month_title_single", lang, year=year))  # fmt: skip
     return (
-        alt.Chart(
-            alt.Data(values=rows), title=t("per_month_title", lang, year=year, previous=year - 1)
-        )  # fmt: skip
+        alt.Chart(alt.Data(values=rows), title=title, height=PLOT_HEIGHT)
         .mark_bar()
         .encode(
-            x=alt.X("month_label:N", sort=MONTHS[lang], title=t("month", lang)),
-            xOffset=alt.XOffset("year_label:N", sort=[str(year - 1), str(year)]),
+            x=alt.X(
+                "month_label:N",
+                sort=MONTHS[lang],
+                title=t("month", lang),
+                axis=alt.Axis(labelAngle=0),
+            ),  # fmt: skip
+            xOffset=alt.XOffset("year_label:N", sort=years),
             y=alt.Y("invoice_count:Q", title=t("invoice_count_axis", lang)),
             color=alt.Color(
-                "year_label:N", title=t("year", lang), scale=alt.Scale(range=["#9aa5b1", "#1f4e79"])
-            ),  # fmt: skip
-            opacity=alt.Opacity(
-                "year_label:N", legend=None, scale=alt.Scale(range=[0.55, 1.0])
+                "year_label:N",
+                title=t("year", lang),
+                scale=alt.Scale(domain=years, range=["#9aa5b1", "#1f4e79"]),
+                legend=alt.Legend(orient="bottom", direction="horizontal"),
             ),  # fmt: skip
             tooltip=[
                 alt.Tooltip("year_label:N", title=t("year", lang)),
@@ -45,6 +54,20 @@ def monthly_comparison(frame: pl.DataFrame, year: int, lang: str) -> alt.Chart:
             ],
         )
     )
+
+
+def legal_delay_rule(days: int, lang: str) -> alt.Chart:
+    """A dashed horizontal line at the legal payment delay, labelled, to layer on a chart
+    whose y axis is a delay in days."""
+    base = alt.Chart(alt.Data(values=[{"days": days, "label": t("legal_delay_mark", lang,
+                                                                  days=days)}]))  # fmt: skip
+    rule = base.mark_rule(color="#b42318", strokeDash=[6, 4], strokeWidth=2).encode(
+        y="days:Q", tooltip=[alt.Tooltip("label:N", title=t("legal_delay_title", lang))]
+    )
+    text = base.mark_text(align="left", dx=4, dy=-6, color="#b42318").encode(
+        y="days:Q", x=alt.value(0), text="label:N"
+    )
+    return rule + text
 
 
 #: the splits of the yearly report, in the order the page shows them
@@ -56,10 +79,11 @@ BREAKDOWNS = (
 
 def lines_by_month(
     frame: pl.DataFrame, x: str, series: dict[str, str], *, title: str, y_title: str,
-    lang: str,
+    lang: str, legal_delay_days: int | None = None,
 ) -> alt.Chart:  # fmt: skip
     """One line per measure over the months; measures differ by colour, dash and point
-    shape, and are named in the legend and the tooltip (readable without colour)."""
+    shape, and are named in the legend and the tooltip (readable without colour). With
+    ``legal_delay_days`` (a delay chart), a labelled reference line marks the legal delay."""
     rows = [
         {"month": r[x].isoformat(), "measure": label, "value": float(r[col])}
         for r in frame.to_dicts()
@@ -67,8 +91,8 @@ def lines_by_month(
         if r[col] is not None
     ]
     names = list(series.values())
-    return (
-        alt.Chart(alt.Data(values=rows), title=title, height=PLOT_HEIGHT)
+    lines = (
+        alt.Chart(alt.Data(values=rows), height=PLOT_HEIGHT)
         .mark_line(point=True)
         .encode(
             x=alt.X(
@@ -94,6 +118,9 @@ def lines_by_month(
             ],
         )
     )
+    if legal_delay_days is None:
+        return lines.properties(title=title)
+    return alt.layer(lines, legal_delay_rule(legal_delay_days, lang), title=title)
 
 
 def delay_distribution(frame: pl.DataFrame, labels: dict[str, str], *, title: str,

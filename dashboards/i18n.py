@@ -26,6 +26,12 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "Factures reçues par mois, {year} et {previous}",
         "en": "Invoices received per month, {year} and {previous}",
     },
+    "per_month_title_single": {
+        "fr": "Factures reçues par mois, {year}",
+        "en": "Invoices received per month, {year}",
+    },
+    "legal_delay_mark": {"fr": "Délai légal : {days} j", "en": "Legal delay: {days} days"},
+    "legal_delay_title": {"fr": "Délai légal", "en": "Legal delay"},
     "month": {"fr": "Mois", "en": "Month"},
     "invoice_count_axis": {"fr": "Nombre de factures", "en": "Number of invoices"},
     "table_title": {"fr": "Détail mensuel", "en": "Monthly detail"},
@@ -113,6 +119,9 @@ LABELS: dict[str, dict[str, str]] = {
         "paid within 30 days {within}",
     },
     "category_mean": {"fr": "Moyenne de la catégorie", "en": "Category mean"},
+    "not_reported": {"fr": "Non communiqué", "en": "Not reported"},
+    "occurrences": {"fr": "Occurrences", "en": "Occurrences"},
+    "reason_code": {"fr": "Code", "en": "Code"},
     "unknown_payment": {
         "fr": "Cette entité ne transmet pas ses statuts de paiement : ses factures sans "
         "paiement sont « inconnues », pas impayées.",
@@ -370,11 +379,128 @@ LABELS: dict[str, dict[str, str]] = {
     "audit_only_downloads": {"fr": "Téléchargements seulement", "en": "Downloads only"},
 }
 
+#: the billing frameworks (cadres de facturation) of Chorus Pro, their code kept in front
+BILLING_FRAMEWORKS = {
+    "A1": {"fr": "A1 — Facture de fournisseur", "en": "A1 — Supplier invoice"},
+    "A2": {"fr": "A2 — Facture déjà payée", "en": "A2 — Invoice already paid"},
+    "A3": {"fr": "A3 — Mémoire de frais de justice", "en": "A3 — Justice-cost memoir"},
+    "A4": {
+        "fr": "A4 — Projet de décompte mensuel (travaux)",
+        "en": "A4 — Monthly statement draft (works)",
+    },
+    "A5": {
+        "fr": "A5 — État d'acompte du fournisseur (travaux)",
+        "en": "A5 — Supplier's interim statement (works)",
+    },
+    "A6": {
+        "fr": "A6 — État d'acompte validé, fournisseur (travaux)",
+        "en": "A6 — Validated interim statement, supplier (works)",
+    },
+    "A7": {
+        "fr": "A7 — Projet de décompte final (travaux)",
+        "en": "A7 — Final statement draft (works)",
+    },
+    "A8": {
+        "fr": "A8 — Décompte général et définitif (travaux)",
+        "en": "A8 — General and final statement (works)",
+    },
+    "A9": {"fr": "A9 — Facture de sous-traitant", "en": "A9 — Subcontractor invoice"},
+    "A10": {
+        "fr": "A10 — Projet de décompte mensuel, sous-traitant",
+        "en": "A10 — Monthly statement draft, subcontractor",
+    },
+    "A11": {
+        "fr": "A11 — Projet de décompte final, sous-traitant",
+        "en": "A11 — Final statement draft, subcontractor",
+    },
+    "A12": {"fr": "A12 — Facture de cotraitant", "en": "A12 — Co-contractor invoice"},
+    "A13": {
+        "fr": "A13 — Projet de décompte mensuel, cotraitant",
+        "en": "A13 — Monthly statement draft, co-contractor",
+    },
+    "A14": {
+        "fr": "A14 — Projet de décompte final, cotraitant",
+        "en": "A14 — Final statement draft, co-contractor",
+    },
+    "A15": {
+        "fr": "A15 — État d'acompte de la maîtrise d'œuvre (travaux)",
+        "en": "A15 — Project manager's interim statement (works)",
+    },
+    "A16": {
+        "fr": "A16 — État d'acompte validé par la maîtrise d'œuvre",
+        "en": "A16 — Interim statement validated by the project manager",
+    },
+    "A17": {
+        "fr": "A17 — Projet de décompte général, maîtrise d'œuvre",
+        "en": "A17 — General statement draft, project manager",
+    },
+    "A18": {
+        "fr": "A18 — Décompte général, maîtrise d'œuvre",
+        "en": "A18 — General statement, project manager",
+    },
+    "A19": {
+        "fr": "A19 — État d'acompte validé par la maîtrise d'ouvrage (travaux)",
+        "en": "A19 — Interim statement validated by the owner (works)",
+    },
+    "A20": {
+        "fr": "A20 — Décompte général, maîtrise d'ouvrage",
+        "en": "A20 — General statement, owner",
+    },
+    "A21": {
+        "fr": "A21 — Demande de remboursement de TIC",
+        "en": "A21 — Energy excise refund request",
+    },
+    "A22": {
+        "fr": "A22 — Projet de décompte général, procédure tacite",
+        "en": "A22 — General statement draft, tacit procedure",
+    },
+    "A23": {
+        "fr": "A23 — Décompte général et définitif tacite, fournisseur",
+        "en": "A23 — Tacit general and final statement, supplier",
+    },
+    "A24": {
+        "fr": "A24 — Décompte général et définitif tacite, maîtrise d'œuvre",
+        "en": "A24 — Tacit general and final statement, project manager",
+    },
+    "A25": {
+        "fr": "A25 — Décompte général et définitif, maîtrise d'œuvre, procédure tacite",
+        "en": "A25 — General and final statement, project manager, tacit procedure",
+    },
+}
+
+#: the reasons a recipient gives when it rejects, recycles or suspends an invoice (Chorus Pro
+#: asks for one); the platform's own refusal rules are named by vigie.platform.rules.RULES
+RECIPIENT_REASONS = {
+    "MONTANT_ERRONE": {"fr": "Montant erroné", "en": "Wrong amount"},
+    "DOUBLON": {"fr": "Facture en double", "en": "Duplicate invoice"},
+    "EJ_ABSENT": {"fr": "Engagement juridique absent", "en": "Missing commitment number"},
+    "EJ_ERRONE": {"fr": "Engagement juridique erroné", "en": "Wrong commitment number"},
+    "SERVICE_ERRONE": {"fr": "Service destinataire erroné", "en": "Wrong recipient service"},
+    "PIECE_MANQUANTE": {"fr": "Pièce justificative manquante", "en": "Missing supporting document"},
+    "AUTRE": {"fr": "Autre motif", "en": "Other reason"},
+}
+
 MONTHS = {
     "fr": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
            "nov.", "déc."],
     "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
 }  # fmt: skip
+
+
+def reason_label(code: str | None, lang: str) -> str | None:
+    """A rejection reason or refusal rule in words: a recipient's reason, or the rule's
+    message from the platform's catalogue after its id; a rule the catalogue does not name
+    (an official one it has no French words for) keeps its id alone."""
+    if code is None:
+        return None
+    if code in RECIPIENT_REASONS:
+        return RECIPIENT_REASONS[code][lang]
+    from vigie.platform.rules import RULES
+
+    rule = RULES.get(code)
+    if rule is None:
+        return code
+    return f"{code} — {rule.message_fr if lang == 'fr' else rule.message_en}"
 
 
 def t(key: str, lang: str, **values: object) -> str:

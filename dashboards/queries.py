@@ -435,9 +435,9 @@ I18N_BREAKDOWNS = {
 
 def breakdown_labels(reader, lang: str) -> dict[str, dict]:
     """Per breakdown, its codes in words (``edi`` → ``EDI``, ``health`` → ``Établissements
-    publics de santé``, ``sme`` → ``PME``). A code without a label is shown as it is (the
-    billing frameworks ``A1``… are known by their codes)."""
-    from vigie.dashboards.i18n import t
+    publics de santé``, ``sme`` → ``PME``, ``A9`` → ``A9 — Facture de sous-traitant``). A
+    code without a label is shown as it is."""
+    from vigie.dashboards.i18n import BILLING_FRAMEWORKS, t
 
     labels: dict[str, dict] = {}
     found = reader.query(BREAKDOWN_LABELS_SQL)
@@ -445,6 +445,7 @@ def breakdown_labels(reader, lang: str) -> dict[str, dict]:
         labels.setdefault(breakdown, {})[code] = label
     for breakdown, codes in I18N_BREAKDOWNS.items():
         labels[breakdown] = {code: t(f"{breakdown}_{code}", lang) for code in codes}
+    labels["billing_framework"] = {code: names[lang] for code, names in BILLING_FRAMEWORKS.items()}
     return labels
 
 
@@ -481,8 +482,8 @@ ACTOR_ROLES = ("platform", "supplier", "recipient", "validator", "accountant")
 
 
 def history_table(history: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """An invoice's status events for display, times in Paris."""
-    from vigie.dashboards.i18n import t
+    """An invoice's status events for display, times in Paris, reasons in words."""
+    from vigie.dashboards.i18n import reason_label, t
 
     return history.select(
         pl.col("event_sequence").alias(t("event_sequence", lang)),
@@ -493,7 +494,9 @@ def history_table(history: pl.DataFrame, lang: str) -> pl.DataFrame:
         pl.col("actor_role").replace(
             {role: t(f"actor_{role}", lang) for role in ACTOR_ROLES}
         ).alias(t("actor", lang)),
-        pl.col("reason_code").alias(t("reason", lang)),
+        pl.col("reason_code")
+        .map_elements(lambda c: reason_label(c, lang), return_dtype=pl.String)
+        .alias(t("reason", lang)),
         pl.col("payment_date").alias(t("payment_date", lang)),
         pl.col("payment_amount").alias(t("payment_amount", lang)),
     )  # fmt: skip

@@ -125,19 +125,26 @@ def _pct(v) -> str:
     return format_percent(None if v is None else v / 100, lang, signed=False)
 
 
+#: an entity that does not report its payments: its payment figures are not known, not zero
+unknown = entity is not None and not entity["reports_payment_status"]
+
+
+def _figure(value: str) -> str:
+    return t("not_reported", lang) if unknown else value
+
+
 with st.container(horizontal=True):
-    st.metric(t("paid_invoices", lang), format_number(mine.get("paid_invoice_count") or 0, lang),
-              border=True)  # fmt: skip
-    st.metric(t("mean_delay", lang), _days(mine.get("mean_delay_days")), border=True)
-    st.metric(t("median_delay", lang), _days(mine.get("median_delay_days")), border=True)
-    st.metric(t("p90_delay", lang), _days(mine.get("p90_delay_days")), border=True)
-    st.metric(t("within_30", lang), _pct(mine.get("paid_within_30_days_pct")), border=True)
-    st.metric(t("late_count", lang), format_number(mine.get("late_invoice_count") or 0, lang),
-              border=True)  # fmt: skip
-    st.metric(t("interest_owed", lang), format_eur(mine.get("late_interest_eur") or 0, lang),
-              border=True)  # fmt: skip
-    st.metric(t("indemnity_owed", lang),
-              format_eur(mine.get("recovery_indemnity_eur") or 0, lang), border=True)  # fmt: skip
+    for label, value in (
+        ("paid_invoices", format_number(mine.get("paid_invoice_count") or 0, lang)),
+        ("mean_delay", _days(mine.get("mean_delay_days"))),
+        ("median_delay", _days(mine.get("median_delay_days"))),
+        ("p90_delay", _days(mine.get("p90_delay_days"))),
+        ("within_30", _pct(mine.get("paid_within_30_days_pct"))),
+        ("late_count", format_number(mine.get("late_invoice_count") or 0, lang)),
+        ("interest_owed", format_eur(mine.get("late_interest_eur") or 0, lang)),
+        ("indemnity_owed", format_eur(mine.get("recovery_indemnity_eur") or 0, lang)),
+    ):
+        st.metric(t(label, lang), _figure(value), border=True)
 if view == "entity" and theirs:
     st.caption(t(
         "vs_category", lang, category=category_label, mean=_days(theirs["mean_delay_days"]),
@@ -169,6 +176,7 @@ if not trend.is_empty():
             title=t("trend_title", lang, year=year),
             y_title=t("delay_axis", lang),
             lang=lang,
+            legal_delay_days=legal_days,
         ),  # fmt: skip
         width="stretch",
     )

@@ -11,7 +11,7 @@ from vigie.dashboards.components import (
     year_selectbox,
 )
 from vigie.dashboards.formatting import format_number, format_percent
-from vigie.dashboards.i18n import t
+from vigie.dashboards.i18n import reason_label, t
 
 lang = st.session_state["vigie_lang"]
 
@@ -23,7 +23,11 @@ if not reader.scope.is_operator:
     year = year_selectbox(reader, queries.PARTY_REJECTION_YEARS_SQL, lang, key="rejection_year")
     st.subheader(t("my_rejections_title", lang))
     st.caption(t(f"my_rejections_caption_{reader.scope.role}", lang))
-    mine = reader.query(queries.PARTY_REJECTIONS_SQL, (year,))
+    mine = reader.query(queries.PARTY_REJECTIONS_SQL, (year,)).with_columns(
+        pl.col("reason_code")
+        .map_elements(lambda c: reason_label(c, lang), return_dtype=pl.String)
+        .alias("reason")
+    )
     downloadable_table(
         labelled(mine, {
             "invoice_number": t("invoice_number", lang),
@@ -33,7 +37,8 @@ if not reader.scope.is_operator:
             "recipient_siret": t("recipient_siret", lang),
             "total_incl_vat": t("amount_incl_vat", lang),
             "rejected_at": t("rejected_at", lang),
-            "reason_code": t("reason", lang),
+            "reason": t("reason", lang),
+            "reason_code": t("reason_code", lang),
         }),
         f"rejets-{year}", "my_rejections", lang,
     )  # fmt: skip
@@ -104,8 +109,12 @@ with by_reason:
             (pl.col("platform_refusal_count") + pl.col("recipient_rejection_count")
              + pl.col("recycling_count")).sum().alias("count")
         )
-        .with_columns(pl.col("breakdown").replace_strict(
-            {b: t(f"kind_{b}", lang) for b in ("platform_rule", "rejection_reason")}))
+        .with_columns(
+            pl.col("breakdown").replace_strict(
+                {b: t(f"kind_{b}", lang) for b in ("platform_rule", "rejection_reason")}),
+            pl.col("breakdown_value").map_elements(
+                lambda c: reason_label(c, lang), return_dtype=pl.String).alias("reason"),
+        )
         .sort("count", "breakdown_value", descending=[True, False])
     )  # fmt: skip
     downloadable_table(
@@ -113,8 +122,9 @@ with by_reason:
             reasons,
             {
                 "breakdown": t("kind", lang),
-                "breakdown_value": t("reason", lang),
-                "count": t("er_records", lang),
+                "reason": t("reason", lang),
+                "count": t("occurrences", lang),
+                "breakdown_value": t("reason_code", lang),
             },
         ),  # fmt: skip
         f"rejets-{year}-motif",

@@ -16,6 +16,7 @@ from helpers import grant, signed_in
 from streamlit.testing.v1 import AppTest
 
 from vigie.dashboards.formatting import format_eur, format_number, format_percent
+from vigie.dashboards.i18n import BILLING_FRAMEWORKS, RECIPIENT_REASONS
 from vigie.dashboards.scope import Scope
 from vigie.dashboards.snapshot import current_snapshot
 from vigie.platform.settings import REPO_ROOT, get_settings
@@ -74,6 +75,16 @@ def test_bilan_headline_and_splits_match_the_invoices(app, snap):
     labels = dict(snap.execute("select public_category, label_fr from reference.ref_legal_delays"
                                ).fetchall())  # fmt: skip
     assert len(categories) and set(categories["Catégorie de destinataire"]) <= set(labels.values())
+    # each billing framework by its code and its name
+    frameworks = dict(snap.execute(
+        "select billing_framework, count(*) from marts.fct_invoices where scope = 'B2G'"
+        " and year(deposited_date) = ? group by 1", [year]
+    ).fetchall())  # fmt: skip
+    shown = app.dataframe[3].value
+    assert dict(zip(shown["Cadre de facturation"], shown["Factures reçues"], strict=True)) == {
+        BILLING_FRAMEWORKS[code]["fr"]: n for code, n in frameworks.items()
+    }
+    assert BILLING_FRAMEWORKS["A9"]["fr"] == "A9 — Facture de sous-traitant"
 
 
 def test_bilan_offers_a_self_contained_html_report(app, snap):
@@ -236,6 +247,16 @@ def test_rejets_page_counts_refusals_and_rejections_apart(app, snap):
     top = app.dataframe[3].value  # channel, reason, suppliers, recipients
     assert list(top["Rang"]) == list(range(1, len(top) + 1))
     assert top["Rejets par le destinataire"].is_monotonic_decreasing
+    # reasons in words, their code beside, counted as occurrences
+    reasons = app.dataframe[1].value
+    assert list(reasons.columns) == ["Nature", "Motif ou règle", "Occurrences", "Code"]
+    by_code = dict(zip(reasons["Code"], reasons["Motif ou règle"], strict=True))
+    rejected_reasons = {c for (c,) in snap.execute(
+        "select distinct reason_code from marts.fct_status_events where status_code = 'REJETEE'"
+        " and year(occurred_date) = ?", [year]).fetchall()}  # fmt: skip
+    for code in rejected_reasons & set(RECIPIENT_REASONS):
+        assert by_code[code] == RECIPIENT_REASONS[code]["fr"]
+    assert all(label != code for code, label in by_code.items() if code in RECIPIENT_REASONS)
 
 
 def _look_up(app, number: str, **params: str) -> None:
@@ -382,3 +403,21 @@ def test_delais_page_of_an_entity_with_nothing_overdue_says_so_without_a_day(app
     assert "Aucune facture échue non payée." in [i.value for i in app.info]
     months = next(d.value for d in app.dataframe if "Payées sous 30 jours (%)" in d.value.columns)
     assert len(months) >= 1
+
+
+def test_an_entity_that_does_not_report_payments_reads_not_reported_not_zero(app, snap):
+    entity, year = snap.execute(
+        "select s.structure_id, max(year(i.deposited_date)) from marts.dim_structures s"
+        " join marts.fct_invoices i on i.recipient_structure_id = s.structure_id"
+        " where not s.reports_payment_status group by 1 order by 1 limit 1"
+    ).fetchone()
+    app.switch_page("app_pages/delais.py")
+    app.query_params.update({"view": "entity", "entity": entity, "year": str(year)})
+    app.run()
+    assert not app.exception
+    metrics = _metrics(app)
+    for label in ("Factures payées", "Délai moyen (jours)", "Intérêts moratoires dus",
+                  "Indemnités forfaitaires (40 €)"):  # fmt: skip
+        assert metrics[label] == "Non communiqué", label
+    assert not any(v.endswith("0,00 €") for v in metrics.values())
+    # (a reporting entity's figures: test_delais_page_shows_an_entitys_figures_from_its_invoices)

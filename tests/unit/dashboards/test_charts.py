@@ -44,3 +44,57 @@ def test_long_measure_names_are_not_cut_in_the_legend():
         buckets, labels, title="Répartition", x_title="Délai", y_title="Part (%)", lang="fr"
     ).to_dict()
     assert chart["encoding"]["color"]["legend"]["labelLimit"] == 0
+
+
+def _bars(year_counts: dict[int, int]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "month": [1] * len(year_counts),
+            "year": list(year_counts),
+            "invoice_count": list(year_counts.values()),
+        }
+    )
+
+
+def test_year_over_year_bars_have_a_legend_fixed_colours_and_horizontal_months():
+    chart = charts.monthly_comparison(_bars({2019: 10, 2020: 12}), 2020, "fr").to_dict()
+    color = chart["encoding"]["color"]
+    assert color["legend"]["orient"] == "bottom" and "opacity" not in chart["encoding"]
+    assert color["scale"] == {"domain": ["2019", "2020"], "range": ["#9aa5b1", "#1f4e79"]}
+    assert chart["encoding"]["x"]["axis"]["labelAngle"] == 0
+    assert chart["title"] == "Factures reçues par mois, 2020 et 2019"
+
+
+def test_a_year_without_the_one_before_is_drawn_and_titled_alone():
+    chart = charts.monthly_comparison(_bars({2019: 10}), 2019, "en").to_dict()
+    assert chart["title"] == "Invoices received per month, 2019"
+    # the year is mapped to this year's colour, whatever the data holds
+    assert chart["encoding"]["color"]["scale"]["domain"] == ["2018", "2019"]
+    assert {v["year_label"] for v in chart["data"]["values"]} == {"2019"}
+
+
+def test_a_delay_chart_marks_the_legal_delay_with_a_labelled_line():
+    frame = pl.DataFrame(
+        {"payment_month_start_date": [date(2020, 1, 1)], "mean_delay_days": [Decimal("41.5")]}
+    )
+    chart = charts.lines_by_month(
+        frame, "payment_month_start_date", {"mean_delay_days": "Délai moyen"},
+        title="Délai", y_title="Délai (jours)", lang="fr", legal_delay_days=50,
+    ).to_dict()  # fmt: skip
+
+    def walk(spec):  # every view of a (nested) layered chart, layers included
+        yield spec
+        for inner in spec.get("layer", []):
+            yield from walk(inner)
+
+    views = list(walk(chart))
+    kinds = {v["mark"]["type"] for v in views if "mark" in v}
+    assert {"line", "rule", "text"} <= kinds
+    values = [x for v in views for x in v.get("data", {}).get("values", [])]
+    assert {"days": 50, "label": "Délai légal : 50 j"} in values
+    # without a legal delay, the chart is the lines alone
+    plain = charts.lines_by_month(
+        frame, "payment_month_start_date", {"mean_delay_days": "Délai moyen"},
+        title="Délai", y_title="Délai (jours)", lang="fr",
+    ).to_dict()  # fmt: skip
+    assert "layer" not in plain and plain["mark"]["type"] == "line"
