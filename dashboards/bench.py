@@ -126,17 +126,22 @@ def _signed_in(app, email: str):
     return app
 
 
-def run(snapshot: SnapshotRef, *, repeats: int = 20, renders: int = 3) -> list[PageTiming]:
+def run(snapshot: SnapshotRef, *, repeats: int = 20, renders: int = 3,
+        settings=None) -> list[PageTiming]:  # fmt: skip
+    """Time the queries and renders on ``snapshot``, the pages rendered as the app reads the
+    home of ``settings`` (default: ``VIGIE_HOME``)."""
     import logging
 
     from streamlit.testing.v1 import AppTest
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no runtime" notices of AppTest
     os.environ["VIGIE_DASHBOARD_CACHE"] = "0"  # every render runs its queries
+    if settings is not None:  # the app in AppTest finds its home in the environment
+        os.environ["VIGIE_HOME"] = str(settings.home)
     con = duckdb.connect(str(snapshot.path), read_only=True)
     try:
         plan = page_queries(con)
-        operator = _renderer(get_settings())
+        operator = _renderer(settings or get_settings())
         if operator is not None:  # warm-up: imports
             _signed_in(AppTest.from_file(str(DASHBOARD_APP), default_timeout=120), operator).run()
         timings = []

@@ -120,6 +120,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "category_mean": {"fr": "Moyenne de la catégorie", "en": "Category mean"},
     "not_reported": {"fr": "Non communiqué", "en": "Not reported"},
+    "unpaid": {"fr": "Non payée", "en": "Unpaid"},
+    "see_delays_of": {"fr": "Délais de paiement de {name}", "en": "Payment delays of {name}"},
     "occurrences": {"fr": "Occurrences", "en": "Occurrences"},
     "reason_code": {"fr": "Code", "en": "Code"},
     "unknown_payment": {

@@ -400,6 +400,16 @@ order by i.deposited_at desc
 limit 20
 """
 
+#: an invoice's delay, for the look-up (the invoice was found in the reader's scope already;
+#: the scope is applied again here, where the row is read)
+INVOICE_DELAY_SQL = """
+select recipient_structure_id, payment_status, due_date, payment_date, days_late,
+    late_interest_eur, recovery_indemnity_eur
+from marts.fct_payment_delays
+where invoice_id = $1
+    and ({scope:supplier_structure_id} or {scope:recipient_structure_id})
+"""
+
 INVOICE_HISTORY_SQL = """
 select e.event_sequence, e.occurred_at, e.status_code, s.label_fr as status_label_fr,
     s.label_en as status_label_en, e.previous_status_code,

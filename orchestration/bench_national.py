@@ -113,6 +113,10 @@ def _size_gib(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**30
 
 
+#: who the dashboards bench renders the pages as, in the national bench's scratch home
+BENCH_OPERATOR = "bench@vigie.invalid"
+
+
 def run_national(
     settings: Settings, *, scale: float, year: int, seed: int = 7,
     progress: Callable[[str], None] = lambda _m: None,
@@ -164,9 +168,21 @@ def run_national(
         return sum(ref.tables.values()), f"{len(ref.tables)} tables"
 
     def _dashboards():
-        timings = dashboards_bench.run(snapshot_box["ref"], repeats=5, renders=2)
+        # the pages render as an operator of this scratch home sees them
+        from vigie.platform import access
+        from vigie.platform.store import Store
+
+        store = Store(settings.platform_db_path)
+        try:
+            access.grant(store, role="operator", by="vigie bench national",
+                         email=BENCH_OPERATOR)  # fmt: skip
+        finally:
+            store.close()
+        timings = dashboards_bench.run(snapshot_box["ref"], repeats=5, renders=2,
+                                       settings=settings)  # fmt: skip
         worst_query = max(timings, key=lambda t: t.query_p95_ms)
-        worst_page = max(timings, key=lambda t: t.render_s)
+        worst_page = max((t for t in timings if t.render_s is not None),
+                         key=lambda t: t.render_s)  # fmt: skip
         detail = (f"slowest query p95 {worst_query.query_p95_ms:,.0f} ms "
                   f"({worst_query.page}: {worst_query.slowest_query}); slowest page "
                   f"{worst_page.page} {worst_page.render_s:,.2f} s")  # fmt: skip

@@ -5,13 +5,15 @@ import streamlit as st
 
 from vigie.dashboards import queries
 from vigie.dashboards.components import page_reader, table
-from vigie.dashboards.formatting import format_date, format_eur
+from vigie.dashboards.formatting import format_date, format_eur, format_number
 from vigie.dashboards.i18n import t
 
 lang = st.session_state["vigie_lang"]
 
 st.title(t("page_recherche", lang))
 reader = page_reader("recherche", lang)
+#: the delays page of the recipient is linked for those who may open it about that entity
+person_sees_delays = reader.scope.may_open("delais") and reader.scope.role != "supplier"
 
 for param, key in (("number", "lookup_number"), ("supplier", "lookup_supplier")):
     if key not in st.session_state:
@@ -44,11 +46,36 @@ for invoice in found.to_dicts():
                 when = format_date(latest[0]["occurred_at"], lang)
                 st.metric(t("current_status", lang),
                       latest[0][f"status_label_{lang}"] or latest[0]["status_code"],
-                          delta=t("status_since", lang, when=when), delta_color="off")  # fmt: skip
+                          delta=t("status_since", lang, when=when), delta_color="off",
+                          delta_arrow="off")  # fmt: skip
             st.metric(t("amount_incl_vat", lang), format_eur(invoice["total_incl_vat"], lang))
             st.metric(t("deposited_at", lang),
                       format_date(invoice["deposited_at"], lang))  # fmt: skip
             st.metric(t("channel", lang), invoice[f"channel_label_{lang}"] or invoice["channel"])
         st.caption(f"{t('supplier_siret', lang)} {invoice['supplier_siret']} · "
                    f"{t('recipient', lang)} {invoice['recipient_siret']}")  # fmt: skip
+        delay = reader.query(queries.INVOICE_DELAY_SQL, (invoice["invoice_id"],)).to_dicts()
+        if delay:
+            d = delay[0]
+            unknown = d["payment_status"] == "unknown"
+            with st.container(horizontal=True):
+                st.metric(t("due_date", lang),
+                          format_date(d["due_date"], lang) if d["due_date"] else "—")  # fmt: skip
+                st.metric(t("payment_date", lang), format_date(d["payment_date"], lang)
+                          if d["payment_date"] else t("not_reported" if unknown else "unpaid",
+                                                      lang))  # fmt: skip
+                st.metric(t("days_late", lang), t("not_reported", lang) if unknown
+                          else format_number(d["days_late"] or 0, lang))  # fmt: skip
+                st.metric(t("interest_owed", lang), t("not_reported", lang) if unknown
+                          else format_eur(d["late_interest_eur"] or 0, lang))  # fmt: skip
+                st.metric(t("indemnity_owed", lang), t("not_reported", lang) if unknown
+                          else format_eur(d["recovery_indemnity_eur"] or 0, lang))  # fmt: skip
+            day = d["payment_date"] or d["due_date"]
+            if person_sees_delays and day is not None:
+                st.page_link(
+                    "app_pages/delais.py", icon=":material/schedule:",
+                    label=t("see_delays_of", lang, name=invoice["recipient_name"] or "—"),
+                    query_params={"view": "entity", "entity": d["recipient_structure_id"],
+                                  "year": str(day.year)},
+                )  # fmt: skip
         table(queries.history_table(history, lang), f"history_{invoice['invoice_id']}", lang)

@@ -183,6 +183,11 @@ def test_a_supplier_looking_up_another_suppliers_invoice_is_told_not_found(
     said = {}
     for label, number in (("theirs", theirs), ("none", "N-EXISTE-PAS-0000"), ("own", own)):
         _open(page, served, f"recherche?number={number}")
+        # the answer: a "not found" alert, or the invoice's figures
+        page.locator('[data-testid="stAlert"], [data-testid="stMetric"]').first.wait_for(
+            timeout=60_000
+        )
+        wait_for_script(page)
         alerts = [a.inner_text() for a in page.locator('[data-testid="stAlert"]').all()]
         said[label] = (alerts, page.locator('[data-testid="stMetric"]').count())
         browser.screenshot(f"supplier-lookup-{label}")

@@ -421,3 +421,22 @@ def test_an_entity_that_does_not_report_payments_reads_not_reported_not_zero(app
         assert metrics[label] == "Non communiqué", label
     assert not any(v.endswith("0,00 €") for v in metrics.values())
     # (a reporting entity's figures: test_delais_page_shows_an_entitys_figures_from_its_invoices)
+
+
+def test_recherche_page_gives_a_late_invoices_delay_and_links_to_its_entity(app, snap):
+    number, entity, due, paid, days, interest = snap.execute(
+        "select i.invoice_number, p.recipient_structure_id, p.due_date, p.payment_date,"
+        " p.days_late, p.late_interest_eur from marts.fct_payment_delays p"
+        " join marts.fct_invoices i using (invoice_id) where p.days_late > 20"
+        " and i.invoice_number in (select invoice_number from marts.fct_invoices"
+        " group by 1 having count(*) = 1) order by p.days_late desc, 1 limit 1"
+    ).fetchone()
+    _look_up(app, number)
+    metrics = _metrics(app)
+    assert metrics["Échéance"] == due.strftime("%d/%m/%Y")
+    assert metrics["Paiement"] == paid.strftime("%d/%m/%Y")
+    assert metrics["Jours de retard"] == format_number(days, "fr")
+    assert metrics["Intérêts moratoires dus"] == format_eur(interest, "fr")
+    (link,) = [e for e in app.get("page_link")]
+    assert "delais" in link.proto.page
+    assert f"entity={entity}" in link.proto.query_string
