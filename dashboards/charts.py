@@ -11,6 +11,9 @@ from vigie.dashboards.i18n import MONTHS, t
 #: this height, and Vega fits the title, plot, axes and legend into it. At Streamlit's
 #: default 350 px, the delay distribution's title was pushed out of its frame.
 PLOT_HEIGHT = 420
+#: the legal-delay line: near-black, apart from every series' colour (the series use blues
+#: and a red)
+LEGAL_COLOUR = "#262730"
 
 
 def monthly_comparison(frame: pl.DataFrame, year: int, lang: str) -> alt.Chart:
@@ -61,10 +64,10 @@ def legal_delay_rule(days: int, lang: str) -> alt.Chart:
     whose y axis is a delay in days."""
     base = alt.Chart(alt.Data(values=[{"days": days, "label": t("legal_delay_mark", lang,
                                                                   days=days)}]))  # fmt: skip
-    rule = base.mark_rule(color="#b42318", strokeDash=[6, 4], strokeWidth=2).encode(
+    rule = base.mark_rule(color=LEGAL_COLOUR, strokeDash=[8, 4], strokeWidth=2).encode(
         y="days:Q", tooltip=[alt.Tooltip("label:N", title=t("legal_delay_title", lang))]
     )
-    text = base.mark_text(align="left", dx=4, dy=-6, color="#b42318").encode(
+    text = base.mark_text(align="left", dx=4, dy=-8, color=LEGAL_COLOUR, fontWeight="bold").encode(
         y="days:Q", x=alt.value(0), text="label:N"
     )
     return rule + text
