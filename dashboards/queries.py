@@ -147,6 +147,16 @@ def with_export_status(transmissions: pl.DataFrame, settings) -> pl.DataFrame:
     )  # fmt: skip
 
 
+def mark_late(transmissions: pl.DataFrame, today) -> pl.DataFrame:
+    """Adds ``is_late``: not sent yet (``built``) and its platform deadline is past, on
+    ``today`` in Paris; the late ones first, then by period."""
+    return transmissions.with_columns(
+        ((pl.col("status") == "built") & (pl.col("platform_deadline_date") < today)).alias(
+            "is_late"
+        )
+    ).sort(["is_late", "period_start_date", "report_kind"], descending=[True, False, False])
+
+
 def ereporting_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
     """The transmissions of one declarant for display, with labelled columns."""
     from vigie.dashboards.i18n import t
@@ -170,6 +180,8 @@ def ereporting_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
         pl.col("status").replace_strict(
             {s: t(f"er_status_{s}", lang) for s in ("built", "exported", "rectified")}
         ).alias(t("er_status", lang)),
+        pl.when(pl.col("is_late")).then(pl.lit(t("er_late_mark", lang))).otherwise(pl.lit(""))
+        .alias(t("er_late", lang)),
         pl.col("transmission_id").alias(t("er_transmission_id", lang)),
     )  # fmt: skip
 

@@ -4,9 +4,15 @@ import polars as pl
 import streamlit as st
 
 from vigie.dashboards import queries
-from vigie.dashboards.components import download_button, downloadable_table, page_reader
+from vigie.dashboards.components import (
+    download_button,
+    downloadable_table,
+    page_reader,
+    url_selectbox,
+)
 from vigie.dashboards.formatting import format_date, format_eur
 from vigie.dashboards.i18n import t
+from vigie.platform.paris import today_in_paris
 from vigie.platform.settings import get_settings
 
 lang = st.session_state["vigie_lang"]
@@ -40,17 +46,28 @@ if kind:
 elif "kind" in st.query_params:
     del st.query_params["kind"]
 
-transmissions = queries.with_export_status(
-    queries.ereporting_transmissions(reader, declarant),
-    settings,
+transmissions = queries.mark_late(
+    queries.with_export_status(queries.ereporting_transmissions(reader, declarant), settings),
+    today_in_paris(),
 )
+years = sorted({d.year for d in transmissions.get_column("period_start_date")}, reverse=True)
+#: the latest year first; "all" (kept in the URL like a year) lists every period
+chosen = url_selectbox(
+    t("year", lang), [*years, "all"], "year", key="er_year",
+    format_func=lambda y: t("er_all_years", lang) if y == "all" else str(y),
+    parse=lambda v: v if v == "all" else int(v),
+)  # fmt: skip
+year = None if chosen == "all" else chosen
 rows = transmissions
 if kind:
     rows = rows.filter(pl.col("report_kind") == kind)
+if year is not None:
+    rows = rows.filter(pl.col("period_start_date").dt.year() == year)
 
 with st.container(horizontal=True):
     st.metric(t("er_transmissions", lang), rows.height, border=True)
     st.metric(t("er_to_send", lang), rows.filter(pl.col("status") == "built").height, border=True)
+    st.metric(t("er_late", lang), rows.filter(pl.col("is_late")).height, border=True)
     st.metric(t("er_vat", lang), format_eur(rows.get_column("tax_amount").sum() or 0, lang),
               border=True)  # fmt: skip
 

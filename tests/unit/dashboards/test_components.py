@@ -27,3 +27,23 @@ def test_a_table_comes_with_its_two_downloads():
         "Download (CSV)",
         "Download (Parquet)",
     ]
+
+
+def test_a_transmission_not_sent_after_its_deadline_is_marked_late_and_listed_first():
+    from datetime import date
+
+    import polars as pl
+
+    from vigie.dashboards.queries import mark_late
+
+    frame = pl.DataFrame({
+        "report_kind": ["transactions", "payments", "transactions"],
+        "period_start_date": [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)],
+        "platform_deadline_date": [date(2026, 10, 20), date(2026, 11, 20), date(2026, 12, 20)],
+        "status": ["exported", "built", "built"],
+    })  # fmt: skip
+    marked = mark_late(frame, date(2026, 12, 3))
+    assert marked.get_column("is_late").to_list() == [True, False, False]
+    assert marked.get_column("period_start_date").to_list()[0] == date(2026, 10, 1)
+    # on its deadline day it is not late yet
+    assert not mark_late(frame, date(2026, 11, 20)).get_column("is_late").any()
