@@ -384,6 +384,83 @@ LABELS: dict[str, dict[str, str]] = {
     "audit_only_downloads": {"fr": "Téléchargements seulement", "en": "Downloads only"},
 }
 
+#: how each figure of the Délais page is computed (its help text; docs/dashboards.md)
+HELP = {
+    "paid_invoices": {
+        "fr": (
+            "Factures dont le paiement (statut « Mise en paiement ») tombe dans "
+            "l'année choisie ; les factures rejetées n'en font pas partie."
+        ),
+        "en": (
+            'Invoices whose payment (status "Paid") falls in the chosen year; '
+            "rejected invoices are not counted."
+        ),
+    },
+    "mean_delay": {
+        "fr": (
+            "Délai observé, comme l'Observatoire des délais de paiement : jours "
+            "calendaires du jour de réception (mise à disposition du destinataire) au"
+            " jour du paiement, sans neutraliser les suspensions ; moyenne des "
+            "factures payées dans l'année."
+        ),
+        "en": (
+            "Observed delay, as the French payment-delay Observatory measures it: "
+            "calendar days from receipt (made available to the recipient) to payment,"
+            " suspensions not taken out; mean of the invoices paid in the year."
+        ),
+    },
+    "median_delay": {
+        "fr": ("Le délai observé que la moitié des factures payées dans l'année n'a pas dépassé."),
+        "en": ("The observed delay that half of the invoices paid in the year did not exceed."),
+    },
+    "p90_delay": {
+        "fr": ("Le délai observé que 90 % des factures payées dans l'année n'ont pas dépassé."),
+        "en": ("The observed delay that 90% of the invoices paid in the year did not exceed."),
+    },
+    "within_30": {
+        "fr": (
+            "Part des factures payées dans l'année dont le délai observé est de 30 jours ou moins."
+        ),
+        "en": ("Share of the invoices paid in the year whose observed delay is 30 days or less."),
+    },
+    "late_count": {
+        "fr": (
+            "Factures payées après leur échéance : réception + délai légal de la "
+            "catégorie (30 jours ; 50 pour les établissements publics de santé ; 60 "
+            "pour les entreprises publiques). Une suspension arrête le délai, qui "
+            "reprend au complément pour le temps restant, 30 jours au moins."
+        ),
+        "en": (
+            "Invoices paid after their due date: receipt + the category's legal delay"
+            " (30 days; 50 for public health establishments; 60 for public "
+            "undertakings). A suspension stops the clock, which restarts at the "
+            "completion for the time left, at least 30 days."
+        ),
+    },
+    "interest_owed": {
+        "fr": (
+            "Intérêts moratoires dus de plein droit : montant TTC × taux × jours de "
+            "retard / 365, arrondi au centime ; taux = taux de refinancement de la "
+            "BCE en vigueur au début du semestre où les intérêts commencent à courir,"
+            " + 8 points."
+        ),
+        "en": (
+            "Late-payment interest owed by law: amount incl. VAT × rate × days late /"
+            " 365, rounded to the cent; rate = the ECB main refinancing rate in force"
+            " at the start of the half-year in which interest starts, + 8 points."
+        ),
+    },
+    "indemnity_owed": {
+        "fr": (
+            "Indemnité forfaitaire pour frais de recouvrement : 40 € par facture "
+            "payée en retard, due en plus des intérêts."
+        ),
+        "en": (
+            "Fixed recovery-cost indemnity: €40 per invoice paid late, owed on top of the interest."
+        ),
+    },
+}
+
 #: the billing frameworks (cadres de facturation) of Chorus Pro, their code kept in front
 BILLING_FRAMEWORKS = {
     "A1": {"fr": "A1 — Facture de fournisseur", "en": "A1 — Supplier invoice"},

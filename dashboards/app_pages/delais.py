@@ -13,7 +13,7 @@ from vigie.dashboards.components import (
     year_selectbox,
 )
 from vigie.dashboards.formatting import format_date, format_eur, format_number, format_percent
-from vigie.dashboards.i18n import t
+from vigie.dashboards.i18n import HELP, t
 
 lang = st.session_state["vigie_lang"]
 
@@ -144,7 +144,7 @@ with st.container(horizontal=True):
         ("interest_owed", format_eur(mine.get("late_interest_eur") or 0, lang)),
         ("indemnity_owed", format_eur(mine.get("recovery_indemnity_eur") or 0, lang)),
     ):
-        st.metric(t(label, lang), _figure(value), border=True)
+        st.metric(t(label, lang), _figure(value), border=True, help=HELP[label][lang])
 if view == "entity" and theirs:
     st.caption(t(
         "vs_category", lang, category=category_label, mean=_days(theirs["mean_delay_days"]),

@@ -16,7 +16,7 @@ from helpers import grant, signed_in
 from streamlit.testing.v1 import AppTest
 
 from vigie.dashboards.formatting import format_eur, format_number, format_percent
-from vigie.dashboards.i18n import BILLING_FRAMEWORKS, RECIPIENT_REASONS
+from vigie.dashboards.i18n import BILLING_FRAMEWORKS, HELP, RECIPIENT_REASONS
 from vigie.dashboards.scope import Scope
 from vigie.dashboards.snapshot import current_snapshot
 from vigie.platform.settings import REPO_ROOT, get_settings
@@ -440,3 +440,15 @@ def test_recherche_page_gives_a_late_invoices_delay_and_links_to_its_entity(app,
     (link,) = [e for e in app.get("page_link")]
     assert "delais" in link.proto.page
     assert f"entity={entity}" in link.proto.query_string
+
+
+def test_every_delay_figure_says_how_it_is_computed(app, snap):
+    entity, year = _busiest_entity(snap)
+    app.switch_page("app_pages/delais.py")
+    app.query_params.update({"view": "entity", "entity": entity, "year": str(year), "lang": "en"})
+    app.run()
+    assert not app.exception
+    helps = {m.label: m.proto.help for m in app.metric}
+    assert helps["Late-payment interest owed"] == HELP["interest_owed"]["en"]
+    assert helps["Median delay (days)"] == HELP["median_delay"]["en"]
+    assert len(helps) == len(HELP) and all(helps.values())
