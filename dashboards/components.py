@@ -43,13 +43,19 @@ def column_formats(frame: pl.DataFrame, lang: str) -> dict[str, Any]:
     return formats
 
 
-def table(frame: pl.DataFrame, key: str, lang: str) -> None:
+def table(frame: pl.DataFrame, key: str, lang: str, *, selectable: bool = False) -> int | None:
     """``frame`` as a table, each column shown as its type reads (``column_formats``), a
-    missing value as a dash (Streamlit writes "None")."""
-    st.dataframe(
+    missing value as a dash (Streamlit writes "None"). ``selectable``: a row can be picked
+    (a click on its left edge); returns its position, or None."""
+    event = st.dataframe(
         frame, hide_index=True, key=key, column_config=column_formats(frame, lang),
-        placeholder=MISSING,
+        placeholder=MISSING, on_select="rerun" if selectable else "ignore",
+        selection_mode="single-row",
     )  # fmt: skip
+    if not selectable:
+        return None
+    rows = event.selection.rows if event is not None else []
+    return rows[0] if rows else None
 
 
 def page_reader(page: str, lang: str):
@@ -88,13 +94,15 @@ def download_button(label: str, data, *, file_name: str, mime: str, key: str, **
                        on_click=record_download, args=(file_name,), **kwargs)  # fmt: skip
 
 
-def downloadable_table(frame: pl.DataFrame, name: str, key: str, lang: str) -> None:
+def downloadable_table(frame: pl.DataFrame, name: str, key: str, lang: str, *,
+                       selectable: bool = False) -> int | None:  # fmt: skip
     """The table, then its downloads: CSV for French Excel and Parquet (types kept). An
-    empty table is said in words instead, without downloads (Streamlit wrote "empty")."""
+    empty table is said in words instead, without downloads (Streamlit wrote "empty").
+    ``selectable``: returns the position of the row picked, or None."""
     if frame.is_empty():
         st.info(t("no_rows", lang))
-        return
-    table(frame, f"{key}_table", lang)
+        return None
+    picked = table(frame, f"{key}_table", lang, selectable=selectable)
     with st.container(horizontal=True):
         download_button(
             t("download_csv", lang), excel_csv(frame), file_name=f"{name}.csv",
@@ -104,6 +112,7 @@ def downloadable_table(frame: pl.DataFrame, name: str, key: str, lang: str) -> N
             t("download_parquet", lang), parquet_bytes(frame), file_name=f"{name}.parquet",
             mime="application/vnd.apache.parquet", key=f"{key}_parquet",
         )  # fmt: skip
+    return picked
 
 
 def url_selectbox(
@@ -136,3 +145,37 @@ def year_selectbox(reader, sql: str, lang: str, *, key: str) -> int:
 def labelled(frame: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
     """The columns of ``labels`` only, renamed to the user's language."""
     return frame.select([pl.col(c).alias(label) for c, label in labels.items()])
+
+
+def invoice_delay(reader, invoice_id: str, lang: str, *, link_to: str | None = None) -> None:
+    """An invoice's delay: due date, payment, days late, interest and indemnity ("Non
+    communiqué" where the recipient does not report payments); ``link_to``: the recipient's
+    name, for a link to its delays page (on its year)."""
+    from vigie.dashboards import queries
+    from vigie.dashboards.formatting import format_date, format_eur, format_number
+
+    found = reader.query(queries.INVOICE_DELAY_SQL, (invoice_id,)).to_dicts()
+    if not found:
+        return
+    d = found[0]
+    unknown = d["payment_status"] == "unknown"
+
+    def known(text: str) -> str:
+        return t("not_reported", lang) if unknown else text
+
+    with st.container(horizontal=True):
+        st.metric(t("due_date", lang), format_date(d["due_date"], lang) if d["due_date"] else "—")
+        st.metric(t("payment_date", lang), format_date(d["payment_date"], lang)
+                  if d["payment_date"] else known(t("unpaid", lang)))  # fmt: skip
+        st.metric(t("days_late", lang), known(format_number(d["days_late"] or 0, lang)))
+        st.metric(t("interest_owed", lang), known(format_eur(d["late_interest_eur"] or 0, lang)))
+        st.metric(t("indemnity_owed", lang),
+                  known(format_eur(d["recovery_indemnity_eur"] or 0, lang)))  # fmt: skip
+    day = d["payment_date"] or d["due_date"]
+    if link_to is not None and day is not None:
+        st.page_link(
+            "app_pages/delais.py", icon=":material/schedule:",
+            label=t("see_delays_of", lang, name=link_to or "—"),
+            query_params={"view": "entity", "entity": d["recipient_structure_id"],
+                          "year": str(day.year)},
+        )  # fmt: skip

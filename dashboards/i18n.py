@@ -124,6 +124,13 @@ LABELS: dict[str, dict[str, str]] = {
     "category_mean": {"fr": "Moyenne de la catégorie", "en": "Category mean"},
     "not_reported": {"fr": "Non communiqué", "en": "Not reported"},
     "unpaid": {"fr": "Non payée", "en": "Unpaid"},
+    "pick_a_row": {
+        "fr": "Choisissez une facture (case à gauche de sa ligne) pour voir son échéance, ses "
+        "intérêts et son historique.",
+        "en": "Pick an invoice (the box left of its row) to see its due date, interest and "
+        "history.",
+    },
+    "invoice_title": {"fr": "Facture {number}", "en": "Invoice {number}"},
     "see_delays_of": {"fr": "Délais de paiement de {name}", "en": "Payment delays of {name}"},
     "occurrences": {"fr": "Occurrences", "en": "Occurrences"},
     "reason_code": {"fr": "Code", "en": "Code"},

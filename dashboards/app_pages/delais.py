@@ -6,6 +6,7 @@ import streamlit as st
 from vigie.dashboards import charts, queries
 from vigie.dashboards.components import (
     downloadable_table,
+    invoice_delay,
     labelled,
     page_reader,
     table,
@@ -241,16 +242,14 @@ def invoice_labels(columns: list[str]) -> dict[str, str]:
 
 if view == "entity":
     st.subheader(t("late_title", lang))
+    st.caption(t("pick_a_row", lang))
     late = reader.query(queries.LATE_INVOICES_SQL, (entity_id, year))
-    downloadable_table(
-        labelled(
-            late,
-            invoice_labels(late.columns),
-        ),
-        f"retards-{entity['siret']}-{year}",
-        "late",
-        lang,
-    )
+    picked = downloadable_table(
+        labelled(late, invoice_labels(late.columns)),
+        f"retards-{entity['siret']}-{year}", "late", lang, selectable=True,
+    )  # fmt: skip
+    if picked is not None:
+        st.query_params["invoice"] = late.get_column("invoice_id")[picked]
     # a snapshot of an older version has no overdue list: it comes with the next build
     chase = [late]
     if reader.has_table("reports.rpt_overdue_invoices"):
@@ -266,21 +265,36 @@ if view == "entity":
     if overdue is None:
         st.info(t("needs_new_build", lang))
     elif overdue.height:
-        downloadable_table(
+        picked = downloadable_table(
             labelled(overdue, invoice_labels(overdue.columns)),
-            f"echues-{entity['siret']}",
-            "overdue",
-            lang,
-        )
+            f"echues-{entity['siret']}", "overdue", lang, selectable=True,
+        )  # fmt: skip
+        if picked is not None:
+            st.query_params["invoice"] = overdue.get_column("invoice_id")[picked]
     else:
         st.info(t("no_overdue", lang))
     chase = pl.concat([frame.select("invoice_id", "invoice_number") for frame in chase])
     if chase.height:
+        # the invoice drilled into: a row picked in a list above, or chosen here; in the URL
         numbers = dict(chase.iter_rows())
-        chosen = st.selectbox(
-            t("timeline_of", lang), [None, *numbers], key="late_invoice",
+        wanted = st.query_params.get("invoice")
+        wanted = wanted if wanted in numbers else None
+        options = [None, *numbers]
+
+        def _choose() -> None:
+            value = st.session_state.get(f"late_invoice_{wanted}")
+            if value:
+                st.query_params["invoice"] = value
+            elif "invoice" in st.query_params:
+                del st.query_params["invoice"]
+
+        st.selectbox(
+            t("timeline_of", lang), options, index=options.index(wanted),
+            key=f"late_invoice_{wanted}", on_change=_choose,
             format_func=lambda i: "—" if i is None else numbers[i],
         )  # fmt: skip
-        if chosen:
-            history = reader.query(queries.INVOICE_HISTORY_SQL, (chosen,))
+        if wanted:
+            st.subheader(t("invoice_title", lang, number=numbers[wanted]))
+            invoice_delay(reader, wanted, lang)
+            history = reader.query(queries.INVOICE_HISTORY_SQL, (wanted,))
             table(queries.history_table(history, lang), "timeline", lang)

@@ -4,8 +4,8 @@ what the hub's virtual assistant answers."""
 import streamlit as st
 
 from vigie.dashboards import queries
-from vigie.dashboards.components import page_reader, table
-from vigie.dashboards.formatting import format_date, format_eur, format_number
+from vigie.dashboards.components import invoice_delay, page_reader, table
+from vigie.dashboards.formatting import format_date, format_eur
 from vigie.dashboards.i18n import t
 
 lang = st.session_state["vigie_lang"]
@@ -54,28 +54,10 @@ for invoice in found.to_dicts():
             st.metric(t("channel", lang), invoice[f"channel_label_{lang}"] or invoice["channel"])
         st.caption(f"{t('supplier_siret', lang)} {invoice['supplier_siret']} · "
                    f"{t('recipient', lang)} {invoice['recipient_siret']}")  # fmt: skip
-        delay = reader.query(queries.INVOICE_DELAY_SQL, (invoice["invoice_id"],)).to_dicts()
-        if delay:
-            d = delay[0]
-            unknown = d["payment_status"] == "unknown"
-            with st.container(horizontal=True):
-                st.metric(t("due_date", lang),
-                          format_date(d["due_date"], lang) if d["due_date"] else "—")  # fmt: skip
-                st.metric(t("payment_date", lang), format_date(d["payment_date"], lang)
-                          if d["payment_date"] else t("not_reported" if unknown else "unpaid",
-                                                      lang))  # fmt: skip
-                st.metric(t("days_late", lang), t("not_reported", lang) if unknown
-                          else format_number(d["days_late"] or 0, lang))  # fmt: skip
-                st.metric(t("interest_owed", lang), t("not_reported", lang) if unknown
-                          else format_eur(d["late_interest_eur"] or 0, lang))  # fmt: skip
-                st.metric(t("indemnity_owed", lang), t("not_reported", lang) if unknown
-                          else format_eur(d["recovery_indemnity_eur"] or 0, lang))  # fmt: skip
-            day = d["payment_date"] or d["due_date"]
-            if person_sees_delays and day is not None:
-                st.page_link(
-                    "app_pages/delais.py", icon=":material/schedule:",
-                    label=t("see_delays_of", lang, name=invoice["recipient_name"] or "—"),
-                    query_params={"view": "entity", "entity": d["recipient_structure_id"],
-                                  "year": str(day.year)},
-                )  # fmt: skip
+        invoice_delay(
+            reader,
+            invoice["invoice_id"],
+            lang,
+            link_to=invoice["recipient_name"] if person_sees_delays else None,
+        )
         table(queries.history_table(history, lang), f"history_{invoice['invoice_id']}", lang)

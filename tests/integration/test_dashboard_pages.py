@@ -155,16 +155,54 @@ def test_delais_page_drills_down_to_an_invoice_timeline_in_english(app, snap):
     app.query_params.update({"view": "entity", "entity": entity, "year": str(year), "lang": "en"})
     app.run()
     assert app.title[0].value == "Payment delays"
-    app.selectbox(key="late_invoice").select_index(1).run()
+    app.selectbox(key="late_invoice_None").select_index(1).run()
     assert not app.exception
+    chosen = app.query_params["invoice"]  # the drill-down is in the URL: it can be shared
     timeline = app.dataframe[-1].value  # the timeline comes last
-    chosen = app.selectbox(key="late_invoice").value
     events = snap.execute(
         "select s.label_en from marts.fct_status_events e join reference.ref_statuses s"
         " using (status_code) where invoice_id = ? order by event_sequence", [chosen]
     ).fetchall()  # fmt: skip
     assert chosen and len(events) >= 2
     assert list(timeline["Status"]) == [e for (e,) in events]
+
+
+def test_a_late_invoice_named_in_the_url_opens_with_its_delay_and_timeline(app, snap):
+    entity, year = _busiest_entity(snap)
+    invoice_id, number, due, days, interest = snap.execute(
+        "select invoice_id, invoice_number, due_date, days_late, late_interest_eur"
+        " from reports.rpt_late_invoices where recipient_structure_id = ?"
+        " and year(payment_date) = ? order by days_late desc, invoice_id limit 1",
+        [entity, year],
+    ).fetchone()
+    app.switch_page("app_pages/delais.py")
+    app.query_params.update({"view": "entity", "entity": entity, "year": str(year),
+                             "invoice": invoice_id})  # fmt: skip
+    app.run()
+    assert not app.exception
+    assert f"Facture {number}" in [h.value for h in app.subheader]
+    metrics = _metrics(app)
+    assert metrics["Échéance"] == due.strftime("%d/%m/%Y")
+    assert metrics["Jours de retard"] == format_number(days, "fr")
+    assert metrics["Intérêts moratoires dus"] == format_eur(interest, "fr")
+    events = snap.execute(
+        "select count(*) from marts.fct_status_events where invoice_id = ?", [invoice_id]
+    ).fetchone()[0]
+    assert len(app.dataframe[-1].value) == events
+
+
+def test_an_invoice_of_another_entity_in_the_url_opens_nothing(app, snap):
+    entity, year = _busiest_entity(snap)
+    (other,) = snap.execute(
+        "select invoice_id from reports.rpt_late_invoices where recipient_structure_id <> ?"
+        " limit 1", [entity]
+    ).fetchone()  # fmt: skip
+    app.switch_page("app_pages/delais.py")
+    app.query_params.update({"view": "entity", "entity": entity, "year": str(year),
+                             "invoice": other})  # fmt: skip
+    app.run()
+    assert not app.exception
+    assert not [h.value for h in app.subheader if h.value.startswith("Facture ")]
 
 
 def test_delais_page_lists_the_unpaid_invoices_past_due_with_interest_to_date(app, snap):
