@@ -52,6 +52,8 @@ LABELS: dict[str, dict[str, str]] = {
     "er_late_mark": {"fr": "échéance dépassée", "en": "deadline passed"},
     "er_all_years": {"fr": "Toutes", "en": "All"},
     "er_vat": {"fr": "TVA déclarée (€)", "en": "VAT reported (€)"},
+    "er_vat_metric": {"fr": "TVA déclarée (transactions)", "en": "VAT reported (transactions)"},
+    "er_received_metric": {"fr": "Encaissé TTC (paiements)", "en": "Received incl. VAT (payments)"},
     "er_period_start": {"fr": "Début de période", "en": "Period start"},
     "er_period_end": {"fr": "Fin de période", "en": "Period end"},
     "er_records": {"fr": "Enregistrements", "en": "Records"},

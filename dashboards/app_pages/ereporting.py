@@ -68,8 +68,17 @@ with st.container(horizontal=True):
     st.metric(t("er_transmissions", lang), rows.height, border=True)
     st.metric(t("er_to_send", lang), rows.filter(pl.col("status") == "built").height, border=True)
     st.metric(t("er_late", lang), rows.filter(pl.col("is_late")).height, border=True)
-    st.metric(t("er_vat", lang), format_eur(rows.get_column("tax_amount").sum() or 0, lang),
-              border=True)  # fmt: skip
+    # the VAT of the transactions reports; the payments reports say what was received (their
+    # VAT column is empty, not zero)
+    sales = rows.filter(pl.col("report_kind") == "transactions")
+    received = rows.filter(pl.col("report_kind") == "payments")
+    if sales.height:
+        vat = sales.get_column("tax_amount").sum() or 0
+        st.metric(t("er_vat_metric", lang), format_eur(vat, lang), border=True)
+    if received.height:
+        st.metric(t("er_received_metric", lang),
+                  format_eur(received.get_column("received_amount").sum() or 0, lang),
+                  border=True)  # fmt: skip
 
 downloadable_table(queries.ereporting_table(rows, lang), f"e-reporting-{declarant}", "er", lang)
 

@@ -5,7 +5,7 @@ import pytest
 from helpers import grant, signed_in
 from streamlit.testing.v1 import AppTest
 
-from vigie.dashboards.formatting import format_number
+from vigie.dashboards.formatting import format_eur, format_number
 from vigie.dashboards.snapshot import current_snapshot
 from vigie.platform.settings import REPO_ROOT
 
@@ -127,3 +127,20 @@ def test_ereporting_page_in_english_filters_by_kind(app, demo_home):
     latest = max(r[2].year for r in rows if r[0] == declarant and r[1] == "payments")
     assert len(table) == sum(1 for r in rows if r[0] == declarant and r[1] == "payments"
                              and r[2].year == latest)  # fmt: skip
+
+
+def test_ereporting_payments_show_what_was_received_not_a_vat_of_zero(app, demo_home):
+    rows = _transmissions(demo_home)
+    declarant = next(r[0] for r in rows if r[1] == "payments")
+    app.query_params.update({"declarant": declarant, "kind": "payments", "year": "all"})
+    app.switch_page("app_pages/ereporting.py")
+    app.run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert "TVA déclarée (transactions)" not in metrics
+    with duckdb.connect(str(current_snapshot(demo_home).path), read_only=True) as con:
+        (received,) = con.execute(
+            "select sum(received_amount) from reports.rpt_ereporting_transmissions"
+            " where declarant_siren = ? and report_kind = 'payments'", [declarant]
+        ).fetchone()  # fmt: skip
+    assert metrics["Encaissé TTC (paiements)"] == format_eur(received, "fr")
