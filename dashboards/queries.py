@@ -162,26 +162,27 @@ def ereporting_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
     from vigie.dashboards.i18n import t
 
     return rows.select(
+        # the period and where it stands first; amounts and the other dates after
         pl.col("report_kind").replace_strict(
             {k: t(f"er_{k}", lang) for k in ("transactions", "payments")}
         ).alias(t("er_kind", lang)),
         pl.col("period_start_date").alias(t("er_period_start", lang)),
-        pl.col("period_end_date").alias(t("er_period_end", lang)),
+        pl.col("status").replace_strict(
+            {s: t(f"er_status_{s}", lang) for s in ("built", "exported", "rectified")}
+        ).alias(t("er_status", lang)),
+        pl.when(pl.col("is_late")).then(pl.lit(t("er_late_mark", lang))).otherwise(pl.lit(""))
+        .alias(t("er_late", lang)),
+        pl.col("platform_deadline_date").alias(t("er_deadline", lang)),
         (pl.col("invoice_record_count") + pl.col("aggregate_record_count")).alias(
             t("er_records", lang)
         ),
         pl.col("taxable_amount").alias(t("er_taxable", lang)),
         pl.col("tax_amount").alias(t("er_vat", lang)),
         pl.col("received_amount").alias(t("er_received", lang)),
-        pl.col("platform_deadline_date").alias(t("er_deadline", lang)),
+        pl.col("period_end_date").alias(t("er_period_end", lang)),
         datetime_column_text("administration_deadline_at", lang).alias(
             t("er_admin_deadline", lang)
         ),
-        pl.col("status").replace_strict(
-            {s: t(f"er_status_{s}", lang) for s in ("built", "exported", "rectified")}
-        ).alias(t("er_status", lang)),
-        pl.when(pl.col("is_late")).then(pl.lit(t("er_late_mark", lang))).otherwise(pl.lit(""))
-        .alias(t("er_late", lang)),
         pl.col("transmission_id").alias(t("er_transmission_id", lang)),
     )  # fmt: skip
 

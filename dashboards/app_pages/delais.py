@@ -219,20 +219,21 @@ downloadable_table(
 
 #: the columns of the invoices to chase (paid late, or unpaid past due) and their labels
 INVOICE_LABELS = {
+    # what to chase first: the invoice, how late, what is owed; then the rest
     "invoice_number": "invoice_number",
     "supplier_name": "supplier",
-    "supplier_siret": "supplier_siret",
-    "amount_incl_vat": "amount_incl_vat",
-    "receipt_date": "receipt_date",
-    "due_date": "due_date",
-    "payment_date": "payment_date",
     "days_late": "days_late",
     "days_overdue": "days_overdue",
-    "interest_rate_pct": "interest_rate",
+    "amount_owed_eur": "owed_eur",
     "late_interest_eur": "interest_eur",
     "accrued_interest_eur": "accrued_interest_eur",
     "recovery_indemnity_eur": "indemnity_eur",
-    "amount_owed_eur": "owed_eur",
+    "amount_incl_vat": "amount_incl_vat",
+    "due_date": "due_date",
+    "payment_date": "payment_date",
+    "receipt_date": "receipt_date",
+    "interest_rate_pct": "interest_rate",
+    "supplier_siret": "supplier_siret",
 }
 
 

@@ -134,20 +134,21 @@ with by_reason:
 
 parties = reader.query(queries.TOP_PARTIES_SQL, (year,))
 PARTY = {
-    "rank": t("rank", lang), "structure_name": t("name", lang), "siret": t("siret", lang),
-    "deposited_count": t("deposited", lang), "rejection_count": t("recipient_rejections", lang),
-    "recycling_count": t("recyclings", lang), "rejection_rate_pct": t("rejection_rate", lang),
+    # the ranking first, then what it ranks by, then the rest
+    "rank": t("rank", lang), "structure_name": t("name", lang),
+    "rejection_count": t("recipient_rejections", lang),
+    "rejection_rate_pct": t("rejection_rate", lang), "deposited_count": t("deposited", lang),
+    "recycling_count": t("recyclings", lang), "siret": t("siret", lang),
 }  # fmt: skip
-left, right = st.columns(2)
-for column, role in ((left, "supplier"), (right, "recipient")):
-    with column:
-        st.subheader(t(f"top_{role}s", lang))
-        downloadable_table(
-            labelled(parties.filter(pl.col("party_role") == role), PARTY),
-            f"rejets-{year}-{role}s",
-            f"top_{role}",
-            lang,
-        )
+# one under the other: side by side, half a screen hid the columns they rank by
+for role in ("supplier", "recipient"):
+    st.subheader(t(f"top_{role}s", lang))
+    downloadable_table(
+        labelled(parties.filter(pl.col("party_role") == role), PARTY),
+        f"rejets-{year}-{role}s",
+        f"top_{role}",
+        lang,
+    )
 
 st.subheader(t("hidden_title", lang))
 hidden = reader.query(queries.HIDDEN_DELAYS_SQL, (year,)).with_columns(

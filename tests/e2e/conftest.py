@@ -143,7 +143,7 @@ def browser(request) -> Iterator[Browser]:
         chromium = pw.chromium.launch(
             executable_path=str(executable), headless=True, args=CHROMIUM_ARGS
         )
-        context = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+        context = chromium.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
         context.route("**/*", route)
         page = context.new_page()
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
