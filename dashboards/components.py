@@ -75,21 +75,40 @@ def page_reader(page: str, lang: str):
     return reader
 
 
-def record_download(file_name: str) -> None:
-    """The audit entry of a download (the button's callback: it runs when clicked)."""
-    from vigie.platform import access
-
+def _download_context() -> tuple | None:
     person = st.session_state.get("vigie_person")
     store = st.session_state.get("vigie_store")
     if person is None or store is None:
+        return None
+    return person, store, st.session_state.get("vigie_page"), st.query_params.to_dict()
+
+
+def _record(context: tuple | None, file_name: str) -> None:
+    from vigie.platform import access
+
+    if context is None:
         return
-    access.record(store, who=person.who, role=person.role, action="download",
-                  page=st.session_state.get("vigie_page"),
-                  detail={"file": file_name, **st.query_params.to_dict()})  # fmt: skip
+    person, store, page, params = context
+    access.record(store, who=person.who, role=person.role, action="download", page=page,
+                  detail={"file": file_name, **params})  # fmt: skip
+
+
+def record_download(file_name: str) -> None:
+    """The audit entry of a download (the button's callback: it runs when clicked)."""
+    _record(_download_context(), file_name)
 
 
 def download_button(label: str, data, *, file_name: str, mime: str, key: str, **kwargs) -> None:
-    """``st.download_button`` whose every click is written to the audit log."""
+    """``st.download_button`` whose every click is written to the audit log. A file made on
+    click (``data`` callable) runs in a thread of its own, without the page's callbacks: its
+    audit entry is written there, with who and where captured now."""
+    if callable(data):
+        context, make = _download_context(), data
+
+        def data():
+            _record(context, file_name)
+            return make()
+
     st.download_button(label, data, file_name=file_name, mime=mime, key=key,
                        on_click=record_download, args=(file_name,), **kwargs)  # fmt: skip
 

@@ -96,6 +96,11 @@ LABELS: dict[str, dict[str, str]] = {
     "bd_recipient_category": {"fr": "Catégorie de destinataire", "en": "Recipient category"},
     "bd_supplier_size": {"fr": "Taille du fournisseur", "en": "Supplier size"},
     "bd_document_type": {"fr": "Type de document", "en": "Document type"},
+    "export_pdf": {"fr": "Exporter en PDF (A4)", "en": "Export as PDF (A4)"},
+    "export_pdf_needs_chromium": {
+        "fr": "Le PDF est imprimé par Chromium, absent de ce serveur (paquet Debian chromium).",
+        "en": "The PDF is printed by Chromium, which this server lacks (Debian package chromium).",
+    },
     "export_html": {"fr": "Exporter la page (HTML)", "en": "Export the page (HTML)"},
     # ---- délais
     "delay_view": {"fr": "Vue", "en": "View"},

@@ -58,6 +58,10 @@ table {{ border-collapse: collapse; margin: .5rem 0 1.5rem; }}
 th, td {{ border-bottom: 1px solid #dde3e8; padding: .25rem .6rem; text-align: left; }}
 td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
 footer {{ color: #4a5561; font-size: .85rem; }}
+@page {{ size: A4; }}
+@media print {{ body {{ margin: 0; max-width: none; }} figure {{ margin: 0; }}
+  figure svg {{ max-width: 100%; height: auto; }} h2 {{ break-after: avoid; }}
+  tr {{ break-inside: avoid; }} }}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
 <div class="figs">{figures}</div>

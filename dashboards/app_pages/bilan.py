@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from vigie.dashboards import charts, queries
+from vigie.dashboards import charts, queries, report_pdf
 from vigie.dashboards.components import (
     download_button,
     downloadable_table,
@@ -85,19 +85,26 @@ for tab, breakdown in zip(
     with tab:
         downloadable_table(frame, f"bilan-{year}-{breakdown}", f"split_{breakdown}", lang)
 
-download_button(
-    t("export_html", lang),
+
+def _report() -> str:
+    return bilan_html(
+        title=f"{t('page_bilan', lang)} {year}", lang=lang, data_as_of=snapshot.published_at,
+        headline=headline, chart=chart, tables=tables,
+    )  # fmt: skip
+
+
+with st.container(horizontal=True):
     # made when the user clicks (vl-convert draws the chart as SVG): page renders stay fast
-    lambda: bilan_html(
-        title=f"{t('page_bilan', lang)} {year}",
-        lang=lang,
-        data_as_of=snapshot.published_at,
-        headline=headline,
-        chart=chart,
-        tables=tables,
-    ),  # fmt: skip
-    file_name=f"bilan-annuel-{year}.html",
-    mime="text/html",
-    key="export_html",
-    icon=":material/download:",
-)
+    download_button(
+        t("export_html", lang), _report, file_name=f"bilan-annuel-{year}.html",
+        mime="text/html", key="export_html", icon=":material/download:",
+    )  # fmt: skip
+    if report_pdf.chromium() is not None:
+        download_button(
+            t("export_pdf", lang), lambda: report_pdf.html_to_pdf(_report()),
+            file_name=f"bilan-annuel-{year}.pdf", mime="application/pdf", key="export_pdf",
+            icon=":material/picture_as_pdf:",
+        )  # fmt: skip
+    else:
+        st.button(t("export_pdf", lang), disabled=True, key="export_pdf_off",
+                  help=t("export_pdf_needs_chromium", lang))  # fmt: skip

@@ -206,9 +206,16 @@ def test_a_stranger_is_told_no_access_and_nothing_more(served, browser):
     assert browser.problems == []
 
 
-def test_the_operator_reads_the_downloads_in_the_audit_log(served, browser):
+def test_the_operator_prints_the_bilan_and_reads_the_downloads_in_the_audit_log(served, browser):
     sign_in(browser, served, OPERATOR)
     page = browser.page
+    # the yearly report as an A4 PDF, made on click (its audit entry is written then too)
+    _open(page, served, "?year=2020")
+    with page.expect_download() as pdf:
+        page.get_by_role("button", name=t("export_pdf", "fr")).click()
+    assert pdf.value.path().read_bytes()[:5] == b"%PDF-"
+    assert pdf.value.suggested_filename == "bilan-annuel-2020.pdf"
+    browser.screenshot("operator-bilan")
     _open(page, served, "audit")
     page.get_by_text(t("audit_only_downloads", "fr")).click()
     wait_for_script(page)
@@ -220,5 +227,7 @@ def test_the_operator_reads_the_downloads_in_the_audit_log(served, browser):
         io.StringIO(download.value.path().read_bytes().decode("utf-8-sig")), delimiter=";"
     ))  # fmt: skip
     assert rows and {r[t("audit_action", "fr")] for r in rows} == {"download"}
+    files = [json.loads(r[t("audit_detail", "fr")])["file"] for r in rows]
+    assert "bilan-annuel-2020.pdf" in files
     browser.screenshot("operator-audit")
     assert browser.problems == []

@@ -4,6 +4,7 @@ the marts of the snapshot, independently of the rpt_ models the pages read."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from collections import Counter
@@ -11,6 +12,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
+import polars as pl
 import pytest
 from helpers import grant, signed_in
 from streamlit.testing.v1 import AppTest
@@ -490,3 +492,40 @@ def test_every_delay_figure_says_how_it_is_computed(app, snap):
     assert helps["Late-payment interest owed"] == HELP["interest_owed"]["en"]
     assert helps["Median delay (days)"] == HELP["median_delay"]["en"]
     assert len(helps) == len(HELP) and all(helps.values())
+
+
+def test_bilan_pdf_holds_the_figures_the_page_shows(app, snap):
+    """The A4 PDF is the page's HTML export printed by Chromium: its text, read back with
+    pypdf, holds every headline figure and each month's count the page shows."""
+    import io
+    from datetime import UTC, datetime
+
+    from pypdf import PdfReader
+
+    from vigie.dashboards import charts, queries, report_pdf
+    from vigie.dashboards.report_html import bilan_html
+
+    if report_pdf.chromium() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must print the PDF: Debian's chromium is missing")
+        pytest.skip("Debian's chromium is not installed (sudo apt-get install chromium)")
+    app.query_params["year"] = "2020"
+    app.run()
+    assert "Exporter en PDF (A4)" in [b.proto.label for b in app.get("download_button")]
+    headline = [(m.label, m.value) for m in app.metric]
+    months = pl.from_pandas(app.dataframe[0].value)  # the monthly table, as the page shows it
+    monthly = snap.execute(Scope("operator").apply(queries.MONTHLY_VOLUMES_SQL)).pl()
+    chart = charts.monthly_comparison(queries.year_over_year(monthly, 2020), 2020, "fr")
+    pdf = report_pdf.html_to_pdf(bilan_html(
+        title="Bilan annuel 2020", lang="fr", data_as_of=datetime.now(UTC),
+        headline=headline, chart=chart, tables=[("Détail mensuel", months)],
+    ))  # fmt: skip
+    reader = PdfReader(io.BytesIO(pdf))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4, points
+    text = " ".join(page.extract_text() for page in reader.pages)
+    flat = " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
+    for label, value in headline:
+        assert label in flat and value.replace("\u202f", " ").replace("\xa0", " ") in flat
+    for month, count in months.iter_rows():
+        assert f"{month} {format_number(count, 'fr')}".replace("\u202f", " ") in flat
