@@ -87,7 +87,8 @@ def page_queries(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[dict, list[t
         ]),
         "recherche": ({"number": number[0]}, [
             ("invoice", queries.INVOICE_LOOKUP_SQL, (number[0], None)),
-            ("history", queries.INVOICE_HISTORY_SQL, (number[1],)),
+            ("history", queries.INVOICE_HISTORY_SQL, (number[1], number[0])),
+            ("delay", queries.INVOICE_DELAY_SQL, (number[1],)),
         ]),
         # a supplier's views read the marts by its structure (no report holds them yet)
         "delais (supplier)": ({"year": str(year)}, [

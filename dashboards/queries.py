@@ -432,9 +432,11 @@ from marts.fct_status_events as e
 left join reference.ref_statuses as s on e.status_code = s.status_code
 left join reference.ref_statuses as p on e.previous_status_code = p.status_code
 where e.lookup_key = hash($1::varchar) and e.invoice_id = $1
+    -- the invoice is one of the reader's: read by its number's key (the snapshot keeps
+    -- fct_invoices sorted by it; by invoice_id it was a scan of every invoice)
     and e.invoice_id in (
         select invoice_id from marts.fct_invoices
-        where invoice_id = $1
+        where lookup_key = hash($2::varchar) and invoice_number = $2
             and ({scope:supplier_structure_id} or {scope:recipient_structure_id})
     )
 order by e.event_sequence

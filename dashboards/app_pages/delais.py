@@ -297,5 +297,5 @@ if view == "entity":
         if wanted:
             st.subheader(t("invoice_title", lang, number=numbers[wanted]))
             invoice_delay(reader, wanted, lang)
-            history = reader.query(queries.INVOICE_HISTORY_SQL, (wanted,))
+            history = reader.query(queries.INVOICE_HISTORY_SQL, (wanted, numbers[wanted]))
             table(queries.history_table(history, lang), "timeline", lang)

@@ -36,7 +36,9 @@ if found.is_empty():
     st.stop()
 
 for invoice in found.to_dicts():
-    history = reader.query(queries.INVOICE_HISTORY_SQL, (invoice["invoice_id"],))
+    history = reader.query(
+        queries.INVOICE_HISTORY_SQL, (invoice["invoice_id"], invoice["invoice_number"])
+    )
     with st.container(border=True):
         st.subheader(f"{invoice['invoice_number']} — {invoice['supplier_name']}")
         latest = history.tail(1).to_dicts()
