@@ -241,16 +241,19 @@ def invoice_labels(columns: list[str]) -> dict[str, str]:
     return {c: t(key, lang) for c, key in INVOICE_LABELS.items() if c in columns}
 
 
+def invoice_list(frame: pl.DataFrame, name: str, key: str) -> None:
+    """A list of invoices to chase; a row picked in it is the invoice drilled into (URL)."""
+    picked = downloadable_table(labelled(frame, invoice_labels(frame.columns)), name, key, lang,
+                                selectable=True)  # fmt: skip
+    if picked is not None:
+        st.query_params["invoice"] = frame.get_column("invoice_id")[picked]
+
+
 if view == "entity":
     st.subheader(t("late_title", lang))
     st.caption(t("pick_a_row", lang))
     late = reader.query(queries.LATE_INVOICES_SQL, (entity_id, year))
-    picked = downloadable_table(
-        labelled(late, invoice_labels(late.columns)),
-        f"retards-{entity['siret']}-{year}", "late", lang, selectable=True,
-    )  # fmt: skip
-    if picked is not None:
-        st.query_params["invoice"] = late.get_column("invoice_id")[picked]
+    invoice_list(late, f"retards-{entity['siret']}-{year}", "late")
     # a snapshot of an older version has no overdue list: it comes with the next build
     chase = [late]
     if reader.has_table("reports.rpt_overdue_invoices"):
@@ -266,12 +269,7 @@ if view == "entity":
     if overdue is None:
         st.info(t("needs_new_build", lang))
     elif overdue.height:
-        picked = downloadable_table(
-            labelled(overdue, invoice_labels(overdue.columns)),
-            f"echues-{entity['siret']}", "overdue", lang, selectable=True,
-        )  # fmt: skip
-        if picked is not None:
-            st.query_params["invoice"] = overdue.get_column("invoice_id")[picked]
+        invoice_list(overdue, f"echues-{entity['siret']}", "overdue")
     else:
         st.info(t("no_overdue", lang))
     chase = pl.concat([frame.select("invoice_id", "invoice_number") for frame in chase])
