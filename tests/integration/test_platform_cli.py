@@ -80,3 +80,29 @@ def test_bench_api_stores_every_acknowledged_deposit(vigie_cli, tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "bench api: 120 deposits, 4 concurrent clients" in proc.stdout
     assert "errors 0; acknowledged 120; stored 120" in proc.stdout
+
+
+def test_access_commands_grant_list_revoke_and_refuse_a_grant_that_makes_no_sense(
+    vigie_cli, tmp_path
+):
+    entity = siret(701)
+    made = vigie_cli(["access", "grant", "--email", "DAF@Ville.fr", "--role", "public_entity",
+                      "--structure", entity], tmp_path)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip() == f"granted public_entity to DAF@Ville.fr over {entity}"
+    again = vigie_cli(["access", "grant", "--email", "daf@ville.fr", "--role", "public_entity",
+                       "--structure", entity], tmp_path)  # fmt: skip
+    assert "(already in force)" in again.stdout
+    listed = vigie_cli(["access", "list"], tmp_path).stdout.split()
+    assert listed == ["daf@ville.fr", "public_entity", entity]
+
+    wrong = vigie_cli(["access", "grant", "--email", "x@y.fr", "--role", "supplier"], tmp_path)
+    assert wrong.returncode == 1
+    assert "a supplier grant names its structures (--structure SIRET)" in wrong.stderr
+    assert vigie_cli(["access", "list"], tmp_path).stdout.split() == listed  # nothing added
+
+    gone = vigie_cli(["access", "revoke", "--email", "daf@ville.fr"], tmp_path)
+    assert gone.stdout.strip() == "revoked 1 grant(s) of daf@ville.fr"
+    assert vigie_cli(["access", "list"], tmp_path).stdout.strip() == ""
+    history = vigie_cli(["access", "list", "--all"], tmp_path).stdout
+    assert "revoked" in history and entity in history
