@@ -250,6 +250,18 @@ where year = ? and public_category = ? and {roles:operator,public_entity}
     and (grain = 'category' or (recipient_structure_id = ? and {scope:recipient_structure_id}))
 """
 
+#: the public categories with figures (the category view's choices)
+DELAY_CATEGORIES_SQL = """
+select distinct public_category from reports.rpt_payment_delays_yearly
+where public_category is not null and {roles:operator,public_entity}
+order by 1
+"""
+
+#: each public category's words and legal delay (a reference table: nobody's rows)
+LEGAL_DELAYS_SQL = """
+select public_category, legal_delay_days, label_fr, label_en from reference.ref_legal_delays
+"""
+
 DELAY_YEARS_SQL = """
 select distinct year from reports.rpt_payment_delays_yearly
 where {roles:operator,public_entity} order by year desc

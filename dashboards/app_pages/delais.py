@@ -46,6 +46,10 @@ if not years:
     st.info(t("no_rows", lang))
     st.stop()
 
+#: the public categories: label (fr, en) and legal delay, read once
+legal_delays = {
+    row["public_category"]: row for row in reader.query(queries.LEGAL_DELAYS_SQL).to_dicts()
+}
 views = ["entity", "category"]
 with st.container(horizontal=True):
     view = url_selectbox(
@@ -76,35 +80,15 @@ if view == "entity":
     category = entity["public_category"]
     legal_days = entity["legal_payment_delay_days"]
 else:
-    categories = (
-        reader.query(
-            "select distinct public_category from "
-            "reports.rpt_payment_delays_yearly where public_category is not null "
-            "and {roles:operator,public_entity} "
-            "order by 1",
-        )  # fmt: skip
-        .get_column("public_category")
-        .to_list()
-    )
-    names = dict(
-        reader.query(f"select public_category, label_{lang} from "
-                      "reference.ref_legal_delays").iter_rows()
-    )  # fmt: skip
+    categories = reader.query(queries.DELAY_CATEGORIES_SQL).get_column("public_category")
     category = url_selectbox(
-        t("category", lang), categories, "category", key="category",
-        format_func=lambda c: names.get(c, c),
+        t("category", lang), categories.to_list(), "category", key="category",
+        format_func=lambda c: legal_delays.get(c, {}).get(f"label_{lang}", c),
     )  # fmt: skip
-    legal = reader.query(
-        "select legal_delay_days from reference.ref_legal_delays "
-        "where public_category = ?", (category,),
-    )  # fmt: skip
-    legal_days = legal.item() if legal.height else None
+    legal_days = legal_delays.get(category, {}).get("legal_delay_days")
     entity_id = None
 
-category_labels = dict(
-    reader.query(f"select public_category, label_{lang} from "
-                  "reference.ref_legal_delays").iter_rows()
-)  # fmt: skip
+category_labels = {c: row[f"label_{lang}"] for c, row in legal_delays.items()}
 category_label = category_labels.get(category, category)
 figures = reader.query(queries.DELAYS_YEARLY_SQL, (year, category, entity_id))
 mine = figures.filter(pl.col("grain") == view).to_dicts()

@@ -529,3 +529,20 @@ def test_bilan_pdf_holds_the_figures_the_page_shows(app, snap):
         assert label in flat and value.replace("\u202f", " ").replace("\xa0", " ") in flat
     for month, count in months.iter_rows():
         assert f"{month} {format_number(count, 'fr')}".replace("\u202f", " ") in flat
+
+
+def test_delais_page_by_category_reads_its_figures_and_legal_delay(app, snap):
+    year, paid, median = snap.execute(
+        "select year, paid_invoice_count, median_delay_days from reports.rpt_payment_delays_yearly"
+        " where grain = 'category' and public_category = 'health' order by year desc limit 1"
+    ).fetchone()
+    app.switch_page("app_pages/delais.py")
+    app.query_params.update({"view": "category", "category": "health", "year": str(year)})
+    app.run()
+    assert not app.exception
+    assert app.selectbox(key="category").value == "health"
+    assert "Établissements publics de santé" in app.selectbox(key="category").options
+    assert "Délai légal : 50 jours" in [c.value for c in app.caption]
+    metrics = _metrics(app)
+    assert metrics["Factures payées"] == format_number(paid, "fr")
+    assert metrics["Délai médian (jours)"] == format_number(median, "fr")
