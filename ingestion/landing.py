@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -341,7 +341,3 @@ def scan_table(landing_dir: Path, table: str) -> pl.LazyFrame:
     if not files:
         return pl.LazyFrame(schema=landing_schema(model_for(table)))
     return pl.scan_parquet(files)
-
-
-def tables_with_data(landing_dir: Path, tables: Sequence[str] | None = None) -> list[str]:
-    return [t for t in (tables or LANDING_TABLES) if list_files(landing_dir, t)]

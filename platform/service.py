@@ -163,7 +163,6 @@ def _text(value: str | None, limit: int) -> str | None:
 
 
 # ---------------------------------------------------------------------- e-reporting captures
-_CENT = Decimal("0.01")
 
 
 def _ereporting_line_errors(
