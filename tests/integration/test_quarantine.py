@@ -14,6 +14,7 @@ from datetime import date
 import duckdb
 import polars as pl
 import pytest
+from helpers import grant, signed_in
 
 from vigie.dashboards.snapshot import current_snapshot
 from vigie.ingestion import landing
@@ -129,7 +130,11 @@ def test_the_data_quality_page_counts_the_records_set_apart(broken_home, monkeyp
 
     settings, payment, illegal = broken_home
     monkeypatch.setenv("VIGIE_HOME", str(settings.home))
-    app = AppTest.from_file(str(REPO_ROOT / "dashboards" / "app.py"), default_timeout=90)
+    grant(settings, "operateur@vigie.invalid", "operator")  # the data-quality view is theirs
+    app = signed_in(
+        AppTest.from_file(str(REPO_ROOT / "dashboards" / "app.py"), default_timeout=90),
+        "operateur@vigie.invalid",
+    )
     app.switch_page("app_pages/qualite.py")
     app.run()
     assert not app.exception
