@@ -82,8 +82,13 @@ class Access:
 
 
 def ensure_schema(store: Store) -> None:
+    """Create the tables once per store connection (every dashboard rerun reads a grant and
+    writes an audit entry: the script ran each time)."""
+    if getattr(store, "_access_schema_ready", False):
+        return
     with store._lock:  # one script: the triggers hold semicolons
         store._con.executescript(SCHEMA)
+    store._access_schema_ready = True
 
 
 def _now() -> str:
