@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from vigie.dashboards import sign_in
-from vigie.dashboards.formatting import format_datetime
+from vigie.dashboards.formatting import browser_locale_script, format_datetime
 from vigie.dashboards.i18n import LANGUAGES, t
 from vigie.dashboards.scope import PAGES_BY_ROLE, Reader, structure_scope
 from vigie.dashboards.snapshot import current_snapshot, last_build
@@ -50,6 +50,10 @@ with st.sidebar:
         t("language", lang), options=list(LANGUAGES), format_func=str.upper,
         key="language", on_change=_switch_language,
     )  # fmt: skip
+    # Streamlit writes a table's numbers in the browser's languages (navigator.languages)
+    # and has no option to choose them (streamlit#7702): a French page in an English
+    # browser showed "1,384". The page's language decides: the browser reports its locale.
+    st.html(browser_locale_script(lang), unsafe_allow_javascript=True)
 
 
 def _stop_with(message_key: str | None, *, sign_out: bool = False) -> None:

@@ -5,7 +5,50 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from vigie.dashboards.formatting import format_number
 from vigie.dashboards.i18n import MONTHS, t
+
+#: how Vega writes numbers and dates in a chart (axes, tooltips), per page language: the
+#: page's language decides, not the browser's (a French page in an English browser wrote
+#: "1,384")
+VEGA_LOCALES = {
+    "fr": {
+        "number": {"decimal": ",", "thousands": "\u202f", "grouping": [3],
+                   "currency": ["", "\u00a0€"]},
+        "time": {
+            "dateTime": "%A %e %B %Y à %X", "date": "%d/%m/%Y", "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+            "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+            "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                       "septembre", "octobre", "novembre", "décembre"],
+            "shortMonths": MONTHS["fr"],
+        },
+    },
+    "en": {
+        "number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
+        "time": {
+            "dateTime": "%a %e %b %Y %X", "date": "%Y-%m-%d", "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                     "Saturday"],
+            "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+            "months": ["January", "February", "March", "April", "May", "June", "July",
+                       "August", "September", "October", "November", "December"],
+            "shortMonths": MONTHS["en"],
+        },
+    },
+}  # fmt: skip
+
+
+def localized(chart, lang: str):
+    """``chart`` with its numbers and dates written the way of ``lang``."""
+    return chart.configure(locale=VEGA_LOCALES[lang])
+
+
+def _number(value, lang: str) -> str:
+    return format_number(value, lang, decimals=0 if float(value).is_integer() else 1)
+
 
 #: the height of a chart with its legend under the plot. Streamlit gives the chart element
 #: this height, and Vega fits the title, plot, axes and legend into it. At Streamlit's
@@ -32,8 +75,20 @@ def monthly_comparison(frame: pl.DataFrame, year: int, lang: str) -> alt.Chart:
     has_previous = any(r["year_label"] == years[0] for r in rows)
     title = (t("per_month_title", lang, year=year, previous=year - 1) if has_previous
              else t("per_month_title_single", lang, year=year))  # fmt: skip
-    return (
-        alt.Chart(alt.Data(values=rows), title=title, height=PLOT_HEIGHT)
+    summaries = []
+    for label in reversed(years):
+        mine = [r for r in rows if r["year_label"] == label]
+        if mine:
+            top = max(mine, key=lambda r: r["invoice_count"])
+            summaries.append(t(
+                "alt_bars_year", lang, year=label,
+                total=format_number(sum(r["invoice_count"] for r in mine), lang),
+                month=top["month_label"], top=format_number(top["invoice_count"], lang),
+            ))  # fmt: skip
+    description = t("alt_bars", lang, years="; ".join(summaries),
+                    below=t("chart_data_below", lang))  # fmt: skip
+    return localized(
+        alt.Chart(alt.Data(values=rows), title=title, height=PLOT_HEIGHT, description=description)
         .mark_bar()
         .encode(
             x=alt.X(
@@ -55,7 +110,8 @@ def monthly_comparison(frame: pl.DataFrame, year: int, lang: str) -> alt.Chart:
                 alt.Tooltip("month_label:N", title=t("month", lang)),
                 alt.Tooltip("invoice_count:Q", title=t("invoices", lang), format=",d"),
             ],
-        )
+        ),
+        lang,
     )
 
 
@@ -94,6 +150,20 @@ def lines_by_month(
         if r[col] is not None
     ]
     names = list(series.values())
+    summaries = []
+    for name in names:
+        mine = [r for r in rows if r["measure"] == name]
+        if mine:
+            low = min(mine, key=lambda r: r["value"])
+            high = max(mine, key=lambda r: r["value"])
+            summaries.append(t(
+                "alt_line", lang, measure=name,
+                low=_number(low["value"], lang), low_month=_month(low["month"], lang),
+                high=_number(high["value"], lang), high_month=_month(high["month"], lang),
+            ))  # fmt: skip
+    legal = "" if legal_delay_days is None else t("alt_legal", lang, days=legal_delay_days)
+    description = t("alt_lines", lang, lines="; ".join(summaries), legal=legal,
+                    below=t("chart_data_below", lang))  # fmt: skip
     lines = (
         alt.Chart(alt.Data(values=rows), height=PLOT_HEIGHT)
         .mark_line(point=True)
@@ -122,8 +192,18 @@ def lines_by_month(
         )
     )
     if legal_delay_days is None:
-        return lines.properties(title=title)
-    return alt.layer(lines, legal_delay_rule(legal_delay_days, lang), title=title)
+        return localized(lines.properties(title=title, description=description), lang)
+    return localized(
+        alt.layer(lines, legal_delay_rule(legal_delay_days, lang), title=title,
+                  description=description),
+        lang,
+    )  # fmt: skip
+
+
+def _month(iso_day: str, lang: str) -> str:
+    """``2020-03-01`` as ``mars 2020`` / ``Mar 2020``."""
+    year, month, _ = iso_day.split("-")
+    return f"{MONTHS[lang][int(month) - 1]} {year}"
 
 
 def delay_distribution(frame: pl.DataFrame, labels: dict[str, str], *, title: str,
@@ -144,8 +224,20 @@ def delay_distribution(frame: pl.DataFrame, labels: dict[str, str], *, title: st
     ]
     order = [f"{b}–{b + 9}" for b in range(0, 120, 10)] + ["120+"]
     names = list(labels.values())
-    return (
-        alt.Chart(alt.Data(values=rows), title=title, height=PLOT_HEIGHT)
+    shares = []
+    for name in names:
+        mine = [r for r in rows if r["series"] == name]
+        if mine:
+            top = max(mine, key=lambda r: r["share"])
+            share = format_number(top["share"], lang, decimals=1)
+            shares.append(t(
+                "alt_share", lang, series=name, bucket=top["bucket"],
+                share=f"{share}\u00a0%" if lang == "fr" else f"{share}%",
+            ))  # fmt: skip
+    description = t("alt_histogram", lang, shares="; ".join(shares),
+                    below=t("chart_data_below", lang))  # fmt: skip
+    return localized(
+        alt.Chart(alt.Data(values=rows), title=title, height=PLOT_HEIGHT, description=description)
         .mark_bar()
         .encode(
             x=alt.X("bucket:N", sort=order, title=x_title),
@@ -166,5 +258,6 @@ def delay_distribution(frame: pl.DataFrame, labels: dict[str, str], *, title: st
                 alt.Tooltip("share:Q", title=y_title),
                 alt.Tooltip("count:Q", title=t("paid_invoices", lang)),
             ],
-        )
+        ),
+        lang,
     )

@@ -16,6 +16,7 @@ from vigie.dashboards.i18n import t
 MISSING = "—"
 #: how a date shows in a table, per language (the month columns hold the month's first day)
 DATE_FORMATS = {"fr": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
+DATETIME_FORMATS = {"fr": "DD/MM/YYYY HH:mm", "en": "YYYY-MM-DD HH:mm"}
 MONTH_FORMATS = {"fr": "MM/YYYY", "en": "YYYY-MM"}
 
 
@@ -35,6 +36,10 @@ def column_formats(frame: pl.DataFrame, lang: str) -> dict[str, Any]:
             month = name == t("month", lang)
             formats[name] = st.column_config.DateColumn(
                 format=(MONTH_FORMATS if month else DATE_FORMATS)[lang]
+            )
+        elif isinstance(dtype, pl.Datetime):
+            formats[name] = st.column_config.DatetimeColumn(
+                format=DATETIME_FORMATS[lang], timezone=dtype.time_zone
             )
         elif dtype.is_numeric():
             formats[name] = st.column_config.NumberColumn(
@@ -56,6 +61,15 @@ def table(frame: pl.DataFrame, key: str, lang: str, *, selectable: bool = False)
         return None
     rows = event.selection.rows if event is not None else []
     return rows[0] if rows else None
+
+
+def chart(figure, data: pl.DataFrame, key: str, lang: str) -> None:
+    """A chart, then the data it draws one click away, as a table (RGAA, topic 1: a chart
+    is a complex image). Its short text alternative is the chart's own description, which
+    Vega gives its SVG as ``aria-label`` and which ends by pointing to this table."""
+    st.altair_chart(figure, width="stretch")
+    with st.expander(t("chart_data", lang)):
+        table(data, key, lang)
 
 
 def page_reader(page: str, lang: str):
@@ -113,18 +127,23 @@ def download_button(label: str, data, *, file_name: str, mime: str, key: str, **
                        on_click=record_download, args=(file_name,), **kwargs)  # fmt: skip
 
 
-def downloadable_table(frame: pl.DataFrame, name: str, key: str, lang: str, *,
-                       selectable: bool = False) -> int | None:  # fmt: skip
+def downloadable_table(
+    frame: pl.DataFrame, name: str, key: str, lang: str, *, selectable: bool = False,
+    totals: Sequence[str] = (),
+) -> int | None:  # fmt: skip
     """The table, then its downloads: CSV for French Excel and Parquet (types kept). An
     empty table is said in words instead, without downloads (Streamlit wrote "empty").
-    ``selectable``: returns the position of the row picked, or None."""
+    ``selectable``: returns the position of the row picked, or None. ``totals``: the
+    columns (counts, amounts) summed in the CSV's last row."""
     if frame.is_empty():
         st.info(t("no_rows", lang))
         return None
     picked = table(frame, f"{key}_table", lang, selectable=selectable)
     with st.container(horizontal=True):
         download_button(
-            t("download_csv", lang), excel_csv(frame), file_name=f"{name}.csv",
+            t("download_csv", lang),
+            excel_csv(frame, totals=tuple(totals), total_label=t("total", lang)),
+            file_name=f"{name}.csv",
             mime="text/csv", key=f"{key}_csv",
         )  # fmt: skip
         download_button(
@@ -145,7 +164,10 @@ def url_selectbox(
     except ValueError:
         default = None
     index = list(options).index(default) if default in options else 0
-    choice = st.selectbox(label, options, index=index, key=key, format_func=format_func)
+    choice = st.selectbox(
+        label, options, index=index, key=key, format_func=format_func,
+        placeholder=t("choose", st.session_state.get("vigie_lang", "fr")),
+    )  # fmt: skip
     if choice is not None:
         st.query_params[param] = str(choice)
     return choice

@@ -31,6 +31,40 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Invoices received per month, {year}",
     },
     "legal_delay_mark": {"fr": "Délai légal : {days} j", "en": "Legal delay: {days} days"},
+    # a chart's text alternative (what a screen reader says) and its data, one click away
+    "chart_data": {"fr": "Données du graphique", "en": "Chart data"},
+    "chart_data_below": {
+        "fr": "Données dans le tableau qui suit.",
+        "en": "Data in the table below.",
+    },
+    "alt_bars_year": {
+        "fr": "{year} : {total} factures, le plus en {month} ({top})",
+        "en": "{year}: {total} invoices, most in {month} ({top})",
+    },
+    "alt_bars": {
+        "fr": "Diagramme en barres. {years}. {below}",
+        "en": "Bar chart. {years}. {below}",
+    },
+    "alt_line": {
+        "fr": "{measure} : de {low} ({low_month}) à {high} ({high_month})",
+        "en": "{measure}: from {low} ({low_month}) to {high} ({high_month})",
+    },
+    "alt_lines": {
+        "fr": "Courbes par mois. {lines}.{legal} {below}",
+        "en": "Lines per month. {lines}.{legal} {below}",
+    },
+    "alt_legal": {
+        "fr": " Ligne du délai légal à {days} jours.",
+        "en": " A line marks the legal delay of {days} days.",
+    },
+    "alt_share": {
+        "fr": "{series} : part la plus forte {share} entre {bucket} jours",
+        "en": "{series}: largest share {share} between {bucket} days",
+    },
+    "alt_histogram": {
+        "fr": "Histogramme. {shares}. {below}",
+        "en": "Histogram. {shares}. {below}",
+    },
     "legal_delay_title": {"fr": "Délai légal", "en": "Legal delay"},
     "month": {"fr": "Mois", "en": "Month"},
     "invoice_count_axis": {"fr": "Nombre de factures", "en": "Number of invoices"},
@@ -158,6 +192,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Distribution of payment delays, {year}",
     },
     "delay_bucket": {"fr": "Délai (jours)", "en": "Delay (days)"},
+    "delay_bucket_from": {"fr": "Délai à partir de (jours)", "en": "Delay from (days)"},
     "share_axis": {"fr": "Part des factures payées (%)", "en": "Share of invoices paid (%)"},
     "late_title": {
         "fr": "Factures payées en retard à régulariser",
@@ -238,6 +273,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "redeposited": {"fr": "Factures redéposées", "en": "Invoices deposited again"},
     "mean_days_lost": {"fr": "Jours perdus (moyenne)", "en": "Days lost (mean)"},
+    "total": {"fr": "Total", "en": "Total"},
     "total_days_lost": {"fr": "Jours perdus (total)", "en": "Days lost (total)"},
     "max_days_lost": {"fr": "Jours perdus (max)", "en": "Days lost (max)"},
     "month_start": {"fr": "Mois", "en": "Month"},
@@ -303,6 +339,8 @@ LABELS: dict[str, dict[str, str]] = {
     "dq_producer": {"fr": "Producteur", "en": "Producer"},
     "dq_structure": {"fr": "Structure", "en": "Structure"},
     "dq_records_title": {"fr": "Enregistrements", "en": "Records"},
+    # Streamlit's "Choose an option", in the page's language
+    "choose": {"fr": "Choisissez", "en": "Choose"},
     "dq_all": {"fr": "Toutes les règles", "en": "Every rule"},
     "dq_detected": {"fr": "Jour de réception", "en": "Landing day"},
     "dq_left_out_of": {"fr": "Exclu de", "en": "Left out of"},

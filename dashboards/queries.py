@@ -180,7 +180,9 @@ def ereporting_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
         pl.col("tax_amount").alias(t("er_vat", lang)),
         pl.col("received_amount").alias(t("er_received", lang)),
         pl.col("period_end_date").alias(t("er_period_end", lang)),
-        datetime_column_text("administration_deadline_at", lang).alias(
+        # a time stamp (in Paris): the table shows it in the language's order, the CSV in
+        # the one date format of the file
+        pl.col("administration_deadline_at").dt.convert_time_zone("Europe/Paris").alias(
             t("er_admin_deadline", lang)
         ),
         pl.col("transmission_id").alias(t("er_transmission_id", lang)),

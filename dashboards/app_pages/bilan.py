@@ -61,7 +61,7 @@ st.altair_chart(chart, width="stretch")
 
 st.subheader(t("table_title", lang))
 table = queries.monthly_table(monthly, year, MONTHS[lang], (t("month", lang), t("invoices", lang)))
-downloadable_table(table, f"bilan-{year}-mois", "months", lang)
+downloadable_table(table, f"bilan-{year}-mois", "months", lang, totals=[t("invoices", lang)])
 
 st.subheader(t("splits_title", lang))
 splits = reader.query(queries.BILAN_SPLITS_SQL, (year,))
@@ -83,7 +83,8 @@ for tab, breakdown in zip(
     )
     tables.append((t(f"bd_{breakdown}", lang), frame))
     with tab:
-        downloadable_table(frame, f"bilan-{year}-{breakdown}", f"split_{breakdown}", lang)
+        downloadable_table(frame, f"bilan-{year}-{breakdown}", f"split_{breakdown}", lang,
+                           totals=[t("invoices", lang), t("previous_year", lang)])  # fmt: skip
 
 
 def _report() -> str:

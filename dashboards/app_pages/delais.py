@@ -5,6 +5,7 @@ import streamlit as st
 
 from vigie.dashboards import charts, queries
 from vigie.dashboards.components import (
+    chart,
     downloadable_table,
     invoice_delay,
     labelled,
@@ -38,6 +39,8 @@ if reader.scope.role == "supplier":
             "recovery_indemnity_eur": t("indemnity_eur", lang),
         }),
         f"delais-clients-{year}", "buyers", lang,
+        totals=[t(k, lang) for k in ("paid_invoices", "late_count", "interest_eur",
+                                     "indemnity_eur")],
     )  # fmt: skip
     st.stop()
 
@@ -153,7 +156,7 @@ if view == "entity":
     ).sort("payment_month_start_date")  # fmt: skip
     series["category_mean"] = t("category_mean", lang)
 if not trend.is_empty():
-    st.altair_chart(
+    chart(
         charts.lines_by_month(
             trend,
             "payment_month_start_date",
@@ -162,26 +165,35 @@ if not trend.is_empty():
             y_title=t("delay_axis", lang),
             lang=lang,
             legal_delay_days=legal_days,
-        ),  # fmt: skip
-        width="stretch",
-    )
+        ),
+        labelled(trend, {"payment_month_start_date": t("month", lang), **series}),
+        "trend_data",
+        lang,
+    )  # fmt: skip
 distribution = queries.distribution_shares(
     reader.query(queries.DISTRIBUTION_SQL, (year, category, entity_id))
 )
 if not distribution.is_empty():
     grains = {"category": category_label} if view == "category" else {
         "entity": entity["structure_name"], "category": category_label}  # fmt: skip
-    st.altair_chart(
+    shown = distribution.filter(pl.col("grain").is_in(list(grains)))
+    chart(
         charts.delay_distribution(
-            distribution.filter(pl.col("grain").is_in(list(grains))),
+            shown,
             grains,
             title=t("distribution_title", lang, year=year),
             x_title=t("delay_bucket", lang),
             y_title=t("share_axis", lang),
             lang=lang,
-        ),  # fmt: skip
-        width="stretch",
-    )
+        ),
+        labelled(
+            shown.with_columns(pl.col("grain").replace_strict(grains)),
+            {"grain": t("measure", lang), "delay_bucket_start_days": t("delay_bucket_from", lang),
+             "share_pct": t("share_axis", lang), "paid_invoice_count": t("paid_invoices", lang)},
+        ),
+        "distribution_data",
+        lang,
+    )  # fmt: skip
 downloadable_table(
     labelled(
         months,
@@ -199,6 +211,7 @@ downloadable_table(
     f"delais-{entity_id or category}-{year}",
     "delay_months",
     lang,
+    totals=[t(k, lang) for k in ("paid_invoices", "late_count", "interest_eur", "indemnity_eur")],
 )
 
 #: the columns of the invoices to chase (paid late, or unpaid past due) and their labels
@@ -221,14 +234,21 @@ INVOICE_LABELS = {
 }
 
 
+#: what a list of invoices to chase adds up to (its CSV's totals row)
+INVOICE_TOTALS = ("amount_owed_eur", "late_interest_eur", "accrued_interest_eur",
+                  "recovery_indemnity_eur", "amount_incl_vat")  # fmt: skip
+
+
 def invoice_labels(columns: list[str]) -> dict[str, str]:
     return {c: t(key, lang) for c, key in INVOICE_LABELS.items() if c in columns}
 
 
 def invoice_list(frame: pl.DataFrame, name: str, key: str) -> None:
     """A list of invoices to chase; a row picked in it is the invoice drilled into (URL)."""
-    picked = downloadable_table(labelled(frame, invoice_labels(frame.columns)), name, key, lang,
-                                selectable=True)  # fmt: skip
+    labels = invoice_labels(frame.columns)
+    amounts = [labels[c] for c in INVOICE_TOTALS if c in labels]
+    picked = downloadable_table(labelled(frame, labels), name, key, lang, selectable=True,
+                                totals=amounts)  # fmt: skip
     if picked is not None:
         st.query_params["invoice"] = frame.get_column("invoice_id")[picked]
 
@@ -273,7 +293,7 @@ if view == "entity":
 
         st.selectbox(
             t("timeline_of", lang), options, index=options.index(wanted),
-            key=f"late_invoice_{wanted}", on_change=_choose,
+            key=f"late_invoice_{wanted}", on_change=_choose, placeholder=t("choose", lang),
             format_func=lambda i: "—" if i is None else numbers[i],
         )  # fmt: skip
         if wanted:

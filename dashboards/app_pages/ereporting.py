@@ -33,6 +33,7 @@ with st.container(horizontal=True):
         t("er_declarant", lang), declarants,
         index=declarants.index(wanted) if wanted in declarants else 0,
         format_func=lambda s: f"{s} — {names.get(s) or ''}", key="declarant",
+        placeholder=t("choose", lang),
     )  # fmt: skip
     kinds = ["transactions", "payments"]
     kind = st.segmented_control(
@@ -80,13 +81,20 @@ with st.container(horizontal=True):
                   format_eur(received.get_column("received_amount").sum() or 0, lang),
                   border=True)  # fmt: skip
 
-downloadable_table(queries.ereporting_table(rows, lang), f"e-reporting-{declarant}", "er", lang)
+downloadable_table(
+    queries.ereporting_table(rows, lang),
+    f"e-reporting-{declarant}",
+    "er",
+    lang,
+    totals=[t(k, lang) for k in ("er_records", "er_taxable", "er_vat", "er_received")],
+)
 
 st.subheader(t("er_xml_title", lang))
 periods = rows.select("report_kind", "period_start_date").rows()
 choice = st.selectbox(
     t("er_period", lang), periods,
     format_func=lambda r: f"{t('er_' + r[0], lang)} {format_date(r[1], lang)}", key="er_period",
+    placeholder=t("choose", lang),
 )  # fmt: skip
 if choice is not None:
     # the last export of the period is part of the cache key: after it, the next is an RE

@@ -39,19 +39,19 @@ with by_rule:
     downloadable_table(
         labelled(frame, {"rule_code": t("dq_rule", lang), f"label_{lang}": t("dq_rule_label", lang),
                          **counts}),
-        "quarantine-by-rule", "dq_rule", lang,
+        "quarantine-by-rule", "dq_rule", lang, totals=[counts["records"]],
     )  # fmt: skip
 with by_producer:
     frame = queries.quarantine_counts(records, "producer", lang)
     downloadable_table(
         labelled(frame, {"producer": t("dq_producer", lang), **counts}),
-        "quarantine-by-producer", "dq_producer", lang,
+        "quarantine-by-producer", "dq_producer", lang, totals=[counts["records"]],
     )  # fmt: skip
 with by_structure:
     frame = queries.quarantine_counts(records, "structure", lang)
     downloadable_table(
         labelled(frame, {"siret": "SIRET", "structure_name": t("dq_structure", lang), **counts}),
-        "quarantine-by-structure", "dq_structure", lang,
+        "quarantine-by-structure", "dq_structure", lang, totals=[counts["records"]],
     )  # fmt: skip
 
 st.subheader(t("dq_records_title", lang))

@@ -5,6 +5,7 @@ import streamlit as st
 
 from vigie.dashboards import charts, queries
 from vigie.dashboards.components import (
+    chart,
     downloadable_table,
     labelled,
     page_reader,
@@ -40,7 +41,7 @@ if not reader.scope.is_operator:
             "reason": t("reason", lang),
             "reason_code": t("reason_code", lang),
         }),
-        f"rejets-{year}", "my_rejections", lang,
+        f"rejets-{year}", "my_rejections", lang, totals=[t("amount_incl_vat", lang)],
     )  # fmt: skip
     st.stop()
 
@@ -65,20 +66,19 @@ with st.container(horizontal=True):
         if sums["deposited_count"] else None, lang, signed=False), border=True)  # fmt: skip
     st.metric(t("recyclings", lang), format_number(sums["recycling_count"], lang), border=True)
 
-st.altair_chart(
+RATES = {
+    "platform_refusal_rate_pct": t("refusal_rate", lang),
+    "recipient_rejection_rate_pct": t("rejection_rate", lang),
+}
+chart(
     charts.lines_by_month(
-        total,
-        "month_start_date",
-        {
-            "platform_refusal_rate_pct": t("refusal_rate", lang),
-            "recipient_rejection_rate_pct": t("rejection_rate", lang),
-        },
-        title=t("rates_title", lang, year=year),
-        y_title=t("rate_axis", lang),
-        lang=lang,
-    ),  # fmt: skip
-    width="stretch",
-)
+        total, "month_start_date", RATES, title=t("rates_title", lang, year=year),
+        y_title=t("rate_axis", lang), lang=lang,
+    ),
+    labelled(total.sort("month_start_date"), {"month_start_date": t("month", lang), **RATES}),
+    "rates_data",
+    lang,
+)  # fmt: skip
 
 COUNTS = {
     "deposited_count": t("deposited", lang),
@@ -100,6 +100,7 @@ with by_channel:
         f"rejets-{year}-canal",
         "rej_channel",
         lang,
+        totals=list(COUNTS.values()),
     )
 with by_reason:
     reasons = (
@@ -130,6 +131,7 @@ with by_reason:
         f"rejets-{year}-motif",
         "rej_reason",
         lang,
+        totals=[t("occurrences", lang)],
     )
 
 parties = reader.query(queries.TOP_PARTIES_SQL, (year,))
@@ -170,4 +172,5 @@ downloadable_table(
     f"delais-caches-{year}",
     "hidden",
     lang,
+    totals=[t(k, lang) for k in ("redeposited", "total_days_lost", "amount_incl_vat")],
 )

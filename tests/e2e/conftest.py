@@ -143,7 +143,10 @@ def browser(request) -> Iterator[Browser]:
         chromium = pw.chromium.launch(
             executable_path=str(executable), headless=True, args=CHROMIUM_ARGS
         )
-        context = chromium.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
+        # the browser's own language: French, or a test's ``browser_locale`` marker
+        marker = request.node.get_closest_marker("browser_locale")
+        locale = marker.args[0] if marker else "fr-FR"
+        context = chromium.new_context(viewport={"width": 1280, "height": 1000}, locale=locale)
         context.route("**/*", route)
         page = context.new_page()
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))

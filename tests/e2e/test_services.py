@@ -3,7 +3,8 @@
 Each test asserts what a person sees: the Dagster code location loaded with every asset and
 the demo's materializations (its GraphQL API, which the UI reads), the API documentation
 rendered in Chromium with nothing loaded from the internet, every dashboard page rendered in
-French and in English without an error; then Ctrl-C stops every process.
+French and in English without an error, its numbers written in its language whatever the
+browser's; then Ctrl-C stops every process.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import re
 import socket
 import time
 import urllib.request
+from decimal import Decimal
 
 import dagster as dg
 import pytest
 from e2e.pages import sign_in, wait_for_script
 
+from vigie.dashboards.formatting import format_number
 from vigie.dashboards.i18n import t
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.browser]
@@ -143,7 +146,14 @@ def test_the_api_documentation_renders_offline(served, browser):
     assert browser.problems == []
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
+#: each page language is tried in a browser of the other language: the page's decides
+@pytest.mark.parametrize(
+    "lang",
+    [
+        pytest.param("fr", marks=pytest.mark.browser_locale("en-US")),
+        pytest.param("en", marks=pytest.mark.browser_locale("fr-FR")),
+    ],
+)
 def test_every_dashboard_page_renders_without_error(served, browser, lang):
     sign_in(browser, served, OPERATOR, lang=lang)
     page = browser.page
@@ -156,10 +166,30 @@ def test_every_dashboard_page_renders_without_error(served, browser, lang):
         page.get_by_role("heading", name=t(title_key, lang)).first.wait_for(timeout=60_000)
         wait_for_script(page)
         # charts draw after the script ends: wait for their canvases
-        for chart in page.locator('[data-testid="stVegaLiteChart"]').all():
+        charts = page.locator('[data-testid="stVegaLiteChart"]').all()
+        for chart in charts:
             chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+            # its text alternative (a screen reader's), which points to its data, one click
+            # away under it; its numbers in the page's language
+            labels = chart.locator("svg [aria-label]").evaluate_all(
+                "els => els.map(e => e.getAttribute('aria-label'))"
+            )
+            if not any(label.endswith(t("chart_data_below", lang)) for label in labels):
+                browser.problems.append(f"{path or 'bilan'} ({lang}): a chart without text")
+            if lang == "fr" and any(re.search(r"\d\.\d", label) for label in labels):
+                browser.problems.append(f"{path or 'bilan'}: a chart writes English decimals")
+        data = page.locator('[data-testid="stExpander"]').filter(has_text=t("chart_data", lang))
+        if path != "" and data.count() != len(charts):  # the bilan's table follows its chart
+            browser.problems.append(f"{path} ({lang}): {len(charts)} charts, {data.count()} data")
         page.wait_for_timeout(500)
         browser.screenshot(f"dashboards-{path or 'bilan'}-{lang}")
+        # the tables' numbers are written in the page's language, not the browser's: what
+        # Streamlit's table formatter writes (Intl with navigator.languages) is ours
+        written = page.evaluate(
+            "new Intl.NumberFormat(navigator.languages, {minimumFractionDigits: 2}).format(1384.5)"
+        )
+        if written != format_number(Decimal("1384.5"), lang, decimals=2):
+            browser.problems.append(f"{path or 'bilan'} ({lang}): a table writes {written!r}")
         # a reader's toolbar: no deploy button
         if page.locator('[data-testid="stAppDeployButton"]').count():
             browser.problems.append(f"{path}: Streamlit's deploy button is shown")

@@ -13,10 +13,13 @@ import csv
 import io
 import json
 import sqlite3
+from datetime import datetime
+from decimal import Decimal
 
 import duckdb
 import pytest
 from e2e.pages import sign_in, wait_for_script
+from spreadsheet import open_like_excel
 
 from vigie.dashboards.i18n import t
 from vigie.dashboards.snapshot import current_snapshot
@@ -103,7 +106,7 @@ def test_each_role_signs_in_through_the_provider_and_gets_its_pages(served, brow
 
 
 def test_entity_a_never_sees_entity_b_on_pages_or_downloads(
-    served, browser, people, snap, demo_home
+    served, browser, people, snap, demo_home, tmp_path
 ):
     a, b = people[ENTITY_A]["structure_id"], people[ENTITY_B]["structure_id"]
     late_a = snap.execute(
@@ -134,17 +137,32 @@ def test_entity_a_never_sees_entity_b_on_pages_or_downloads(
         page.locator('[data-testid="stDownloadButton"] button').filter(
             has_text=t("download_csv", "fr")
         ).nth(1).click()  # the first is the monthly table, the second the late invoices
-    text = download.value.path().read_bytes().decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
-    got = {r[t("invoice_number", "fr")] for r in rows}
-    expected = {
-        n for (n,) in snap.execute(
-            "select invoice_number from reports.rpt_late_invoices"
-            " where recipient_structure_id = ? and year(payment_date) = ?", [a, year]
-        ).fetchall()
-    }  # fmt: skip
-    assert len(rows) == count_a and got == expected
+    # opened as French Excel opens it (LibreOffice Calc, headless), not only parsed as CSV
+    cells = open_like_excel(download.value.path(), tmp_path / "late-csv")
+    header = [c.value for c in cells[0]]
+    rows = [dict(zip(header, row, strict=True)) for row in cells[1:-1]]
+    got = {r[t("invoice_number", "fr")].value for r in rows}
+    expected = dict(snap.execute(
+        "select invoice_number, supplier_siret from reports.rpt_late_invoices"
+        " where recipient_structure_id = ? and year(payment_date) = ?", [a, year]
+    ).fetchall())  # fmt: skip
+    assert len(rows) == count_a and got == set(expected)
     assert not got & numbers_b
+    # the SIRET stays a 14-digit text (bare digits became 1,3E+13); dates are dates
+    for r in rows:
+        siret = r[t("supplier_siret", "fr")]
+        assert siret.data_type == "s"
+        assert siret.value == expected[r[t("invoice_number", "fr")].value]
+        assert isinstance(r[t("payment_date", "fr")].value, datetime)
+        assert isinstance(r[t("due_date", "fr")].value, datetime)
+    # the last row adds up what is owed, to the cent
+    totals = dict(zip(header, (c.value for c in cells[-1]), strict=True))
+    interest = snap.execute(
+        "select sum(late_interest_eur) from reports.rpt_late_invoices"
+        " where recipient_structure_id = ? and year(payment_date) = ?", [a, year]
+    ).fetchone()[0]  # fmt: skip
+    assert totals[t("invoice_number", "fr")] == t("total", "fr")
+    assert Decimal(str(totals[t("interest_eur", "fr")])).quantize(Decimal("0.01")) == interest
     browser.screenshot("entity-a-own-late-invoices")
 
     # the download is in the audit log, with who made it and from which page

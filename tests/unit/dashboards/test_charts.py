@@ -98,3 +98,34 @@ def test_a_delay_chart_marks_the_legal_delay_with_a_labelled_line():
         title="Délai", y_title="Délai (jours)", lang="fr",
     ).to_dict()  # fmt: skip
     assert "layer" not in plain and plain["mark"]["type"] == "line"
+
+
+def test_a_chart_is_described_and_writes_numbers_in_the_pages_language():
+    frame = pl.DataFrame(
+        {"month": [1, 2, 1], "year": [2020, 2020, 2019], "invoice_count": [1200, 300, 4]}
+    )
+    fr = charts.monthly_comparison(frame, 2020, "fr").to_dict()
+    assert fr["description"] == (
+        "Diagramme en barres. 2020 : 1\u202f500 factures, le plus en janv. (1\u202f200); "
+        "2019 : 4 factures, le plus en janv. (4). Données dans le tableau qui suit."
+    )
+    assert fr["config"]["locale"]["number"]["decimal"] == ","
+    assert fr["config"]["locale"]["number"]["thousands"] == "\u202f"
+    en = charts.monthly_comparison(frame, 2020, "en").to_dict()
+    assert en["description"].startswith("Bar chart. 2020: 1,500 invoices, most in Jan (1,200)")
+    assert en["config"]["locale"]["number"]["decimal"] == "."
+
+    delays = pl.DataFrame(
+        {
+            "payment_month_start_date": [date(2020, 1, 1), date(2020, 2, 1)],
+            "mean_delay_days": [Decimal("41.5"), Decimal("38")],
+        }
+    )
+    lines = charts.lines_by_month(
+        delays, "payment_month_start_date", {"mean_delay_days": "Délai moyen"},
+        title="Délais", y_title="jours", lang="fr", legal_delay_days=30,
+    ).to_dict()  # fmt: skip
+    assert lines["description"] == (
+        "Courbes par mois. Délai moyen : de 38 (févr. 2020) à 41,5 (janv. 2020). "
+        "Ligne du délai légal à 30 jours. Données dans le tableau qui suit."
+    )

@@ -27,7 +27,42 @@ def test_excel_csv_is_semicolon_separated_with_decimal_commas_and_a_bom():
     )
     data = excel_csv(frame)
     assert data.startswith("\ufeff".encode())
-    assert data.decode("utf-8-sig").splitlines() == ["Période;TVA (€);Nombre", "2026-09;3,27;3"]
+    # a month "2026-09" stays text (Excel would read a date)
+    assert data.decode("utf-8-sig").splitlines() == [
+        "Période;TVA (€);Nombre",
+        '"=""2026-09""";3,27;3',
+    ]
+
+
+def test_excel_csv_keeps_identifiers_as_text_one_date_format_and_adds_totals():
+    from datetime import UTC, date, datetime
+
+    import polars as pl
+
+    from vigie.dashboards.formatting import excel_csv
+
+    frame = pl.DataFrame(
+        {
+            "SIRET": ["13000000000012", "21750001600019"],
+            "Numéro": ["2019-0001", "F 12"],
+            "Fournisseur": ["=HYPERLINK(1)", 'Dupont "et fils"'],
+            "Échéance": [date(2019, 2, 10), None],
+            "Limite": [datetime(2019, 2, 11, 7, 0, tzinfo=UTC), None],
+            "Montant (€)": [Decimal("1234.50"), Decimal("0.75")],
+            "Jours": [3, 58],
+        },
+        schema_overrides={"Montant (€)": pl.Decimal(18, 2)},
+    )
+    lines = excel_csv(frame, totals=("Montant (€)", "Jours")).decode("utf-8-sig").splitlines()
+    assert lines == [
+        "SIRET;Numéro;Fournisseur;Échéance;Limite;Montant (€);Jours",
+        # digits and date-like texts as ="…"; a formula disarmed; dates dd/mm/yyyy, a time
+        # stamp in Paris (07:00 UTC is 08:00 there in winter)
+        '"=""13000000000012""";"=""2019-0001""";\'=HYPERLINK(1);10/02/2019;11/02/2019 08:00;'
+        "1234,50;3",
+        '"=""21750001600019""";F 12;"Dupont ""et fils""";;;0,75;58',
+        "Total;;;;;1235,25;61",
+    ]
 
 
 def test_parquet_bytes_keep_decimals_exact():
