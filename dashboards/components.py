@@ -72,6 +72,14 @@ def chart(figure, data: pl.DataFrame, key: str, lang: str) -> None:
         table(data, key, lang)
 
 
+def new_pick(key: str, picked: int | None) -> int | None:
+    """``picked`` if it is a new pick in table ``key``: a table keeps its selection across
+    reruns, so acting on it every run would undo a choice made elsewhere since."""
+    last = st.session_state.get(f"{key}__acted_on")
+    st.session_state[f"{key}__acted_on"] = picked
+    return picked if picked is not None and picked != last else None
+
+
 def page_reader(page: str, lang: str):
     """The reader of this page for the signed-in person: the page stops, with a message,
     when nothing is published or when their role does not open it (typed in the URL)."""

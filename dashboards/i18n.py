@@ -83,7 +83,41 @@ LABELS: dict[str, dict[str, str]] = {
     "er_transmissions": {"fr": "Transmissions", "en": "Transmissions"},
     "er_to_send": {"fr": "À transmettre", "en": "To send"},
     "er_late": {"fr": "En retard", "en": "Late"},
-    "er_late_mark": {"fr": "échéance dépassée", "en": "deadline passed"},
+    "er_late_not_sent": {
+        "fr": "non transmise",
+        "en": "not sent",
+    },
+    "er_late_received_late": {
+        "fr": "données tardives",
+        "en": "data late",
+    },
+    "er_received_at": {"fr": "Données reçues le", "en": "Data received on"},
+    "er_overview_title": {"fr": "Vue d'ensemble, {year}", "en": "Overview, {year}"},
+    "er_overview_caption": {
+        "fr": "Toutes les transmissions de l'année, tous déclarants confondus. Une transmission "
+        "est en retard quand les données du déclarant sont arrivées après l'échéance de la "
+        "plateforme, ou quand elle n'est pas encore transmise et que l'échéance est passée.",
+        "en": "Every transmission of the year, all declarants together. A transmission is late "
+        "when the declarant's data reached the hub after the platform deadline, or when it is "
+        "not sent yet and the deadline has passed.",
+    },
+    "er_declarants": {"fr": "Déclarants", "en": "Declarants"},
+    "er_sent": {"fr": "Transmises", "en": "Sent"},
+    "er_late_list": {"fr": "Transmissions en retard", "en": "Late transmissions"},
+    "er_late_pick": {
+        "fr": "Sélectionnez une ligne pour ouvrir les transmissions de ce déclarant.",
+        "en": "Select a row to open that declarant's transmissions.",
+    },
+    "er_no_late": {
+        "fr": "Aucune transmission en retard cette année.",
+        "en": "No late transmission this year.",
+    },
+    "er_by_declarant": {"fr": "Par déclarant", "en": "By declarant"},
+    "er_month": {"fr": "Mois", "en": "Month"},
+    "er_all_months": {"fr": "Tous", "en": "All"},
+    "er_not_sent_late": {"fr": "Non transmises, en retard", "en": "Not sent, late"},
+    "er_received_late": {"fr": "Reçues en retard", "en": "Received late"},
+    "er_earliest_late": {"fr": "1re échéance en retard", "en": "First late deadline"},
     "er_all_years": {"fr": "Toutes", "en": "All"},
     "er_vat": {"fr": "TVA déclarée (€)", "en": "VAT reported (€)"},
     "er_vat_metric": {"fr": "TVA déclarée (transactions)", "en": "VAT reported (transactions)"},

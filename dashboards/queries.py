@@ -110,10 +110,26 @@ def year_over_year(monthly: pl.DataFrame, year: int) -> pl.DataFrame:
 EREPORTING_SQL = """
 select declarant_siren, declarant_role, report_kind, period_start_date, period_end_date,
     declarant_name, vat_regime, invoice_record_count, aggregate_record_count, taxable_amount,
-    tax_amount, received_amount, platform_deadline_date, administration_deadline_at
+    tax_amount, received_amount, platform_deadline_date, administration_deadline_at,
+    last_received_at, received_after_deadline
 from reports.rpt_ereporting_transmissions
 where declarant_siren = ? and {roles:operator,tax_administration}
 order by period_start_date, report_kind
+"""
+
+#: the years with transmissions, latest first
+EREPORTING_YEARS_SQL = """
+select distinct year(period_start_date) as year from reports.rpt_ereporting_transmissions
+where {roles:operator,tax_administration}
+order by year desc
+"""
+
+#: every declarant's transmissions of a year: the overview's rows
+EREPORTING_YEAR_SQL = """
+select declarant_siren, declarant_role, report_kind, period_start_date, declarant_name,
+    platform_deadline_date, last_received_at, received_after_deadline
+from reports.rpt_ereporting_transmissions
+where year(period_start_date) = ? and {roles:operator,tax_administration}
 """
 
 EREPORTING_DECLARANTS_SQL = """
@@ -148,13 +164,76 @@ def with_export_status(transmissions: pl.DataFrame, settings) -> pl.DataFrame:
 
 
 def mark_late(transmissions: pl.DataFrame, today) -> pl.DataFrame:
-    """Adds ``is_late``: not sent yet (``built``) and its platform deadline is past, on
-    ``today`` in Paris; the late ones first, then by period."""
-    return transmissions.with_columns(
-        ((pl.col("status") == "built") & (pl.col("platform_deadline_date") < today)).alias(
-            "is_late"
+    """Adds ``late_reason`` and ``is_late``; the late ones first, then by period.
+
+    A transmission is late when the declarant's data reached the hub after the platform
+    deadline (``received_late``: it could not leave on time, whatever the export did), or
+    when it is not sent yet (``built``) and the deadline is past on ``today`` in Paris
+    (``not_sent``)."""
+    return (
+        transmissions.with_columns(
+            pl.when(pl.col("received_after_deadline"))
+            .then(pl.lit("received_late"))
+            .when((pl.col("status") == "built") & (pl.col("platform_deadline_date") < today))
+            .then(pl.lit("not_sent"))
+            .alias("late_reason")
         )
-    ).sort(["is_late", "period_start_date", "report_kind"], descending=[True, False, False])
+        .with_columns(pl.col("late_reason").is_not_null().alias("is_late"))
+        .sort(
+            ["is_late", "period_start_date", "report_kind", "declarant_siren"],
+            descending=[True, False, False, False],
+        )
+    )
+
+
+#: the statuses of a transmission, in the order an overview counts them
+EXPORT_STATUSES = ("built", "exported", "rectified")
+
+
+def ereporting_overview(rows: pl.DataFrame) -> pl.DataFrame:
+    """Per kind of transmission: how many, by export status, and how many are late (sent
+    or not), with the deadline of the earliest late one."""
+    return (
+        rows.group_by("report_kind")
+        .agg(
+            pl.len().alias("transmission_count"),
+            *[(pl.col("status") == s).sum().alias(f"{s}_count") for s in EXPORT_STATUSES],
+            (pl.col("late_reason") == "not_sent").sum().alias("not_sent_late_count"),
+            (pl.col("late_reason") == "received_late").sum().alias("received_late_count"),
+            pl.col("platform_deadline_date").filter(pl.col("is_late")).min()
+            .alias("earliest_late_deadline"),
+        )
+        .sort("report_kind", descending=True)  # transactions, then payments
+    )  # fmt: skip
+
+
+#: why a transmission is late (``mark_late``)
+LATE_REASONS = ("received_late", "not_sent")
+
+
+def late_transmissions_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The late transmissions of every declarant, for display: who, which period, why."""
+    from vigie.dashboards.i18n import t
+
+    return rows.filter(pl.col("is_late")).select(
+        # who and which period, why late and by how much; the name last (it is long)
+        pl.col("declarant_siren").alias(t("er_declarant", lang)),
+        pl.col("report_kind").replace_strict(
+            {k: t(f"er_{k}", lang) for k in ("transactions", "payments")}
+        ).alias(t("er_kind", lang)),
+        pl.col("period_start_date").alias(t("er_period_start", lang)),
+        pl.col("late_reason").replace_strict(
+            {r: t(f"er_late_{r}", lang) for r in LATE_REASONS}
+        ).alias(t("er_late", lang)),
+        pl.col("platform_deadline_date").alias(t("er_deadline", lang)),
+        pl.col("last_received_at").dt.convert_time_zone("Europe/Paris").alias(
+            t("er_received_at", lang)
+        ),
+        pl.col("status").replace_strict(
+            {s: t(f"er_status_{s}", lang) for s in EXPORT_STATUSES}
+        ).alias(t("er_status", lang)),
+        pl.col("declarant_name").alias(t("name", lang)),
+    )  # fmt: skip
 
 
 def ereporting_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -170,9 +249,13 @@ def ereporting_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
         pl.col("status").replace_strict(
             {s: t(f"er_status_{s}", lang) for s in ("built", "exported", "rectified")}
         ).alias(t("er_status", lang)),
-        pl.when(pl.col("is_late")).then(pl.lit(t("er_late_mark", lang))).otherwise(pl.lit(""))
-        .alias(t("er_late", lang)),
+        pl.col("late_reason").replace_strict(
+            {r: t(f"er_late_{r}", lang) for r in LATE_REASONS}, default=""
+        ).alias(t("er_late", lang)),
         pl.col("platform_deadline_date").alias(t("er_deadline", lang)),
+        pl.col("last_received_at").dt.convert_time_zone("Europe/Paris").alias(
+            t("er_received_at", lang)
+        ),
         (pl.col("invoice_record_count") + pl.col("aggregate_record_count")).alias(
             t("er_records", lang)
         ),

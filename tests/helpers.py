@@ -51,3 +51,13 @@ def grant(settings, email: str, role: str, *sirets: str) -> None:
         access.grant(store, role=role, by="tests", email=email, structure_sirets=sirets)
     finally:
         store.close()
+
+
+def table_with(app, *columns: str):
+    """The first table (``st.dataframe``) of ``app`` that has all of ``columns``: a page's
+    tables, charts' data included, found by what they show rather than by position."""
+    for table in app.dataframe:
+        if set(columns) <= set(table.value.columns):
+            return table
+    shown = [list(t.value.columns) for t in app.dataframe]
+    raise AssertionError(f"no table with {columns}: {shown}")

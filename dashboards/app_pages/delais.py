@@ -9,6 +9,7 @@ from vigie.dashboards.components import (
     downloadable_table,
     invoice_delay,
     labelled,
+    new_pick,
     page_reader,
     table,
     url_selectbox,
@@ -249,7 +250,7 @@ def invoice_list(frame: pl.DataFrame, name: str, key: str) -> None:
     amounts = [labels[c] for c in INVOICE_TOTALS if c in labels]
     picked = downloadable_table(labelled(frame, labels), name, key, lang, selectable=True,
                                 totals=amounts)  # fmt: skip
-    if picked is not None:
+    if new_pick(key, picked) is not None:
         st.query_params["invoice"] = frame.get_column("invoice_id")[picked]
 
 

@@ -1,4 +1,5 @@
-"""E-reporting: transmissions per declarant and period, deadlines, status, XML and CSV."""
+"""E-reporting: an overview of the year across declarants (late transmissions first), then
+one declarant's transmissions per period, deadlines, status, XML and CSV."""
 
 import polars as pl
 import streamlit as st
@@ -7,11 +8,12 @@ from vigie.dashboards import queries
 from vigie.dashboards.components import (
     download_button,
     downloadable_table,
+    new_pick,
     page_reader,
     url_selectbox,
 )
-from vigie.dashboards.formatting import format_date, format_eur
-from vigie.dashboards.i18n import t
+from vigie.dashboards.formatting import format_date, format_eur, format_number
+from vigie.dashboards.i18n import MONTHS, t
 from vigie.platform.paris import today_in_paris
 from vigie.platform.settings import get_settings
 
@@ -21,10 +23,70 @@ st.title(t("page_ereporting", lang))
 reader = page_reader("ereporting", lang)
 
 settings = get_settings()
-found = reader.query(queries.EREPORTING_DECLARANTS_SQL)
-if found.is_empty():
+today = today_in_paris()
+years = reader.query(queries.EREPORTING_YEARS_SQL).get_column("year").to_list()
+if not years:
     st.info(t("er_none", lang))
     st.stop()
+#: the latest year first; "all" (kept in the URL like a year) lists every period
+chosen = url_selectbox(
+    t("year", lang), [*years, "all"], "year", key="er_year",
+    format_func=lambda y: t("er_all_years", lang) if y == "all" else str(y),
+    parse=lambda v: v if v == "all" else int(v),
+)  # fmt: skip
+year = None if chosen == "all" else chosen
+
+# ---------------------------------------------------------------- every declarant
+if year is not None:
+    st.subheader(t("er_overview_title", lang, year=year))
+    st.caption(t("er_overview_caption", lang))
+    everyone = queries.mark_late(
+        queries.with_export_status(reader.query(queries.EREPORTING_YEAR_SQL, (year,)), settings),
+        today,
+    )
+    with st.container(horizontal=True):
+        for label, value in (
+            ("er_declarants", everyone.get_column("declarant_siren").n_unique()),
+            ("er_transmissions", everyone.height),
+            ("er_sent", everyone.filter(pl.col("status") != "built").height),
+            ("er_to_send", everyone.filter(pl.col("status") == "built").height),
+            ("er_late", everyone.filter(pl.col("is_late")).height),
+        ):
+            st.metric(t(label, lang), format_number(value, lang), border=True)
+    overview = queries.ereporting_overview(everyone)
+    downloadable_table(
+        overview.select(
+            pl.col("report_kind").replace_strict(
+                {k: t(f"er_{k}", lang) for k in ("transactions", "payments")}
+            ).alias(t("er_kind", lang)),
+            pl.col("transmission_count").alias(t("er_transmissions", lang)),
+            pl.col("not_sent_late_count").alias(t("er_not_sent_late", lang)),
+            pl.col("received_late_count").alias(t("er_received_late", lang)),
+            *[pl.col(f"{s}_count").alias(t(f"er_status_{s}", lang).capitalize())
+              for s in queries.EXPORT_STATUSES],
+            pl.col("earliest_late_deadline").alias(t("er_earliest_late", lang)),
+        ),
+        f"e-reporting-{year}-vue-d-ensemble", "er_overview", lang,
+        totals=[t("er_transmissions", lang), t("er_not_sent_late", lang),
+                t("er_received_late", lang),
+                *[t(f"er_status_{s}", lang).capitalize() for s in queries.EXPORT_STATUSES]],
+    )  # fmt: skip
+    st.subheader(t("er_late_list", lang))
+    late = everyone.filter(pl.col("is_late"))
+    if late.is_empty():
+        st.success(t("er_no_late", lang))
+    else:
+        st.caption(t("er_late_pick", lang))
+        picked = downloadable_table(
+            queries.late_transmissions_table(late, lang), f"e-reporting-{year}-en-retard",
+            "er_late_list", lang, selectable=True,
+        )  # fmt: skip
+        if new_pick("er_late_list", picked) is not None:
+            st.query_params["declarant"] = late.get_column("declarant_siren")[picked]
+
+# ---------------------------------------------------------------- one declarant
+st.subheader(t("er_by_declarant", lang))
+found = reader.query(queries.EREPORTING_DECLARANTS_SQL)
 declarants = found.get_column("declarant_siren").to_list()
 names = dict(found.iter_rows())
 wanted = st.query_params.get("declarant")
@@ -32,7 +94,7 @@ with st.container(horizontal=True):
     declarant = st.selectbox(
         t("er_declarant", lang), declarants,
         index=declarants.index(wanted) if wanted in declarants else 0,
-        format_func=lambda s: f"{s} — {names.get(s) or ''}", key="declarant",
+        format_func=lambda s: f"{s} — {names.get(s) or ''}", key=f"declarant_{wanted}",
         placeholder=t("choose", lang),
     )  # fmt: skip
     kinds = ["transactions", "payments"]
@@ -41,6 +103,12 @@ with st.container(horizontal=True):
         default=st.query_params.get("kind") if st.query_params.get("kind") in kinds else None,
         key="kind",
     )  # fmt: skip
+    # a period within the year: one month, or all
+    month = url_selectbox(
+        t("er_month", lang), ["all", *range(1, 13)], "month", key="er_month",
+        format_func=lambda m: t("er_all_months", lang) if m == "all" else MONTHS[lang][m - 1],
+        parse=lambda v: v if v == "all" else int(v),
+    ) if year is not None else "all"  # fmt: skip
 st.query_params["declarant"] = declarant
 if kind:
     st.query_params["kind"] = kind
@@ -49,21 +117,15 @@ elif "kind" in st.query_params:
 
 transmissions = queries.mark_late(
     queries.with_export_status(queries.ereporting_transmissions(reader, declarant), settings),
-    today_in_paris(),
+    today,
 )
-years = sorted({d.year for d in transmissions.get_column("period_start_date")}, reverse=True)
-#: the latest year first; "all" (kept in the URL like a year) lists every period
-chosen = url_selectbox(
-    t("year", lang), [*years, "all"], "year", key="er_year",
-    format_func=lambda y: t("er_all_years", lang) if y == "all" else str(y),
-    parse=lambda v: v if v == "all" else int(v),
-)  # fmt: skip
-year = None if chosen == "all" else chosen
 rows = transmissions
 if kind:
     rows = rows.filter(pl.col("report_kind") == kind)
 if year is not None:
     rows = rows.filter(pl.col("period_start_date").dt.year() == year)
+if month != "all":
+    rows = rows.filter(pl.col("period_start_date").dt.month() == month)
 
 with st.container(horizontal=True):
     st.metric(t("er_transmissions", lang), rows.height, border=True)
@@ -82,12 +144,9 @@ with st.container(horizontal=True):
                   border=True)  # fmt: skip
 
 downloadable_table(
-    queries.ereporting_table(rows, lang),
-    f"e-reporting-{declarant}",
-    "er",
-    lang,
+    queries.ereporting_table(rows, lang), f"e-reporting-{declarant}", "er", lang,
     totals=[t(k, lang) for k in ("er_records", "er_taxable", "er_vat", "er_received")],
-)
+)  # fmt: skip
 
 st.subheader(t("er_xml_title", lang))
 periods = rows.select("report_kind", "period_start_date").rows()

@@ -53,6 +53,20 @@ PLATFORM_REFUSAL_SHARE = 0.03
 REJECTION_SHARE = 0.045
 SUSPENSION_SHARE = 0.03
 RECYCLING_SHARE = 0.015
+#: a rejected invoice that its supplier deposits again, as a new invoice with the same
+#: parties and amount, some days after the rejection (the hidden delays). An assumption: no
+#: published figure; AIFE's reports say most rejected invoices come back. Not after a
+#: rejection for a duplicate (there is nothing to send again) or a wrong amount (the new
+#: one has another amount)
+REDEPOSIT_AFTER_REJECTION_SHARE = 0.7
+REDEPOSIT_DAYS = (1, 15)
+REDEPOSIT_NOT_AFTER = ("DOUBLON", "MONTANT_ERRONE")
+#: B2C sellers that send a month's sales summaries and receipts (e-reporting flows 10.3 and
+#: 10.4) late, 20 to 40 days after each day of sale: after the platform deadline of every
+#: period (a décade's is 10 days after its end), so the hub's transmission is late. An
+#: assumption, per declarant and month, until the reform's first figures
+LATE_B2C_SUMMARY_SHARE = 0.03
+LATE_B2C_SUMMARY_DAYS = (20, 40)
 #: share of public structures that do not report the payment status
 NOT_REPORTING_PAYMENT_SHARE = 0.08
 #: 2020 support requests: 920,353 by the virtual assistant, 240,798 by human support

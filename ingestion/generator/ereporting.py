@@ -18,6 +18,8 @@ from decimal import Decimal
 import numpy as np
 import polars as pl
 
+from vigie.ingestion.generator import calibration as cal
+
 VAT_REGIMES = ["reel_normal_mensuel", "reel_normal_trimestriel", "reel_simplifie", "franchise"]
 #: VAT regime shares by supplier size (large, intermediate, sme, micro)
 REGIME_SHARES = {
@@ -147,6 +149,16 @@ def b2c_for_day(
     net = count * ticket_cents
     vat = _vat_cents(net, rate)
     n = len(rows)
+    # the sellers late this month send each day's summaries and receipts days later
+    month = np.random.default_rng([seed, 12, day.year, day.month])
+    low, high = cal.LATE_B2C_SUMMARY_DAYS
+    late_days = np.where(
+        month.random(len(alive)) < cal.LATE_B2C_SUMMARY_SHARE,
+        month.integers(low, high + 1, len(alive)), 0,
+    )  # fmt: skip
+    received = pl.Series([received_at] * len(rows)) + pl.Series(
+        late_days[idx].astype("timedelta64[D]").astype("timedelta64[us]")
+    )
     categories = pl.Series(np.array(B2C_CATEGORIES)[cat])
     summary = f"BC{day:%Y%m%d}-" + pl.Series(d.b2c_ids[idx]) + "-" + categories
     sales = pl.DataFrame(
@@ -161,7 +173,7 @@ def b2c_for_day(
             "vat_rate": _money(np.round(rate * 100).astype(np.int64)).cast(pl.Decimal(5, 2)),
             "taxable_amount": _money(net),
             "tax_amount": _money(vat),
-            "received_at": [received_at] * n,
+            "received_at": received,
         }
     ).with_columns(  # fmt: skip
         pl.col("line_number").cum_count().over("summary_id").cast(pl.Int64)
@@ -178,7 +190,7 @@ def b2c_for_day(
         "currency_code": "EUR",
         "vat_rate": sales.get_column("vat_rate").gather(p),
         "amount_incl_vat": _money(net[p] + vat[p]),
-        "received_at": pl.Series([received_at] * len(p)),
+        "received_at": received.gather(p),
     })  # fmt: skip
     return sales, payments
 

@@ -64,6 +64,13 @@ PUBLIC_CATEGORY_STRUCTURE_SHARES = [0.25, 0.55, 0.08, 0.12]
 SUPPLIER_SIZES = ["large", "intermediate", "sme", "micro"]
 SUPPLIER_SIZE_STRUCTURE_SHARES = [0.01, 0.04, 0.35, 0.60]
 REJECTION_REASONS = ["MONTANT_ERRONE", "DOUBLON", "EJ_ABSENT", "SERVICE_ERRONE", "AUTRE"]
+#: rejected ordinary documents deposited again, per fresh one (``_redeposits``): the day's
+#: published count holds them, so the fresh documents of a day are fewer by as much
+REDEPOSIT_RATE = (
+    cal.REJECTION_SHARE
+    * (1 - len(cal.REDEPOSIT_NOT_AFTER) / len(REJECTION_REASONS))
+    * cal.REDEPOSIT_AFTER_REJECTION_SHARE
+)
 # codes of vigie.platform.rules.RULES (a unit test keeps them in the catalogue)
 REFUSAL_RULES = ["XML-01", "XSD-01", "BR-CO-15", "REG-01", "REG-03", "REG-05", "REG-06"]
 SOLICITATION_CATEGORIES = [
@@ -473,14 +480,16 @@ def invoices_for_day(
     lag_a15, lag_a19, lag_rates = _works_lags(day)
     share = float(lag_rates.mean())
     chains = min(n // 3, int(rng.binomial(n, min(share, 1 / 3))))
-    if chains_only:
-        n = 3 * chains
+    # the ordinary documents: fewer fresh ones, as the rejected ones deposited again later
+    # come on top of them
+    published = n
+    regular = 0 if chains_only else round((n - 3 * chains) / (1 + REDEPOSIT_RATE))
+    n = regular + 3 * chains
     if n == 0:
         return tuple(
             pl.DataFrame(schema=landing.landing_schema(landing.model_for(t)))
             for t in ("invoices", "invoice_vat_lines", "invoice_status_events", "deposit_refusals")
         )
-    regular = n - 3 * chains
     public_existing, suppliers_existing = pop.existing(day)
     size = rng.choice(4, n, p=list(cal.SUPPLIER_SIZE_SHARES.values()))
     # the oldest structures of a block trade most (skewed ranks), only existing ones trade
@@ -637,8 +646,80 @@ def invoices_for_day(
     events = _status_events(
         rng, invoices, pop, recipient, category, paid_already, chain_step, framework
     )
-    refusals = _refusals(rng, day, 0 if chains_only else n, pop, seed)
+    again = _redeposits(rng, invoices, vat_lines, events, chain_step)
+    if again is not None:
+        twins, twin_lines, at = again
+        twin_events = _status_events(
+            rng, twins, pop, recipient[at], category[at], paid_already[at],
+            np.zeros(at.size, dtype=np.int64), framework[at],
+        )  # fmt: skip
+        invoices = pl.concat([invoices, twins])
+        vat_lines = pl.concat([vat_lines, twin_lines])
+        events = pl.concat([events, twin_events])
+    refusals = _refusals(rng, day, 0 if chains_only else published, pop, seed)
     return invoices, vat_lines, events, refusals
+
+
+def _redeposits(
+    rng: np.random.Generator, invoices: pl.DataFrame, vat_lines: pl.DataFrame,
+    events: pl.DataFrame, chain_step: np.ndarray,
+) -> tuple[pl.DataFrame, pl.DataFrame, np.ndarray] | None:  # fmt: skip
+    """The rejected invoices that their suppliers deposit again (``cal.REDEPOSIT_*``): a
+    new invoice (its own id, number and document) with the same parties, lines and amount,
+    deposited on a working day 1 to 15 days after the rejection. Returns the new invoices,
+    their VAT lines and the positions of the rejected ones in ``invoices``, or None."""
+    rejected = (
+        invoices.select("invoice_id")
+        .with_row_index("at")
+        .join(
+            events.filter(
+                (pl.col("status_code") == "REJETEE")
+                & ~pl.col("reason_code").is_in(cal.REDEPOSIT_NOT_AFTER)
+            ).select("invoice_id", "occurred_at"),
+            on="invoice_id",
+        )
+        .sort("at")
+    )
+    at = rejected.get_column("at").to_numpy().astype(np.int64)
+    keep = (rng.random(at.size) < cal.REDEPOSIT_AFTER_REJECTION_SHARE) & (chain_step[at] == 0)
+    at, rejected = at[keep], rejected.filter(pl.Series(keep))
+    if not at.size:
+        return None
+    low, high = cal.REDEPOSIT_DAYS
+    rejected_day = (
+        rejected.get_column("occurred_at").dt.convert_time_zone(PARIS).dt.date().to_numpy()
+    )
+    day = rejected_day.astype("datetime64[D]") + rng.integers(low, high + 1, at.size).astype(
+        "timedelta64[D]"
+    )
+    weekday = (day.astype(np.int64) + 3) % 7  # 0 = Monday
+    day = day + np.where(weekday >= 5, 7 - weekday, 0).astype("timedelta64[D]")
+    local = day.astype("datetime64[us]") + pd_seconds((7 + rng.random(at.size) * 12.5) * 3600)
+    deposited = (
+        pl.Series(local).dt.replace_time_zone(PARIS).dt.convert_time_zone(UTC)
+        .dt.cast_time_unit("us")
+    )  # fmt: skip
+    twins = (
+        invoices[at]
+        .with_columns(
+            (pl.col("invoice_id") + "R").alias("invoice_id"),
+            (pl.col("invoice_number") + "-R").alias("invoice_number"),
+            pl.Series("issue_date", day - rng.integers(0, 4, at.size).astype("timedelta64[D]")),
+            deposited.alias("deposited_at"),
+            _hex_digests(rng, at.size).alias("document_sha256"),
+            deposited.alias("updated_at"),
+        )
+    )  # fmt: skip
+    new_deposit = pl.DataFrame(
+        {"invoice_id": invoices.get_column("invoice_id").gather(at), "new_at": deposited}
+    )
+    twin_lines = (
+        vat_lines.join(new_deposit, on="invoice_id")
+        .with_columns((pl.col("invoice_id") + "R").alias("invoice_id"),
+                      pl.col("new_at").alias("deposited_at"))
+        .drop("new_at")
+    )  # fmt: skip
+    return twins, twin_lines, at
 
 
 def _status_events(

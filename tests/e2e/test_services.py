@@ -165,22 +165,27 @@ def test_every_dashboard_page_renders_without_error(served, browser, lang):
         page.goto(f"{served.base('dashboards')}/{path}?lang={lang}", wait_until="domcontentloaded")
         page.get_by_role("heading", name=t(title_key, lang)).first.wait_for(timeout=60_000)
         wait_for_script(page)
-        # charts draw after the script ends: wait for their canvases
-        charts = page.locator('[data-testid="stVegaLiteChart"]').all()
-        for chart in charts:
-            chart.locator("canvas, svg").first.wait_for(timeout=30_000)
-            # its text alternative (a screen reader's), which points to its data, one click
-            # away under it; its numbers in the page's language
-            labels = chart.locator("svg [aria-label]").evaluate_all(
-                "els => els.map(e => e.getAttribute('aria-label'))"
+        # charts draw after the script ends: each has its data one click away (the bilan's
+        # one is followed by its table)
+        data = page.locator('[data-testid="stExpander"]').filter(has_text=t("chart_data", lang))
+        drawn = page.locator('[data-testid="stVegaLiteChart"]')
+        for i in range(data.count() + (path == "")):
+            drawn.nth(i).locator("canvas, svg").first.wait_for(timeout=30_000)
+        if drawn.count() != data.count() + (path == ""):
+            browser.problems.append(f"{path} ({lang}): {drawn.count()} charts, {data.count()} data")
+        for chart in drawn.all():
+            # its text alternative (what a screen reader says: the aria-label Vega gives it
+            # from its description), which points to its data; its numbers in the page's
+            # language
+            # (the chart's own element holds the description; its marks, theirs)
+            labels = chart.evaluate(
+                "e => [e, ...e.querySelectorAll('[aria-label]')]"
+                ".map(x => x.getAttribute('aria-label') || '')"
             )
             if not any(label.endswith(t("chart_data_below", lang)) for label in labels):
                 browser.problems.append(f"{path or 'bilan'} ({lang}): a chart without text")
             if lang == "fr" and any(re.search(r"\d\.\d", label) for label in labels):
                 browser.problems.append(f"{path or 'bilan'}: a chart writes English decimals")
-        data = page.locator('[data-testid="stExpander"]').filter(has_text=t("chart_data", lang))
-        if path != "" and data.count() != len(charts):  # the bilan's table follows its chart
-            browser.problems.append(f"{path} ({lang}): {len(charts)} charts, {data.count()} data")
         page.wait_for_timeout(500)
         browser.screenshot(f"dashboards-{path or 'bilan'}-{lang}")
         # the tables' numbers are written in the page's language, not the browser's: what

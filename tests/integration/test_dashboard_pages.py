@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import duckdb
 import polars as pl
 import pytest
-from helpers import grant, signed_in
+from helpers import grant, signed_in, table_with
 from streamlit.testing.v1 import AppTest
 
 from vigie.dashboards.formatting import format_eur, format_number, format_percent
@@ -144,7 +144,7 @@ def test_delais_page_shows_an_entitys_figures_from_its_invoices(app, snap):
     assert metrics["Payées sous 30 jours"] == format_percent(rounded, "fr", signed=False)
     assert metrics["Factures payées en retard"] == format_number(late, "fr")
     assert metrics["Intérêts moratoires dus"] == format_eur(interest or Decimal(0), "fr")
-    late_table = app.dataframe[1].value  # months, then the late invoices
+    late_table = table_with(app, "Total dû (€)").value
     assert len(late_table) == late_rows
     assert (late_table["Total dû (€)"] == late_table["Intérêts (€)"]
             + late_table["Indemnité (€)"]).all()  # fmt: skip
@@ -281,14 +281,14 @@ def test_rejets_page_counts_refusals_and_rejections_apart(app, snap):
     metrics = _metrics(app)
     assert metrics["Factures déposées"] == format_number(deposited, "fr")
     assert metrics["Rejets par le destinataire"] == format_number(rejected, "fr")
-    by_channel = app.dataframe[0].value
+    by_channel = table_with(app, "Canal").value
     assert len(by_channel) and set(by_channel["Canal"]) <= {"Portail", "API", "EDI"}
     assert by_channel["Factures déposées"].sum() == deposited
-    top = app.dataframe[3].value  # channel, reason, suppliers, recipients
+    top = table_with(app, "Rang").value  # the suppliers, then the recipients
     assert list(top["Rang"]) == list(range(1, len(top) + 1))
     assert top["Rejets par le destinataire"].is_monotonic_decreasing
     # reasons in words, their code beside, counted as occurrences
-    reasons = app.dataframe[1].value
+    reasons = table_with(app, "Motif ou règle").value
     assert list(reasons.columns) == ["Nature", "Motif ou règle", "Occurrences", "Code"]
     by_code = dict(zip(reasons["Code"], reasons["Motif ou règle"], strict=True))
     rejected_reasons = {c for (c,) in snap.execute(
@@ -373,20 +373,22 @@ def test_tables_show_dates_as_dates_and_amounts_with_their_cents(app, snap):
     app.switch_page("app_pages/ereporting.py")
     app.run()
     assert not app.exception
-    formats = _formats(app.dataframe[0])
+    declarant = table_with(app, "Enregistrements")
+    formats = _formats(declarant)
     assert formats["Début de période"] == {"type": "date", "format": "DD/MM/YYYY"}
     assert formats["Échéance plateforme"] == {"type": "date", "format": "DD/MM/YYYY"}
     assert formats["Base HT (€)"] == {"type": "number", "format": "euro"}
     assert formats["TVA déclarée (€)"] == {"type": "number", "format": "euro"}
     assert formats["Enregistrements"] == {"type": "number", "format": "localized"}
-    assert app.dataframe[0].proto.placeholder == "—"  # a payment report has no VAT base
+    assert declarant.proto.placeholder == "—"  # a payment report has no VAT base
 
     entity, year = _busiest_entity(snap)
     app.switch_page("app_pages/delais.py")
     app.query_params.update({"view": "entity", "entity": entity, "year": str(year), "lang": "en"})
     app.run()
     assert not app.exception
-    months, late = _formats(app.dataframe[0]), _formats(app.dataframe[1])
+    months = _formats(table_with(app, "Month", "Invoices paid"))
+    late = _formats(table_with(app, "Due date"))
     assert months["Month"] == {"type": "date", "format": "YYYY-MM"}
     assert late["Due date"] == {"type": "date", "format": "YYYY-MM-DD"}
     assert late["Total owed (€)"] == {"type": "number", "format": "euro"}

@@ -82,30 +82,31 @@ def _transmissions(demo_home) -> list[tuple]:
     with duckdb.connect(str(current_snapshot(demo_home).path), read_only=True) as con:
         return con.execute(
             "select declarant_siren, report_kind, period_start_date, platform_deadline_date,"
-            " invoice_record_count + aggregate_record_count"
+            " invoice_record_count + aggregate_record_count, received_after_deadline"
             " from reports.rpt_ereporting_transmissions order by 1, 3, 2"
         ).fetchall()
 
 
 def test_ereporting_page_lists_a_declarants_transmissions_with_deadlines(app, demo_home):
     rows = _transmissions(demo_home)
-    declarant = rows[0][0]
+    # the latest year of every declarant's periods, unless the URL asks for every year
+    latest = max(r[2].year for r in rows)
+    declarant = next(r[0] for r in rows if r[2].year == latest)
     app.query_params["declarant"] = declarant
     app.switch_page("app_pages/ereporting.py")
     app.run()
     assert not app.exception
     assert app.title[0].value == "E-reporting"
-    table = app.dataframe[0].value
-    # the latest year of the declarant's periods, unless the URL asks for every year
-    latest = max(r[2].year for r in rows if r[0] == declarant)
+    table = app.dataframe[-1].value  # the declarant's, under the year's overview
     mine = [r for r in rows if r[0] == declarant and r[2].year == latest]
     assert len(table) == len(mine)
     assert [d.date() for d in table["Échéance plateforme"]] == [r[3] for r in mine]
     assert list(table["Enregistrements"]) == [r[4] for r in mine]
     assert set(table["Statut"]) <= {"construite", "exportée", "rectifiée"}
-    assert {m.label: m.value for m in app.metric}["Transmissions"] == str(len(mine))
+    # the first "Transmissions" counts the year's overview, the last the declarant's
+    counts = [m.value for m in app.metric if m.label == "Transmissions"]
+    assert counts == [str(sum(1 for r in rows if r[2].year == latest)), str(len(mine))]
     assert not app.error  # the XML of the first period is valid and offered for download
-    assert set(table["En retard"]) == {""}  # the demo exported every transmission
 
     every_year = signed_in(AppTest.from_file(APP, default_timeout=60), OPERATOR)
     every_year.query_params.update({"declarant": declarant, "year": "all"})
@@ -115,6 +116,43 @@ def test_ereporting_page_lists_a_declarants_transmissions_with_deadlines(app, de
     assert len(every_year.dataframe[0].value) == len(everything) > len(mine)
 
 
+def test_ereporting_overview_counts_every_declarant_and_lists_the_late_ones_first(app, demo_home):
+    rows = _transmissions(demo_home)
+    # the demo's late B2C sellers sent some 2019 summaries weeks after the deadline
+    late = [r for r in rows if r[5]]
+    assert late, "the demo has late transmissions"
+    year = late[0][2].year
+    of_year = [r for r in rows if r[2].year == year]
+    app.query_params["year"] = str(year)
+    app.switch_page("app_pages/ereporting.py")
+    app.run()
+    assert not app.exception
+    metrics = {}
+    for m in app.metric:  # the overview's, before the declarant's of the same label
+        metrics.setdefault(m.label, m.value)
+    assert metrics["Déclarants"] == str(len({r[0] for r in of_year}))
+    assert metrics["Transmissions"] == str(len(of_year))
+    # every transmission due was exported by the demo: late only by its data
+    assert metrics["En retard"] == str(sum(1 for r in of_year if r[5]))
+    overview = app.dataframe[0].value
+    assert dict(zip(overview["Type"], overview["Reçues en retard"], strict=True)) == {
+        {"transactions": "Transactions", "payments": "Paiements"}[kind]: sum(
+            1 for r in of_year if r[1] == kind and r[5]
+        )
+        for kind in {r[1] for r in of_year}
+    }
+    listed = app.dataframe[1].value
+    expected = sorted((r[2], r[1], r[0]) for r in of_year if r[5])
+    assert list(zip(
+        [d.date() for d in listed["Début de période"]],
+        listed["Type"].map({"Transactions": "transactions", "Paiements": "payments"}),
+        listed["Déclarant (SIREN)"], strict=True,
+    )) == expected  # fmt: skip
+    assert set(listed["En retard"]) == {"données tardives"}
+    # the declarant's table marks them too, in the same words
+    assert set(app.dataframe[-1].value["En retard"]) <= {"", "données tardives"}
+
+
 def test_ereporting_page_in_english_filters_by_kind(app, demo_home):
     rows = _transmissions(demo_home)
     declarant = next(r[0] for r in rows if r[1] == "payments")
@@ -122,9 +160,9 @@ def test_ereporting_page_in_english_filters_by_kind(app, demo_home):
     app.switch_page("app_pages/ereporting.py")
     app.run()
     assert not app.exception
-    table = app.dataframe[0].value
+    table = app.dataframe[-1].value  # the declarant's, under the year's overview
     assert set(table["Kind"]) == {"Payments"}
-    latest = max(r[2].year for r in rows if r[0] == declarant and r[1] == "payments")
+    latest = max(r[2].year for r in rows)
     assert len(table) == sum(1 for r in rows if r[0] == declarant and r[1] == "payments"
                              and r[2].year == latest)  # fmt: skip
 

@@ -76,3 +76,59 @@ def test_no_invoice_before_its_structures_were_created(year_2020):
             pl.col("deposited_at") < pl.col("created_at")
         )
         assert early.collect().is_empty(), column
+
+
+def test_rejected_invoices_come_back_at_the_calibrated_rate_after_their_rejection(year_2020):
+    _, t = year_2020
+    invoices = t["invoices"].filter(pl.col("scope") == "B2G").select(
+        "invoice_id", "supplier_structure_id", "recipient_structure_id", "total_incl_vat",
+        "deposited_at", "billing_framework",
+    ).collect()  # fmt: skip
+    again = invoices.filter(pl.col("invoice_id").str.ends_with("R"))
+    rejections = t["invoice_status_events"].filter(pl.col("status_code") == "REJETEE").select(
+        "invoice_id", "reason_code", pl.col("occurred_at").alias("rejected_at")
+    ).collect()  # fmt: skip
+    # a rejection of an ordinary document, for a reason that calls for a new deposit, early
+    # enough in the year for the new one to land in it
+    eligible = rejections.join(invoices, on="invoice_id").filter(
+        ~pl.col("billing_framework").is_in(["A4", "A15", "A19"])
+        & ~pl.col("reason_code").is_in(cal.REDEPOSIT_NOT_AFTER)
+        & (pl.col("rejected_at").dt.date() < date(2020, 12, 10))
+        & ~pl.col("invoice_id").str.ends_with("R")
+    )
+    pairs = (
+        again.with_columns(pl.col("invoice_id").str.strip_suffix("R").alias("first_id"))
+        .join(invoices, left_on="first_id", right_on="invoice_id", suffix="_first")
+        .join(rejections, left_on="first_id", right_on="invoice_id")
+    )
+    came_back = eligible.join(pairs, left_on="invoice_id", right_on="first_id", how="semi")
+    assert abs(came_back.height / eligible.height - cal.REDEPOSIT_AFTER_REJECTION_SHARE) < 0.03
+    # each new one has the parties and the amount of the rejected one, deposited after it
+    # was rejected for a reason that calls for it
+    assert pairs.height == again.height
+    assert pairs.filter(
+        (pl.col("supplier_structure_id") != pl.col("supplier_structure_id_first"))
+        | (pl.col("recipient_structure_id") != pl.col("recipient_structure_id_first"))
+        | (pl.col("total_incl_vat") != pl.col("total_incl_vat_first"))
+        | (pl.col("deposited_at") <= pl.col("rejected_at"))
+        | pl.col("reason_code").is_in(cal.REDEPOSIT_NOT_AFTER)
+    ).is_empty()
+    days = (pl.col("deposited_at").dt.date() - pl.col("rejected_at").dt.date()).dt.total_days()
+    # 1 to 15 days after the rejection, moved past a weekend at most
+    assert pairs.select(days.min()).item() >= cal.REDEPOSIT_DAYS[0]
+    assert pairs.select(days.max()).item() <= cal.REDEPOSIT_DAYS[1] + 3
+
+
+def test_some_b2c_sellers_send_a_months_summaries_late(year_2020):
+    _, t = year_2020
+    sales = t["b2c_sales"].select("declarant_structure_id", "sale_date", "received_at").collect()
+    lag = (
+        pl.col("received_at").dt.convert_time_zone("Europe/Paris").dt.date() - pl.col("sale_date")
+    ).dt.total_days()
+    late = sales.with_columns(lag.alias("lag")).filter(pl.col("lag") > 0)
+    assert late.get_column("lag").min() >= cal.LATE_B2C_SUMMARY_DAYS[0]
+    assert late.get_column("lag").max() <= cal.LATE_B2C_SUMMARY_DAYS[1]
+    months = sales.select("declarant_structure_id", pl.col("sale_date").dt.month()).unique()
+    late_months = late.select("declarant_structure_id", pl.col("sale_date").dt.month()).unique()
+    share = late_months.height / months.height
+    assert abs(share - cal.LATE_B2C_SUMMARY_SHARE) < 0.02, share

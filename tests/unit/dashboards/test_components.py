@@ -13,14 +13,14 @@ def _page(rows: int, lang: str) -> None:
 
 
 def test_an_empty_table_is_said_in_words_without_downloads():
-    app = AppTest.from_function(_page, kwargs={"rows": 0, "lang": "fr"}).run()
+    app = AppTest.from_function(_page, kwargs={"rows": 0, "lang": "fr"}).run(timeout=60)
     assert not app.exception
     assert [i.value for i in app.info] == ["Aucune donnée pour cette sélection."]
     assert not app.dataframe and not app.get("download_button")
 
 
 def test_a_table_comes_with_its_two_downloads():
-    app = AppTest.from_function(_page, kwargs={"rows": 2, "lang": "en"}).run()
+    app = AppTest.from_function(_page, kwargs={"rows": 2, "lang": "en"}).run(timeout=60)
     assert not app.exception
     assert len(app.dataframe[0].value) == 2
     assert [b.proto.label for b in app.get("download_button")] == [
@@ -29,21 +29,37 @@ def test_a_table_comes_with_its_two_downloads():
     ]
 
 
-def test_a_transmission_not_sent_after_its_deadline_is_marked_late_and_listed_first():
+def test_a_transmission_not_sent_after_its_deadline_or_whose_data_came_late_is_late_first():
     from datetime import date
 
     import polars as pl
 
-    from vigie.dashboards.queries import mark_late
+    from vigie.dashboards.queries import ereporting_overview, mark_late
 
     frame = pl.DataFrame({
-        "report_kind": ["transactions", "payments", "transactions"],
-        "period_start_date": [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)],
-        "platform_deadline_date": [date(2026, 10, 20), date(2026, 11, 20), date(2026, 12, 20)],
-        "status": ["exported", "built", "built"],
+        "declarant_siren": ["111111111"] * 4,
+        "report_kind": ["transactions", "payments", "transactions", "transactions"],
+        "period_start_date": [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1),
+                              date(2026, 8, 21)],
+        "platform_deadline_date": [date(2026, 10, 20), date(2026, 11, 20), date(2026, 12, 20),
+                                   date(2026, 9, 10)],
+        "status": ["exported", "built", "built", "exported"],
+        # the declarant's summaries of the last one reached the hub after its deadline
+        "received_after_deadline": [False, False, False, True],
     })  # fmt: skip
     marked = mark_late(frame, date(2026, 12, 3))
-    assert marked.get_column("is_late").to_list() == [True, False, False]
-    assert marked.get_column("period_start_date").to_list()[0] == date(2026, 10, 1)
-    # on its deadline day it is not late yet
-    assert not mark_late(frame, date(2026, 11, 20)).get_column("is_late").any()
+    assert marked.select("period_start_date", "late_reason").rows() == [
+        (date(2026, 8, 21), "received_late"),
+        (date(2026, 10, 1), "not_sent"),
+        (date(2026, 9, 1), None),
+        (date(2026, 11, 1), None),
+    ]
+    # on its deadline day it is not late yet; data that came late stays late
+    on_the_day = mark_late(frame, date(2026, 11, 20))
+    assert on_the_day.filter("is_late").get_column("late_reason").to_list() == ["received_late"]
+    overview = ereporting_overview(marked).row(0, named=True)
+    assert overview == {
+        "report_kind": "transactions", "transmission_count": 3, "built_count": 1,
+        "exported_count": 2, "rectified_count": 0, "not_sent_late_count": 0,
+        "received_late_count": 1, "earliest_late_deadline": date(2026, 9, 10),
+    }  # fmt: skip

@@ -51,7 +51,8 @@ final as (
             as period_start_date,
         {{ ereporting_period_end('p.payment_date', 'd.vat_regime', "'payments'") }}
             as period_end_date,
-        max(p.landed_date) as last_landed_date
+        max(p.landed_date) as last_landed_date,
+        max(p.received_at) as last_received_at
     from payments as p
     inner join declarants as d on p.declarant_structure_id = d.structure_id
     group by all

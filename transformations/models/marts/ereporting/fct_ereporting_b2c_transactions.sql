@@ -52,7 +52,10 @@ final as (
             as period_start_date,
         {{ ereporting_period_end('s.sale_date', 'd.vat_regime', "'transactions'") }}
             as period_end_date,
-        max(s.landed_date) as last_landed_date
+        max(s.landed_date) as last_landed_date,
+        -- when the declarant's last summary of the day reached the hub (after the period's
+        -- deadline, the transmission cannot leave on time)
+        max(s.received_at) as last_received_at
     from sales as s
     inner join declarants as d on s.declarant_structure_id = d.structure_id
     group by all
