@@ -185,6 +185,27 @@ LABELS: dict[str, dict[str, str]] = {
     "median_delay": {"fr": "Délai médian (jours)", "en": "Median delay (days)"},
     "p90_delay": {"fr": "9e décile (jours)", "en": "90th percentile (days)"},
     "within_30": {"fr": "Payées sous 30 jours", "en": "Paid within 30 days"},
+    "compare_title": {
+        "fr": "Les mêmes paiements, mesurés comme ailleurs en Europe",
+        "en": "The same payments, measured as elsewhere in Europe",
+    },
+    "itp": {
+        "fr": "Indicateur de ponctualité (ITP, Italie)",
+        "en": "Timeliness indicator (ITP, Italy)",
+    },
+    "pmp": {
+        "fr": "Période moyenne de paiement (PMP, Espagne)",
+        "en": "Average payment period (PMP, Spain)",
+    },
+    "band_31_60": {"fr": "Payées à 31–60 jours (Royaume-Uni)", "en": "Paid in 31–60 days (UK)"},
+    "band_over_60": {
+        "fr": "Payées au-delà de 60 jours (Royaume-Uni)",
+        "en": "Paid after 60 days (UK)",
+    },
+    "rank_in_category": {"fr": "Rang dans la catégorie", "en": "Rank in the category"},
+    "rank_of": {"fr": "{rank}ᵉ sur {count}", "en": "{rank} of {count}"},
+    "rank_first": {"fr": "1ʳᵉ sur {count}", "en": "1st of {count}"},
+    "days_signed": {"fr": "{days} j", "en": "{days} days"},
     "within_30_pct": {"fr": "Payées sous 30 jours (%)", "en": "Paid within 30 days (%)"},
     "legal_delay": {"fr": "Délai légal : {days} jours", "en": "Legal delay: {days} days"},
     "late_count": {"fr": "Factures payées en retard", "en": "Invoices paid late"},
@@ -502,6 +523,64 @@ HELP = {
     "p90_delay": {
         "fr": ("Le délai observé que 90 % des factures payées dans l'année n'ont pas dépassé."),
         "en": ("The observed delay that 90% of the invoices paid in the year did not exceed."),
+    },
+    "itp": {
+        "fr": (
+            "Indicatore di tempestività dei pagamenti, que les administrations italiennes "
+            "publient chaque trimestre (DPCM du 22/09/2014, art. 9) : pour chaque facture payée "
+            "dans l'année, les jours entre son échéance et son paiement (négatifs si elle est "
+            "payée avant), pondérés par son montant TTC. Négatif : l'entité paie en moyenne "
+            "avant l'échéance."
+        ),
+        "en": (
+            "Indicatore di tempestività dei pagamenti, which Italian public bodies publish each "
+            "quarter (DPCM of 22/09/2014, art. 9): for each invoice paid in the year, the days "
+            "from its due date to its payment (negative when paid before), weighted by its "
+            "amount incl. VAT. Negative: the entity pays before the due date on average."
+        ),
+    },
+    "pmp": {
+        "fr": (
+            "Periodo medio de pago des administrations espagnoles (RD 635/2014 modifié par le "
+            "RD 1040/2017) : les jours des factures payées dans l'année (de la réception au "
+            "paiement) et ceux des factures encore impayées à la fin de l'année (de la "
+            "réception à ce jour), pondérés par leur montant TTC. L'Espagne compte depuis "
+            "l'approbation de la facture ; Vigie depuis sa réception, point de départ du délai "
+            "légal français. Les montants en attente sont ceux de l'entité à cette date."
+        ),
+        "en": (
+            "Periodo medio de pago of Spanish public bodies (RD 635/2014 as amended by RD "
+            "1040/2017): the days of the invoices paid in the year (receipt to payment) and of "
+            "those still unpaid at the year's end (receipt to that day), weighted by their "
+            "amount incl. VAT. Spain counts from the invoice's approval; Vigie from its "
+            "receipt, where the French legal delay starts."
+        ),
+    },
+    "band_31_60": {
+        "fr": (
+            "Bandes publiées au Royaume-Uni (Payment Practices Reporting) : part des factures "
+            "payées dans l'année 31 à 60 jours après leur réception. Avec « payées sous 30 "
+            "jours » et « au-delà de 60 jours », 100 %."
+        ),
+        "en": (
+            "Bands published in the United Kingdom (Payment Practices Reporting): share of the "
+            'invoices paid in the year 31 to 60 days after receipt. With "paid within 30 '
+            'days" and "after 60 days", 100 %.'
+        ),
+    },
+    "band_over_60": {
+        "fr": "Part des factures payées dans l'année plus de 60 jours après leur réception.",
+        "en": "Share of the invoices paid in the year more than 60 days after receipt.",
+    },
+    "rank_in_category": {
+        "fr": (
+            "Rang de l'entité par délai moyen parmi les entités de sa catégorie ayant payé des "
+            "factures dans l'année (1 : la plus rapide ; des délais égaux partagent un rang)."
+        ),
+        "en": (
+            "The entity's rank by mean delay among the entities of its category that paid "
+            "invoices in the year (1: the fastest; equal delays share a rank)."
+        ),
     },
     "within_30": {
         "fr": (

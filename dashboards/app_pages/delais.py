@@ -134,6 +134,39 @@ with st.container(horizontal=True):
         ("indemnity_owed", format_eur(mine.get("recovery_indemnity_eur") or 0, lang)),
     ):
         st.metric(t(label, lang), _figure(value), border=True, help=HELP[label][lang])
+
+
+def _days_unit(v) -> str:
+    return "—" if v is None else t("days_signed", lang, days=format_number(v, lang, decimals=1))
+
+
+def _signed_days(v) -> str:
+    if v is None:
+        return "—"
+    text = format_number(v, lang, decimals=1)
+    return t("days_signed", lang, days=("+" + text) if v > 0 else text)
+
+
+def _rank(row: dict) -> str:
+    if row.get("rank_in_category") is None:
+        return "—"
+    if row["rank_in_category"] == 1:
+        return t("rank_first", lang, count=row["entities_in_category"])
+    return t("rank_of", lang, rank=row["rank_in_category"], count=row["entities_in_category"])
+
+
+st.caption(t("compare_title", lang))
+with st.container(horizontal=True):
+    compared = [
+        ("itp", _signed_days(mine.get("timeliness_index_days"))),
+        ("pmp", _days_unit(mine.get("average_payment_period_days"))),
+        ("band_31_60", _pct(mine.get("paid_31_to_60_days_pct"))),
+        ("band_over_60", _pct(mine.get("paid_over_60_days_pct"))),
+    ]
+    if view == "entity":
+        compared.append(("rank_in_category", _rank(mine)))
+    for label, value in compared:
+        st.metric(t(label, lang), _figure(value), border=True, help=HELP[label][lang])
 if view == "entity" and theirs:
     st.caption(t(
         "vs_category", lang, category=category_label, mean=_days(theirs["mean_delay_days"]),

@@ -447,6 +447,65 @@ def test_delais_page_of_an_entity_with_nothing_overdue_says_so_without_a_day(app
     assert len(months) >= 1
 
 
+def test_delais_page_gives_the_italian_spanish_and_uk_indicators_and_the_rank(app, snap):
+    """Each recomputed here from the invoices (fct_payment_delays), not read from the
+    report: ITP, PMP with the invoices pending at the year's end, UK bands, rank."""
+    entity, year = _busiest_entity(snap)
+    category, itp, paid_amount, paid_days, over_60, band_31_60 = snap.execute(
+        "select any_value(public_category),"
+        " sum(amount_incl_vat * date_diff('day', due_date, payment_date))"
+        " / sum(amount_incl_vat), sum(amount_incl_vat),"
+        " sum(amount_incl_vat * observed_delay_days),"
+        " count(*) filter (where observed_delay_days > 60) * 1.0 / count(*),"
+        " count(*) filter (where observed_delay_days between 31 and 60) * 1.0 / count(*)"
+        " from marts.fct_payment_delays where recipient_structure_id = ?"
+        " and payment_status = 'paid' and year(payment_date) = ?"
+        " and observed_delay_days is not null", [entity, year]
+    ).fetchone()  # fmt: skip
+    (last_day,) = snap.execute(
+        "select max(last_event_date) from marts.fct_payment_delays"
+    ).fetchone()
+    as_of = min(date(year, 12, 31), last_day)
+    pending_amount, pending_days = snap.execute(
+        "select coalesce(sum(amount_incl_vat), 0),"
+        " coalesce(sum(amount_incl_vat * date_diff('day', receipt_date, ?)), 0)"
+        " from marts.fct_payment_delays where recipient_structure_id = ?"
+        " and payment_status in ('paid', 'unpaid') and receipt_date <= ?"
+        " and (payment_date is null or payment_date > ?)", [as_of, entity, as_of, as_of]
+    ).fetchone()  # fmt: skip
+    pmp = (paid_days + pending_days) / (paid_amount + pending_amount)
+    means = snap.execute(
+        "select recipient_structure_id, round(avg(observed_delay_days), 1) as mean"
+        " from marts.fct_payment_delays where public_category = ? and payment_status = 'paid'"
+        " and year(payment_date) = ? and observed_delay_days is not null group by 1",
+        [category, year],
+    ).fetchall()  # fmt: skip
+    mine = dict(means)[entity]
+    rank = 1 + sum(1 for _, m in means if m < mine)
+    app.switch_page("app_pages/delais.py")
+    app.query_params.update({"view": "entity", "entity": entity, "year": str(year)})
+    app.run()
+    assert not app.exception
+    metrics = _metrics(app)
+
+    def days(value, signed=False) -> str:
+        text = format_number(
+            Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP), "fr", decimals=1
+        )
+        return f"{'+' if signed and value > 0 else ''}{text} j"
+
+    assert metrics["Indicateur de ponctualité (ITP, Italie)"] == days(itp, signed=True)
+    assert metrics["Période moyenne de paiement (PMP, Espagne)"] == days(pmp)
+    assert metrics["Payées au-delà de 60 jours (Royaume-Uni)"] == format_percent(
+        Decimal(str(over_60)).quantize(Decimal("0.001"), ROUND_HALF_UP), "fr", signed=False
+    )
+    assert metrics["Payées à 31–60 jours (Royaume-Uni)"] == format_percent(
+        Decimal(str(band_31_60)).quantize(Decimal("0.001"), ROUND_HALF_UP), "fr", signed=False
+    )
+    ranked = f"{rank}ᵉ sur {len(means)}" if rank > 1 else f"1ʳᵉ sur {len(means)}"
+    assert metrics["Rang dans la catégorie"] == ranked
+
+
 def test_an_entity_that_does_not_report_payments_reads_not_reported_not_zero(app, snap):
     entity, year = snap.execute(
         "select s.structure_id, max(year(i.deposited_date)) from marts.dim_structures s"
@@ -458,8 +517,12 @@ def test_an_entity_that_does_not_report_payments_reads_not_reported_not_zero(app
     app.run()
     assert not app.exception
     metrics = _metrics(app)
-    for label in ("Factures payées", "Délai moyen (jours)", "Intérêts moratoires dus",
-                  "Indemnités forfaitaires (40 €)"):  # fmt: skip
+    unknown = (
+        "Factures payées", "Délai moyen (jours)", "Intérêts moratoires dus",
+        "Indemnités forfaitaires (40 €)", "Indicateur de ponctualité (ITP, Italie)",
+        "Période moyenne de paiement (PMP, Espagne)", "Rang dans la catégorie",
+    )  # fmt: skip
+    for label in unknown:
         assert metrics[label] == "Non communiqué", label
     assert not any(v.endswith("0,00 €") for v in metrics.values())
     # (a reporting entity's figures: test_delais_page_shows_an_entitys_figures_from_its_invoices)

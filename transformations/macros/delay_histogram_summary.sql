@@ -22,5 +22,8 @@
         cast(sum(late_invoice_count) as bigint) as late_invoice_count,
         cast(sum(late_interest_eur) as decimal(18, 2)) as late_interest_eur,
         cast(sum(recovery_indemnity_eur) as decimal(18, 2)) as recovery_indemnity_eur,
+        cast(sum(paid_amount_eur) as decimal(18, 2)) as paid_amount_eur,
+        cast(sum(due_dated_amount_eur) as decimal(18, 2)) as due_dated_amount_eur,
+        cast(sum(amount_days_after_due) as decimal(24, 2)) as amount_days_after_due,
         max(last_event_date) as last_event_date
 {%- endmacro %}

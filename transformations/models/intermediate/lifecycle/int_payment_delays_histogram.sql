@@ -41,6 +41,13 @@ select
     -- every report reading this histogram a third slower
     cast(sum(late_interest_eur) as decimal(18, 2)) as late_interest_eur,
     cast(sum(recovery_indemnity_eur) as decimal(18, 2)) as recovery_indemnity_eur,
+    -- the amounts paid, and each weighted by its days after the due date (negative when paid
+    -- early): the amount-weighted indicators (Italy's ITP, Spain's PMP) add them up
+    cast(sum(amount_incl_vat) as decimal(18, 2)) as paid_amount_eur,
+    cast(sum(amount_incl_vat) filter (where due_date is not null) as decimal(18, 2))
+        as due_dated_amount_eur,
+    cast(sum(amount_incl_vat * date_diff('day', due_date, payment_date)) as decimal(24, 2))
+        as amount_days_after_due,
     max(last_event_date) as last_event_date
 from delays
 group by all
