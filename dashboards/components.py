@@ -196,6 +196,16 @@ def labelled(frame: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
     return frame.select([pl.col(c).alias(label) for c, label in labels.items()])
 
 
+def invoice_detail(reader, invoice_id: str, number: str, lang: str, *, key: str) -> None:
+    """An invoice drilled into: its delay (``invoice_delay``) and its timeline."""
+    from vigie.dashboards import queries
+
+    st.subheader(t("invoice_title", lang, number=number))
+    invoice_delay(reader, invoice_id, lang)
+    history = reader.query(queries.INVOICE_HISTORY_SQL, (invoice_id, number))
+    table(queries.history_table(history, lang), key, lang)
+
+
 def invoice_delay(reader, invoice_id: str, lang: str, *, link_to: str | None = None) -> None:
     """An invoice's delay: due date, payment, days late, interest and indemnity ("Non
     communiqué" where the recipient does not report payments); ``link_to``: the recipient's

@@ -185,6 +185,34 @@ LABELS: dict[str, dict[str, str]] = {
     "median_delay": {"fr": "Délai médian (jours)", "en": "Median delay (days)"},
     "p90_delay": {"fr": "9e décile (jours)", "en": "90th percentile (days)"},
     "within_30": {"fr": "Payées sous 30 jours", "en": "Paid within 30 days"},
+    "pick_a_reason": {
+        "fr": "Sélectionnez un motif, ou un fournisseur ou un destinataire plus bas, pour lister "
+        "les factures concernées.",
+        "en": "Select a reason, or a supplier or a recipient below, to list the invoices "
+        "behind it.",
+    },
+    "behind_title": {
+        "fr": "Factures rejetées : {what}, {year}",
+        "en": "Invoices rejected: {what}, {year}",
+    },
+    "pick_an_invoice": {
+        "fr": "Sélectionnez une facture pour voir son délai et son historique.",
+        "en": "Select an invoice to see its delay and its history.",
+    },
+    "refusals_are_not_invoices": {
+        "fr": "Un dépôt refusé par la plateforme n'est jamais devenu une facture : aucune "
+        "facture à lister. Les dépôts refusés sont comptés à part.",
+        "en": "A deposit the platform refused never became an invoice: there is none to list. "
+        "Refused deposits are counted apart.",
+    },
+    "returned_REJETEE": {"fr": "rejet", "en": "rejection"},
+    "returned_A_RECYCLER": {"fr": "à recycler", "en": "recycling"},
+    "pick_a_month": {
+        "fr": "Sélectionnez un mois pour lister les factures payées ce mois-là.",
+        "en": "Select a month to list the invoices paid in it.",
+    },
+    "paid_in_month_title": {"fr": "Factures payées en {month}", "en": "Invoices paid in {month}"},
+    "delay_days": {"fr": "Délai (jours)", "en": "Delay (days)"},
     "compare_title": {
         "fr": "Les mêmes paiements, mesurés comme ailleurs en Europe",
         "en": "The same payments, measured as elsewhere in Europe",

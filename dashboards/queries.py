@@ -388,6 +388,19 @@ where recipient_structure_id = ? and year(payment_date) = ?
 order by days_late desc, invoice_number
 """
 
+#: the invoices an entity paid in one month (a row of its months table, drilled into)
+PAID_IN_MONTH_SQL = """
+select d.invoice_id, d.invoice_number, s.structure_name as supplier_name,
+    s.siret as supplier_siret, d.amount_incl_vat, d.receipt_date, d.due_date, d.payment_date,
+    d.observed_delay_days, d.days_late, d.late_interest_eur, d.recovery_indemnity_eur
+from marts.fct_payment_delays as d
+left join marts.dim_structures as s on d.supplier_structure_id = s.structure_id
+where d.recipient_structure_id = $1 and d.payment_status = 'paid'
+    and d.payment_date >= $2::date and d.payment_date < $2::date + interval 1 month
+    and {scope:d.recipient_structure_id}
+order by d.observed_delay_days desc, d.invoice_number
+"""
+
 OVERDUE_INVOICES_SQL = """
 select invoice_id, invoice_number, supplier_name, supplier_siret, amount_incl_vat,
     receipt_date, due_date, overdue_on_date, days_overdue, interest_rate_pct,
@@ -422,6 +435,29 @@ select month_start_date, recipient_category, redeposited_invoice_count, mean_day
 from reports.rpt_hidden_delays_monthly
 where year(month_start_date) = ? and {roles:operator}
 order by month_start_date, recipient_category
+"""
+
+#: the invoices behind a reason or a party of the year's rejections (an operator's
+#: drill-down): the recipients' rejections and returns for recycling, the latest first;
+#: $2 a reason code, $3 a supplier's SIRET, $4 a recipient's (each null for any)
+REJECTED_INVOICES_SQL = """
+with returned as (
+    select invoice_id, status_code, occurred_date, reason_code
+    from marts.fct_status_events
+    where status_code in ('REJETEE', 'A_RECYCLER') and year(occurred_date) = $1
+        and ($2::varchar is null or reason_code = $2) and {roles:operator}
+)
+select
+    i.invoice_id, i.invoice_number, s.siret as supplier_siret, s.structure_name as supplier_name,
+    r.siret as recipient_siret, r.structure_name as recipient_name, i.total_incl_vat,
+    e.status_code, e.occurred_date as rejected_at, e.reason_code
+from returned as e
+inner join marts.fct_invoices as i on e.invoice_id = i.invoice_id
+left join marts.dim_structures as s on i.supplier_structure_id = s.structure_id
+left join marts.dim_structures as r on i.recipient_structure_id = r.structure_id
+where ($3::varchar is null or s.siret = $3) and ($4::varchar is null or r.siret = $4)
+order by e.occurred_date desc, i.invoice_number
+limit 1000
 """
 
 # a supplier's view: what each of its buyers pays, and how late

@@ -1,5 +1,7 @@
 """Délais de paiement: an entity (or a category) against the law and its category."""
 
+from datetime import date
+
 import polars as pl
 import streamlit as st
 
@@ -7,16 +9,15 @@ from vigie.dashboards import charts, queries
 from vigie.dashboards.components import (
     chart,
     downloadable_table,
-    invoice_delay,
+    invoice_detail,
     labelled,
     new_pick,
     page_reader,
-    table,
     url_selectbox,
     year_selectbox,
 )
 from vigie.dashboards.formatting import format_date, format_eur, format_number, format_percent
-from vigie.dashboards.i18n import HELP, t
+from vigie.dashboards.i18n import HELP, MONTHS, t
 
 lang = st.session_state["vigie_lang"]
 
@@ -228,7 +229,9 @@ if not distribution.is_empty():
         "distribution_data",
         lang,
     )  # fmt: skip
-downloadable_table(
+if view == "entity":
+    st.caption(t("pick_a_month", lang))
+month_picked = downloadable_table(
     labelled(
         months,
         {
@@ -246,7 +249,13 @@ downloadable_table(
     "delay_months",
     lang,
     totals=[t(k, lang) for k in ("paid_invoices", "late_count", "interest_eur", "indemnity_eur")],
+    selectable=view == "entity",
 )
+if new_pick("delay_months", month_picked) is not None:
+    # a month drilled into: the invoices paid in it (in the URL, so the view can be shared)
+    st.query_params["month"] = months.get_column("payment_month_start_date")[
+        month_picked
+    ].isoformat()
 
 #: the columns of the invoices to chase (paid late, or unpaid past due) and their labels
 INVOICE_LABELS = {
@@ -259,6 +268,7 @@ INVOICE_LABELS = {
     "late_interest_eur": "interest_eur",
     "accrued_interest_eur": "accrued_interest_eur",
     "recovery_indemnity_eur": "indemnity_eur",
+    "observed_delay_days": "delay_days",
     "amount_incl_vat": "amount_incl_vat",
     "due_date": "due_date",
     "payment_date": "payment_date",
@@ -310,6 +320,18 @@ if view == "entity":
         invoice_list(overdue, f"echues-{entity['siret']}", "overdue")
     else:
         st.info(t("no_overdue", lang))
+    # the invoices of a month drilled into in the months table
+    month = st.query_params.get("month")
+    try:
+        month = date.fromisoformat(month) if month else None
+    except ValueError:
+        month = None
+    if month is not None and month.year == year:
+        paid = reader.query(queries.PAID_IN_MONTH_SQL, (entity_id, month))
+        st.subheader(t("paid_in_month_title", lang, month=f"{MONTHS[lang][month.month - 1]} "
+                                                           f"{month.year}"))  # fmt: skip
+        invoice_list(paid, f"payees-{entity['siret']}-{month:%Y-%m}", "paid_in_month")
+        chase.append(paid)
     chase = pl.concat([frame.select("invoice_id", "invoice_number") for frame in chase])
     if chase.height:
         # the invoice drilled into: a row picked in a list above, or chosen here; in the URL
@@ -331,7 +353,4 @@ if view == "entity":
             format_func=lambda i: "—" if i is None else numbers[i],
         )  # fmt: skip
         if wanted:
-            st.subheader(t("invoice_title", lang, number=numbers[wanted]))
-            invoice_delay(reader, wanted, lang)
-            history = reader.query(queries.INVOICE_HISTORY_SQL, (wanted, numbers[wanted]))
-            table(queries.history_table(history, lang), "timeline", lang)
+            invoice_detail(reader, wanted, numbers[wanted], lang, key="timeline")

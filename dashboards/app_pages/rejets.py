@@ -7,7 +7,9 @@ from vigie.dashboards import charts, queries
 from vigie.dashboards.components import (
     chart,
     downloadable_table,
+    invoice_detail,
     labelled,
+    new_pick,
     page_reader,
     year_selectbox,
 )
@@ -118,7 +120,8 @@ with by_reason:
         )
         .sort("count", "breakdown_value", descending=[True, False])
     )  # fmt: skip
-    downloadable_table(
+    st.caption(t("pick_a_reason", lang))
+    reason_picked = downloadable_table(
         labelled(
             reasons,
             {
@@ -132,7 +135,22 @@ with by_reason:
         "rej_reason",
         lang,
         totals=[t("occurrences", lang)],
+        selectable=True,
     )
+# a reason, a supplier or a recipient drilled into: the invoices behind it (in the URL)
+DRILLS = ("reason", "supplier", "recipient", "invoice")
+
+
+def _drill(**chosen: str) -> None:
+    for name in DRILLS:
+        if name in chosen:
+            st.query_params[name] = chosen[name]
+        elif name in st.query_params:
+            del st.query_params[name]
+
+
+if new_pick("rej_reason", reason_picked) is not None:
+    _drill(reason=reasons.get_column("breakdown_value")[reason_picked])
 
 parties = reader.query(queries.TOP_PARTIES_SQL, (year,))
 PARTY = {
@@ -145,12 +163,65 @@ PARTY = {
 # one under the other: side by side, half a screen hid the columns they rank by
 for role in ("supplier", "recipient"):
     st.subheader(t(f"top_{role}s", lang))
-    downloadable_table(
-        labelled(parties.filter(pl.col("party_role") == role), PARTY),
-        f"rejets-{year}-{role}s",
-        f"top_{role}",
-        lang,
+    ranked = parties.filter(pl.col("party_role") == role)
+    party_picked = downloadable_table(
+        labelled(ranked, PARTY), f"rejets-{year}-{role}s", f"top_{role}", lang, selectable=True
     )
+    if new_pick(f"top_{role}", party_picked) is not None:
+        _drill(**{role: ranked.get_column("siret")[party_picked]})
+
+reason, supplier, recipient = (st.query_params.get(k) for k in ("reason", "supplier", "recipient"))
+if reason or supplier or recipient:
+    if reason:
+        what = reason_label(reason, lang)
+    else:
+        siret = supplier or recipient
+        names = dict(parties.select("siret", "structure_name").iter_rows())
+        what = f"{names.get(siret, '')} — {siret}".strip(" —")
+    st.subheader(t("behind_title", lang, what=what, year=year))
+    if (
+        reason
+        and reasons.filter(
+            (pl.col("breakdown_value") == reason)
+            & (pl.col("breakdown") == t("kind_platform_rule", lang))
+        ).height
+    ):
+        # a deposit refused at the door never became an invoice: there is none to list
+        st.info(t("refusals_are_not_invoices", lang))
+    else:
+        behind = reader.query(
+            queries.REJECTED_INVOICES_SQL, (year, reason, supplier, recipient)
+        ).with_columns(
+            pl.col("reason_code")
+            .map_elements(lambda c: reason_label(c, lang), return_dtype=pl.String)
+            .alias("reason"),
+            pl.col("status_code").replace_strict(
+                {s: t(f"returned_{s}", lang) for s in ("REJETEE", "A_RECYCLER")}
+            ),
+        )  # fmt: skip
+        st.caption(t("pick_an_invoice", lang))
+        invoice_picked = downloadable_table(
+            labelled(behind, {
+                "invoice_number": t("invoice_number", lang),
+                "supplier_name": t("supplier", lang),
+                "recipient_name": t("recipient", lang),
+                "status_code": t("kind", lang),
+                "reason": t("reason", lang),
+                "rejected_at": t("rejected_at", lang),
+                "total_incl_vat": t("amount_incl_vat", lang),
+                "supplier_siret": t("supplier_siret", lang),
+                "recipient_siret": t("recipient_siret", lang),
+                "reason_code": t("reason_code", lang),
+            }),
+            f"rejets-{year}-factures", "behind", lang, selectable=True,
+            totals=[t("amount_incl_vat", lang)],
+        )  # fmt: skip
+        if new_pick("behind", invoice_picked) is not None:
+            st.query_params["invoice"] = behind.get_column("invoice_id")[invoice_picked]
+        numbers = dict(behind.select("invoice_id", "invoice_number").iter_rows())
+        wanted = st.query_params.get("invoice")
+        if wanted in numbers:
+            invoice_detail(reader, wanted, numbers[wanted], lang, key="behind_timeline")
 
 st.subheader(t("hidden_title", lang))
 hidden = reader.query(queries.HIDDEN_DELAYS_SQL, (year,)).with_columns(

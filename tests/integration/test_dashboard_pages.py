@@ -18,7 +18,7 @@ from helpers import grant, signed_in, table_with
 from streamlit.testing.v1 import AppTest
 
 from vigie.dashboards.formatting import format_eur, format_number, format_percent
-from vigie.dashboards.i18n import BILLING_FRAMEWORKS, HELP, RECIPIENT_REASONS
+from vigie.dashboards.i18n import BILLING_FRAMEWORKS, HELP, MONTHS, RECIPIENT_REASONS, reason_label
 from vigie.dashboards.scope import Scope
 from vigie.dashboards.snapshot import current_snapshot
 from vigie.platform.settings import REPO_ROOT, get_settings
@@ -191,6 +191,73 @@ def test_a_late_invoice_named_in_the_url_opens_with_its_delay_and_timeline(app, 
         "select count(*) from marts.fct_status_events where invoice_id = ?", [invoice_id]
     ).fetchone()[0]
     assert len(app.dataframe[-1].value) == events
+
+
+def test_a_month_of_the_delais_table_drills_down_to_the_invoices_paid_in_it(app, snap):
+    entity, year = _busiest_entity(snap)
+    month, paid = snap.execute(
+        "select date_trunc('month', payment_date)::date as m, count(*)"
+        " from marts.fct_payment_delays where recipient_structure_id = ?"
+        " and payment_status = 'paid' and year(payment_date) = ?"
+        " group by m order by count(*) desc, m limit 1", [entity, year]
+    ).fetchone()  # fmt: skip
+    slowest_id, slowest, delay = snap.execute(
+        "select invoice_id, invoice_number, observed_delay_days from marts.fct_payment_delays"
+        " where recipient_structure_id = ? and payment_status = 'paid'"
+        " and date_trunc('month', payment_date) = ?"
+        " order by observed_delay_days desc, invoice_number limit 1", [entity, month]
+    ).fetchone()  # fmt: skip
+    app.switch_page("app_pages/delais.py")
+    app.query_params.update({"view": "entity", "entity": entity, "year": str(year),
+                             "month": month.isoformat(), "invoice": slowest_id})  # fmt: skip
+    app.run()
+    assert not app.exception
+    title = f"Factures payées en {MONTHS['fr'][month.month - 1]} {month.year}"
+    assert title in [h.value for h in app.subheader]
+    listed = table_with(app, "Délai (jours)", "Numéro de facture").value
+    assert len(listed) == paid
+    assert (listed.iloc[0]["Numéro de facture"], listed.iloc[0]["Délai (jours)"]) == (
+        slowest,
+        delay,
+    )
+    # the invoice picked in it opens with its timeline, as from the late list
+    assert f"Facture {slowest}" in [h.value for h in app.subheader]
+    events = snap.execute(
+        "select count(*) from marts.fct_status_events where invoice_id = ?", [slowest_id]
+    ).fetchone()[0]
+    assert len(app.dataframe[-1].value) == events
+
+
+def test_a_rejection_reason_and_a_supplier_drill_down_to_their_invoices(app, snap):
+    year, reason, count = snap.execute(
+        "select year(occurred_date), reason_code, count(*) from marts.fct_status_events"
+        " where status_code in ('REJETEE', 'A_RECYCLER')"
+        " group by all order by count(*) desc, 2 limit 1"
+    ).fetchone()  # fmt: skip
+    app.switch_page("app_pages/rejets.py")
+    app.query_params.update({"year": str(year), "reason": reason})
+    app.run()
+    assert not app.exception
+    assert f"Factures rejetées : {reason_label(reason, 'fr')}, {year}" in [
+        h.value for h in app.subheader
+    ]
+    behind = table_with(app, "Rejetée le", "Code").value
+    assert len(behind) == count and set(behind["Code"]) == {reason}
+
+    supplier, invoices = snap.execute(
+        "select s.siret, count(*) from marts.fct_status_events e"
+        " join marts.fct_invoices i using (invoice_id)"
+        " join marts.dim_structures s on i.supplier_structure_id = s.structure_id"
+        " where e.status_code in ('REJETEE', 'A_RECYCLER') and year(e.occurred_date) = ?"
+        " group by 1 order by 2 desc, 1 limit 1", [year]
+    ).fetchone()  # fmt: skip
+    app.query_params.update({"year": str(year), "supplier": supplier})
+    del app.query_params["reason"]
+    app.run()
+    assert not app.exception
+    behind = table_with(app, "Rejetée le", "Code").value
+    assert len(behind) == invoices
+    assert set(behind["SIRET fournisseur"]) == {supplier}
 
 
 def test_an_invoice_of_another_entity_in_the_url_opens_nothing(app, snap):
