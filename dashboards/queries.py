@@ -253,15 +253,15 @@ def ereporting_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
             {r: t(f"er_late_{r}", lang) for r in LATE_REASONS}, default=""
         ).alias(t("er_late", lang)),
         pl.col("platform_deadline_date").alias(t("er_deadline", lang)),
-        pl.col("last_received_at").dt.convert_time_zone("Europe/Paris").alias(
-            t("er_received_at", lang)
-        ),
         (pl.col("invoice_record_count") + pl.col("aggregate_record_count")).alias(
             t("er_records", lang)
         ),
         pl.col("taxable_amount").alias(t("er_taxable", lang)),
         pl.col("tax_amount").alias(t("er_vat", lang)),
         pl.col("received_amount").alias(t("er_received", lang)),
+        pl.col("last_received_at").dt.convert_time_zone("Europe/Paris").alias(
+            t("er_received_at", lang)
+        ),
         pl.col("period_end_date").alias(t("er_period_end", lang)),
         # a time stamp (in Paris): the table shows it in the language's order, the CSV in
         # the one date format of the file

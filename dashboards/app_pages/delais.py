@@ -235,14 +235,15 @@ month_picked = downloadable_table(
     labelled(
         months,
         {
+            # what was paid, how late, what it costs; then the rest of the distribution
             "payment_month_start_date": t("month_start", lang),
             "paid_invoice_count": t("paid_invoices", lang),
             "mean_delay_days": t("mean_delay", lang),
-            "median_delay_days": t("median_delay", lang),
-            "paid_within_30_days_pct": t("within_30_pct", lang),
             "late_invoice_count": t("late_count", lang),
             "late_interest_eur": t("interest_eur", lang),
             "recovery_indemnity_eur": t("indemnity_eur", lang),
+            "median_delay_days": t("median_delay", lang),
+            "paid_within_30_days_pct": t("within_30_pct", lang),
         },
     ),  # fmt: skip
     f"delais-{entity_id or category}-{year}",

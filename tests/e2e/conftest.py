@@ -105,9 +105,25 @@ class Browser:
     shots: list[Path] = field(default_factory=list)
 
     def screenshot(self, name: str) -> Path:
+        """The whole page at its width: Streamlit scrolls inside its own container, so a
+        full-page screenshot held the first screen only; the window is made as tall as
+        the page for the shot (at most 12,000 px)."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        size = self.page.viewport_size
+        tall = self.page.evaluate(
+            "() => Math.max(document.body.scrollHeight, ...[...document.querySelectorAll("
+            '\'[data-testid="stMain"], [data-testid="stAppViewContainer"]\')]'
+            ".map(e => e.scrollHeight))"
+        )
+        if size and tall > size["height"]:
+            self.page.set_viewport_size({"width": size["width"], "height": min(tall, 12_000)})
+            self.page.wait_for_timeout(700)  # charts redraw at the new size
+        try:
+            self.page.screenshot(path=str(path), full_page=True)
+        finally:
+            if size and tall > size["height"]:
+                self.page.set_viewport_size(size)
         self.shots.append(path)
         return path
 

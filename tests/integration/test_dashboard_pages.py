@@ -260,6 +260,25 @@ def test_a_rejection_reason_and_a_supplier_drill_down_to_their_invoices(app, sna
     assert set(behind["SIRET fournisseur"]) == {supplier}
 
 
+def test_the_demo_fills_the_hidden_delays_of_rejected_invoices_deposited_again(app, snap):
+    # the generator deposits again most invoices rejected for a reason that calls for it
+    year, rows, redeposited = snap.execute(
+        "select year(month_start_date) as y, count(*), sum(redeposited_invoice_count)"
+        " from reports.rpt_hidden_delays_monthly group by y order by y desc limit 1"
+    ).fetchone()  # fmt: skip
+    (matched,) = snap.execute(
+        "select count(*) from marts.fct_hidden_delays where year(new_deposited_date) = ?"
+        " and new_invoice_id = rejected_invoice_id || 'R'", [year]
+    ).fetchone()  # fmt: skip
+    assert redeposited > 0 and matched == redeposited  # each found its own new deposit
+    app.switch_page("app_pages/rejets.py")
+    app.query_params["year"] = str(year)
+    app.run()
+    assert not app.exception
+    hidden = table_with(app, "Factures redéposées").value
+    assert len(hidden) == rows and hidden["Factures redéposées"].sum() == redeposited
+
+
 def test_an_invoice_of_another_entity_in_the_url_opens_nothing(app, snap):
     entity, year = _busiest_entity(snap)
     (other,) = snap.execute(
