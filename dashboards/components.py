@@ -18,6 +18,8 @@ MISSING = "—"
 DATE_FORMATS = {"fr": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
 DATETIME_FORMATS = {"fr": "DD/MM/YYYY HH:mm", "en": "YYYY-MM-DD HH:mm"}
 MONTH_FORMATS = {"fr": "MM/YYYY", "en": "YYYY-MM"}
+#: a table of more columns than this pins its first one (the row's name, number or month)
+PIN_FROM_COLUMNS = 6
 
 
 def column_formats(frame: pl.DataFrame, lang: str) -> dict[str, Any]:
@@ -52,8 +54,13 @@ def table(frame: pl.DataFrame, key: str, lang: str, *, selectable: bool = False)
     """``frame`` as a table, each column shown as its type reads (``column_formats``), a
     missing value as a dash (Streamlit writes "None"). ``selectable``: a row can be picked
     (a click on its left edge); returns its position, or None."""
+    formats = column_formats(frame, lang)
+    if frame.width > PIN_FROM_COLUMNS:
+        # a wide table keeps what each row is (its first column) in view when scrolled
+        first = frame.columns[0]
+        formats[first] = {**formats.get(first, {}), "pinned": True}
     event = st.dataframe(
-        frame, hide_index=True, key=key, column_config=column_formats(frame, lang),
+        frame, hide_index=True, key=key, column_config=formats,
         placeholder=MISSING, on_select="rerun" if selectable else "ignore",
         selection_mode="single-row",
     )  # fmt: skip

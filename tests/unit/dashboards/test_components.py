@@ -63,3 +63,21 @@ def test_a_transmission_not_sent_after_its_deadline_or_whose_data_came_late_is_l
         "exported_count": 2, "rectified_count": 0, "not_sent_late_count": 0,
         "received_late_count": 1, "earliest_late_deadline": date(2026, 9, 10),
     }  # fmt: skip
+
+
+def _wide_page(width: int) -> None:
+    import polars as pl
+
+    from vigie.dashboards.components import table
+
+    table(pl.DataFrame({f"c{i}": [i] for i in range(width)}), "wide", "fr")
+
+
+def test_a_wide_table_keeps_its_first_column_in_view():
+    import json
+
+    wide = AppTest.from_function(_wide_page, kwargs={"width": 8}).run(timeout=60)
+    columns = json.loads(wide.dataframe[0].proto.columns)
+    assert columns["c0"].get("pinned") is True and not columns["c1"].get("pinned")
+    narrow = AppTest.from_function(_wide_page, kwargs={"width": 4}).run(timeout=60)
+    assert not json.loads(narrow.dataframe[0].proto.columns).get("c0", {}).get("pinned")
