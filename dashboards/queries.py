@@ -523,7 +523,10 @@ order by e.occurred_at desc, i.invoice_number
 INVOICE_LOOKUP_SQL = """
 with found as (
     select * from marts.fct_invoices
-    where lookup_key = hash($1::varchar) and invoice_number = $1
+    -- the number as typed: any case, spaces around (the snapshot's key is of its
+    -- upper-cased, trimmed form: publish.LOOKUP_KEYS)
+    where lookup_key = hash(upper(trim($1::varchar)))
+        and upper(trim(invoice_number)) = upper(trim($1::varchar))
         and ({scope:supplier_structure_id} or {scope:recipient_structure_id})
 ),
 parties as (
@@ -569,7 +572,8 @@ where e.lookup_key = hash($1::varchar) and e.invoice_id = $1
     -- fct_invoices sorted by it; by invoice_id it was a scan of every invoice)
     and e.invoice_id in (
         select invoice_id from marts.fct_invoices
-        where lookup_key = hash($2::varchar) and invoice_number = $2
+        where lookup_key = hash(upper(trim($2::varchar)))
+            and upper(trim(invoice_number)) = upper(trim($2::varchar))
             and ({scope:supplier_structure_id} or {scope:recipient_structure_id})
     )
 order by e.event_sequence

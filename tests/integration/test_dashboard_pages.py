@@ -409,6 +409,10 @@ def test_recherche_page_gives_recipient_current_status_and_history(app, snap):
     assert metrics["Statut actuel"] == events[-1][0]
     history = app.dataframe[0].value
     assert list(history["Statut"]) == [e for (e,) in events]
+    # typed as a person types it: another case, spaces around
+    _look_up(app, f"  {number.lower()} ")
+    assert _metrics(app)["Destinataire"] == recipient
+    assert list(app.dataframe[0].value["Statut"]) == [e for (e,) in events]
 
 
 def test_recherche_page_says_when_no_invoice_has_the_number(app):
