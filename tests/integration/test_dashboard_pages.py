@@ -698,6 +698,14 @@ def test_delais_page_by_category_reads_its_figures_and_legal_delay(app, snap):
     assert app.selectbox(key="category").value == "health"
     assert "Établissements publics de santé" in app.selectbox(key="category").options
     assert "Délai légal : 50 jours" in [c.value for c in app.caption]
+    # the trend chart draws it: a dashed rule at 50 days, labelled, and says so in its text
+    (trend,) = [
+        json.loads(c.proto.spec) for c in app.get("vega_lite_chart")
+        if json.loads(c.proto.spec).get("layer")
+    ]  # fmt: skip
+    rule = trend["layer"][1]["layer"][0] if "layer" in trend["layer"][1] else trend["layer"][1]
+    assert rule["mark"]["type"] == "rule" and rule["mark"]["strokeDash"] == [8, 4]
+    assert "Ligne du délai légal à 50 jours." in trend["description"]
     metrics = _metrics(app)
     assert metrics["Factures payées"] == format_number(paid, "fr")
     assert metrics["Délai médian (jours)"] == format_number(median, "fr")
