@@ -61,3 +61,21 @@ def table_with(app, *columns: str):
             return table
     shown = [list(t.value.columns) for t in app.dataframe]
     raise AssertionError(f"no table with {columns}: {shown}")
+
+
+def debian_program_or_skip(path, *, package: str, variable: str, needed_for: str):
+    """``path`` (a program Debian's ``package`` installs, ``variable`` overrides it) if it is
+    there; otherwise the test is skipped with the advice to install it, and fails under CI
+    (``.ci/run`` installs it, so CI never skips what a person would see)."""
+    import os
+
+    import pytest
+
+    if path.exists():
+        return path
+    message = (
+        f"{path} is missing: `sudo apt-get install {package}`, or set {variable} to the program"
+    )
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must {needed_for}: {message}")
+    pytest.skip(message)

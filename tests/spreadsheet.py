@@ -9,7 +9,7 @@ import os
 import subprocess
 from pathlib import Path
 
-import pytest
+from helpers import debian_program_or_skip
 
 SOFFICE = Path(os.environ.get("VIGIE_SOFFICE", "/usr/bin/soffice"))
 #: CSV import options: ';' separator, '"' quote, UTF-8 (76), from line 1, standard cell
@@ -19,15 +19,10 @@ FRENCH_EXCEL = "CSV:59,34,76,1,,1036,false,true,false,false,false,-1,true"
 
 
 def soffice_or_skip() -> Path:
-    if SOFFICE.exists():
-        return SOFFICE
-    message = (
-        f"LibreOffice Calc is not installed ({SOFFICE}): "
-        "`sudo apt-get install libreoffice-calc-nogui`, or set VIGIE_SOFFICE"
-    )
-    if os.environ.get("CI") == "true":
-        pytest.fail("CI must open the downloads in a spreadsheet program: " + message)
-    pytest.skip(message)
+    return debian_program_or_skip(
+        SOFFICE, package="libreoffice-calc-nogui", variable="VIGIE_SOFFICE",
+        needed_for="open the downloads in a spreadsheet program",
+    )  # fmt: skip
 
 
 def open_like_excel(csv_path: Path, work: Path) -> list[list]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from helpers import free_port
+from helpers import debian_program_or_skip, free_port
 
 from vigie.platform.settings import REPO_ROOT
 
@@ -129,15 +129,9 @@ class Browser:
 
 
 def chromium_or_skip() -> Path:
-    if CHROMIUM.exists():
-        return CHROMIUM
-    message = (
-        f"Debian's chromium is not installed ({CHROMIUM}): `sudo apt-get install chromium`, "
-        "or set VIGIE_CHROMIUM to a Chromium executable"
+    return debian_program_or_skip(
+        CHROMIUM, package="chromium", variable="VIGIE_CHROMIUM", needed_for="run the browser tests"
     )
-    if os.environ.get("CI") == "true":
-        pytest.fail("CI must run the browser tests: " + message)
-    pytest.skip(message)
 
 
 @pytest.fixture
