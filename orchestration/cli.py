@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from vigie.platform.reference import LEGAL_DELAY_DAYS
 from vigie.platform.settings import get_settings
 
 
@@ -202,8 +203,10 @@ def structure():
 @click.option(
     "--public",
     "category",
-    type=click.Choice(["state", "local", "health", "other"]),
-    help="A public structure of this category (legal delay 30, 30, 50, 30 days).",
+    type=click.Choice(list(LEGAL_DELAY_DAYS)),
+    help="A public structure of this category (legal delay: "
+    + ", ".join(f"{c} {d} days" for c, d in LEGAL_DELAY_DAYS.items())
+    + ").",
 )
 @click.option("--private", is_flag=True, help="A private structure (a supplier).")
 @click.option(

@@ -24,6 +24,7 @@ from vigie.platform.documents.pdf import PdfHeaderFields
 from vigie.platform.documents.read import ReadResult, read_documents
 from vigie.platform.identifiers import party_identifier, siret_problem
 from vigie.platform.paris import PARIS, today_in_paris
+from vigie.platform.reference import LEGAL_DELAY_DAYS
 from vigie.platform.rules import (
     ALLOWED_VAT_RATES,
     RULES,
@@ -35,8 +36,6 @@ from vigie.platform.rules import (
 from vigie.platform.settings import Settings
 from vigie.platform.store import Caller, Store, new_id, utcnow
 
-#: legal payment delay (days) by public category (payment-delays.md)
-LEGAL_DELAY_DAYS = {"state": 30, "local": 30, "health": 50, "other": 30, "public_undertaking": 60}
 BILLING_FRAMEWORKS = frozenset(get_args(BillingFramework))
 _CENT = Decimal("0.01")
 

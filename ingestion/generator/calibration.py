@@ -30,8 +30,7 @@ SYNTAX_SHARES_BY_CHANNEL = {
 RECIPIENT_CATEGORY_SHARES = {"state": 0.34, "local": 0.40, "health": 0.186, "other": 0.074}
 #: suppliers: large companies 32 %, mid-caps 37 %, SMEs 27 % of invoices in 2019
 SUPPLIER_SIZE_SHARES = {"large": 0.32, "intermediate": 0.37, "sme": 0.27, "micro": 0.04}
-#: legal payment delay by public category (Code de la commande publique R.2192-10/11)
-LEGAL_DELAY_DAYS = {"state": 30, "local": 30, "health": 50, "public_undertaking": 60, "other": 30}
+#: the legal payment delay by public category: vigie.platform.reference.LEGAL_DELAY_DAYS
 #: mean observed payment delay (Observatoire des délais de paiement)
 MEAN_PAYMENT_DELAY_DAYS = {"state": 17.0, "local": 27.0, "health": 52.0, "other": 25.0}
 #: billing frameworks of the documents outside works chains

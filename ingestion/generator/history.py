@@ -28,6 +28,7 @@ from vigie.ingestion import landing
 from vigie.ingestion.check import mark_checked
 from vigie.ingestion.generator import calibration as cal
 from vigie.ingestion.generator import ereporting as er
+from vigie.platform.reference import LEGAL_DELAY_DAYS
 
 PART = "generated"
 #: landing tables this generator writes
@@ -248,7 +249,7 @@ def build_population(start: date, end: date, scale: float, seed: int) -> Populat
             + pl.Series(np.arange(n_pub)).cast(pl.String),
             "is_public": True,
             "public_category": category,
-            "legal_payment_delay_days": [cal.LEGAL_DELAY_DAYS[c] for c in category],
+            "legal_payment_delay_days": [LEGAL_DELAY_DAYS[c] for c in category],
             "supplier_size": None,
             "requires_engagement_number": requires_ej,
             "requires_service_code": requires_service,
