@@ -562,7 +562,8 @@ def invoices_for_day(
         np.int64
     )
     two_lines = rng.random(n) < 0.2
-    rates = np.array([2000, 1000, 550, 210])
+    # the calibration's VAT rates, in hundredths of a percent, in its order
+    rates = np.array([round(Decimal(rate) * 100) for rate in cal.VAT_RATE_SHARES])
     rate_idx = rng.choice(4, (n, 2), p=list(cal.VAT_RATE_SHARES.values()))
     rate_idx[:, 1] = np.where(
         rate_idx[:, 1] == rate_idx[:, 0], (rate_idx[:, 0] + 1) % 4, rate_idx[:, 1]
