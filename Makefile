@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo demo-no-serve test lint format manifest dev api dashboards pipeline status lock clean
+.PHONY: help setup demo demo-no-serve test test-unit lint format manifest dev api dashboards pipeline status lock clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ demo-no-serve: setup ## The demo pipeline only: exits with a summary
 
 test: setup lint ## Lint (ruff check + format check), then the whole pytest suite
 	$(BIN)/pytest
+
+test-unit: setup ## The unit tests alone (no warehouse build, no service): the quick loop
+	$(BIN)/pytest tests/unit -q
 
 lint: setup ## ruff check and ruff format --check
 	$(BIN)/ruff check .
