@@ -235,7 +235,6 @@ def structure_create(siret, name, category, private, services, requires_service_
                      requires_engagement, no_payment_status, delay, vat_id, vat_regime,
                      vat_on_debits):  # fmt: skip
     """Create a structure; print it as JSON with its id and API key."""
-    import json
 
     from vigie.platform.service import Platform, PlatformError
 
@@ -255,7 +254,7 @@ def structure_create(siret, name, category, private, services, requires_service_
         raise click.ClickException(f"{err.code}: {err.message_en} ({err.detail})") from None
     finally:
         platform.close()
-    click.echo(json.dumps(created, ensure_ascii=False, indent=2))
+    click.echo(created.model_dump_json(indent=2))
 
 
 @main.command("operator-key")

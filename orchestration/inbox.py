@@ -134,7 +134,7 @@ def deposit_file(platform: Platform, inbox: Path, item: InboxFile, day: date) ->
         outcomes = platform.deposit(
             EDI_CALLER, data, item.path.name, channel="edi", supplier_siret=supplier
         )
-        documents = [o.as_dict() for o in outcomes]
+        documents = [o.response().model_dump(mode="json") for o in outcomes]
         accepted = sum(o.accepted for o in outcomes)
         refused = len(outcomes) - accepted
     except PlatformError as err:

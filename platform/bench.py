@@ -174,10 +174,10 @@ def bench_api(
         port = _free_port()
         requests = [
             _request(
-                "127.0.0.1", port, supplier["api_key"],
+                "127.0.0.1", port, supplier.api_key,
                 _multipart(
-                    ubl_invoice(f"A-{i:07d}", seller_siret=supplier["siret"],
-                                buyer_siret=recipient["siret"], lines=lines, seed=i),
+                    ubl_invoice(f"A-{i:07d}", seller_siret=supplier.siret,
+                                buyer_siret=recipient.siret, lines=lines, seed=i),
                     f"inv-{i}.xml", {"channel": "api"}, boundary,
                 ),
                 boundary,
@@ -192,9 +192,9 @@ def bench_api(
         )  # fmt: skip
         try:
             _wait(port, server)
-            warm = [_request("127.0.0.1", port, supplier["api_key"], _multipart(
-                ubl_invoice(f"W-{i:04d}", seller_siret=supplier["siret"],
-                            buyer_siret=recipient["siret"], lines=lines),
+            warm = [_request("127.0.0.1", port, supplier.api_key, _multipart(
+                ubl_invoice(f"W-{i:04d}", seller_siret=supplier.siret,
+                            buyer_siret=recipient.siret, lines=lines),
                 "w.xml", {}, boundary), boundary) for i in range(50)]  # fmt: skip
             asyncio.run(_run([warm], port, [], []))
             latencies: list[float] = []

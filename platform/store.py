@@ -18,7 +18,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -202,6 +203,13 @@ ADDED_COLUMNS = [
     ("invoice_vat_lines", "exemption_reason_code", "text"),
     ("api_keys", "revoked_at", "text"),
 ]
+#: the columns a platform table keeps beside its landing record's fields (the invoice's
+#: current status, for one); every other column is a field of the record, stored as it is
+STORED_ONLY: dict[str, frozenset[str]] = {
+    "invoices": frozenset({"issue_year", "file_name", "status", "status_at"}),
+    "invoice_status_events": frozenset({"actor_structure_id", "is_out_of_order"}),
+    "deposit_refusals": frozenset({"file_name", "errors"}),
+}
 #: how long a running server trusts a key it has looked up (a revocation made by another
 #: process, ``vigie key revoke``, takes effect within this delay)
 CALLER_CACHE_SECONDS = 5.0
@@ -219,6 +227,18 @@ def read_outbox(
         (after, limit),
     ).fetchall()
     return [(seq, table, json.loads(payload)) for seq, table, payload in rows]
+
+
+def sqlite_value(value: Any) -> Any:
+    """A field's value as SQLite keeps it: money and rates as decimal text (never a
+    float), dates and time stamps as ISO 8601 text, flags as 0 or 1."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):  # datetime too
+        return value.isoformat()
+    return value
 
 
 def new_id(prefix: str) -> str:
@@ -278,6 +298,7 @@ class Store:
                 if column not in present:
                     self._con.execute(f"alter table {table} add column {column} {declaration}")
         self._callers: dict[str, tuple[float, Caller]] = {}
+        self._columns: dict[str, frozenset[str]] = {}
 
     def close(self) -> None:
         with self._lock:
@@ -303,6 +324,39 @@ class Store:
     def read_one(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Row | None:
         with self._lock:
             return self._con.execute(sql, params).fetchone()
+
+    # ---- records
+    def table_columns(self, table: str) -> frozenset[str]:
+        if table not in self._columns:
+            with self._lock:
+                rows = self._con.execute(f"pragma table_info({table})").fetchall()
+            self._columns[table] = frozenset(r["name"] for r in rows)
+        return self._columns[table]
+
+    def save(
+        self,
+        con: sqlite3.Connection,
+        record: LandingRecord,
+        *,
+        replace_on: str | None = None,
+        **stored_only: Any,
+    ) -> None:
+        """Store ``record`` in its table and announce it in the outbox, inside the caller's
+        transaction. The row is built from the record's fields (those the table has) and
+        the ``stored_only`` columns (:data:`STORED_ONLY`); ``replace_on``: the key column of
+        a row this record replaces (a new version of a structure)."""
+        unknown = set(stored_only) - STORED_ONLY.get(record.table, frozenset())
+        if unknown:
+            raise ValueError(f"{record.table}: {sorted(unknown)} are not stored-only columns")
+        columns = self.table_columns(record.table)
+        row = {k: v for k, v in record.model_dump().items() if k in columns} | stored_only
+        names = ", ".join(row)
+        sql = f"insert into {record.table} ({names}) values ({', '.join('?' * len(row))})"
+        if replace_on is not None:
+            updates = ", ".join(f"{c} = excluded.{c}" for c in row if c != replace_on)
+            sql += f" on conflict ({replace_on}) do update set {updates}"
+        con.execute(sql, [sqlite_value(v) for v in row.values()])
+        self.emit(con, record, record.record_id)
 
     # ---- outbox
     @staticmethod

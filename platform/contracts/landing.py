@@ -58,6 +58,11 @@ class LandingRecord(BaseModel):
     partition_by: ClassVar[str]
     primary_key: ClassVar[tuple[str, ...]]
 
+    @property
+    def record_id(self) -> str:
+        """The record's key in the outbox: its primary key without the version time stamp."""
+        return "#".join(str(getattr(self, k)) for k in self.primary_key if k != "updated_at")
+
     @classmethod
     def columns(cls) -> list[ColumnSpec]:
         """The table's columns, in contract order."""

@@ -16,6 +16,14 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import AwareDatetime, Field
 
+#: money is kept to the cent
+CENT = Decimal("0.01")
+
+
+def to_cents(value: Decimal | None) -> Decimal | None:
+    """``value`` rounded to the cent (half-even, Decimal's default); None stays None."""
+    return None if value is None else value.quantize(CENT)
+
 
 @dataclass(frozen=True)
 class SqlType:

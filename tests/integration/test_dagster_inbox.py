@@ -44,7 +44,7 @@ def partners(vigie_home):
         seller = platform.create_structure(siret=siret(502), name="Fournisseur EDI")
     finally:
         platform.close()
-    return seller["siret"], buyer["siret"]
+    return seller.siret, buyer.siret
 
 
 @pytest.mark.slow

@@ -34,11 +34,11 @@ def _fill_platform(home: Path, invoices: int) -> dict[str, int]:
     state = platform.create_structure(siret=siret(10), name="État", public_category="state")
     local = platform.create_structure(siret=siret(11), name="Commune", public_category="local")
     supplier = platform.create_structure(siret=siret(12), name="Fournisseur")
-    me = Caller("structure", supplier["id"], "F")
-    them = Caller("structure", state["id"], "E")
+    me = Caller("structure", supplier.id, "F")
+    them = Caller("structure", state.id, "E")
     for i in range(invoices):
-        data = ubl_invoice(f"X-{i:05d}", seller_siret=supplier["siret"],
-                           buyer_siret=state["siret"], seed=i, lines=2)  # fmt: skip
+        data = ubl_invoice(f"X-{i:05d}", seller_siret=supplier.siret,
+                           buyer_siret=state.siret, seed=i, lines=2)  # fmt: skip
         [out] = platform.deposit(me, data, f"{i}.xml")
         assert out.accepted, out.errors
         if i % 3 == 0:
@@ -49,7 +49,7 @@ def _fill_platform(home: Path, invoices: int) -> dict[str, int]:
                                    payment_amount=Decimal("10.00"))  # fmt: skip
         if i % 25 == 1 and i % 3 != 0:  # a processed invoice can no longer be recycled
             platform.change_status(them, out.invoice_id, "A_RECYCLER")
-            platform.change_status(me, out.invoice_id, "DEPOSEE", recipient_siret=local["siret"])
+            platform.change_status(me, out.invoice_id, "DEPOSEE", recipient_siret=local.siret)
     platform.create_solicitation(me, "suivi_facture", "assistant")
     counts = dict(
         platform.store.read("select table_name, count(*) from outbox group by table_name")

@@ -54,9 +54,9 @@ def test_documents_verify_lists_a_tampered_document(vigie_cli, tmp_path):
     platform = Platform(settings)
     recipient = platform.create_structure(siret=siret(1), name="R", public_category="state")
     supplier = platform.create_structure(siret=siret(2), name="S")
-    caller = Caller("structure", supplier["id"], "S")
+    caller = Caller("structure", supplier.id, "S")
     data = (CORPUS / "ubl/ubl-tc434-example1.xml").read_bytes()
-    [outcome] = platform.deposit(caller, data, "a.xml", recipient_siret=recipient["siret"])
+    [outcome] = platform.deposit(caller, data, "a.xml", recipient_siret=recipient.siret)
     assert outcome.accepted
     platform.close()
     assert vigie_cli(["documents", "verify"], tmp_path).returncode == 0

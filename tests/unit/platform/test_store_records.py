@@ -1,0 +1,101 @@
+"""The platform's tables are derived from the landing contracts: each stored row is its
+record's fields plus a few declared columns, so a new landing field needs no hand-written
+insert."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from vigie.platform.contracts import landing as L
+from vigie.platform.store import STORED_ONLY, Store
+
+AT = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+
+
+def _structure(**changes):
+    fields = {
+        "structure_id": "str_1", "siret": "13000000000012", "siren": "130000000",
+        "vat_id": None, "name": "Mairie", "country_code": "FR", "is_public": False,
+        "public_category": None, "legal_payment_delay_days": None, "supplier_size": None,
+        "requires_engagement_number": False, "requires_service_code": True,
+        "reports_payment_status": True, "is_active": True, "created_at": AT, "updated_at": AT,
+    }  # fmt: skip
+    return L.Structure(**(fields | changes))
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "platform.db")
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("table", sorted(L.LANDING_TABLES))
+def test_every_column_of_a_platform_table_is_a_field_or_declared(store, table):
+    fields = set(L.LANDING_TABLES[table].model_fields)
+    columns = set(store.table_columns(table))
+    assert columns - fields == set(STORED_ONLY.get(table, ())), table
+
+
+def test_a_saved_record_is_stored_as_decimal_text_iso_dates_and_flags(store):
+    at = AT
+    structure = _structure(is_public=True, public_category="local", legal_payment_delay_days=30)
+    payment = L.Payment(
+        payment_id="pay_1",
+        declarant_structure_id="str_1",
+        invoice_id=None,
+        scope="B2C",
+        payment_date=date(2026, 3, 1),
+        currency_code="EUR",
+        vat_rate=Decimal("5.5"),
+        amount_incl_vat=Decimal("1055.10"),
+        received_at=at,
+    )
+    with store.write() as con:
+        store.save(con, structure)
+        store.save(con, payment)
+    row = store.read_one("select * from payments")
+    assert dict(row) == {
+        "payment_id": "pay_1",
+        "declarant_structure_id": "str_1",
+        "invoice_id": None,
+        "scope": "B2C",
+        "payment_date": "2026-03-01",
+        "currency_code": "EUR",
+        "vat_rate": "5.5",
+        "amount_incl_vat": "1055.10",
+        "received_at": "2026-03-01T23:30:00+00:00",
+    }
+    assert store.read_one("select requires_service_code, is_public from structures")[:] == (1, 1)
+    outbox = store.read("select table_name, record_id from outbox order by seq")
+    assert [tuple(r) for r in outbox] == [("structures", "str_1"), ("payments", "pay_1")]
+
+
+def test_a_new_version_replaces_the_row_and_is_announced_again(store):
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    first = L.User(user_id="usr_1", structure_id="str_1", role="user", created_at=at)
+    with store.write() as con:
+        store.save(con, _structure())
+        store.save(con, first)
+        renamed = _structure(name="Ville", updated_at=datetime.now(UTC))
+        store.save(con, renamed, replace_on="structure_id")
+    assert [r["name"] for r in store.read("select name from structures")] == ["Ville"]
+    assert store.read_one("select count(*) from outbox where table_name = 'structures'")[0] == 2
+
+
+def test_a_column_that_is_not_declared_is_refused_before_anything_is_written(store):
+    event = L.InvoiceStatusEvent(
+        event_id="evt_1",
+        invoice_id="inv_1",
+        status_code="DEPOSEE",
+        occurred_at=datetime(2026, 3, 1, tzinfo=UTC),
+        actor_role="platform",
+        reason_code=None,
+        comment=None,
+        payment_date=None,
+        payment_amount=None,
+    )
+    with pytest.raises(ValueError, match="status_at"), store.write() as con:
+        store.save(con, event, status_at="2026-03-01")
+    assert store.read_one("select count(*) from outbox")[0] == 0
