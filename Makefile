@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo demo-no-serve test test-unit lint format manifest dev api dashboards pipeline status lock clean
+.PHONY: help setup demo demo-no-serve test test-unit lint typecheck format manifest dev api dashboards pipeline status lock clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -39,9 +39,17 @@ test: setup lint ## Lint (ruff check + format check), then the whole pytest suit
 test-unit: setup ## The unit tests alone (no warehouse build, no service): the quick loop
 	$(BIN)/pytest tests/unit -q
 
-lint: setup ## ruff check and ruff format --check
+lint: setup typecheck ## ruff check, ruff format --check, then mypy (typecheck)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy reads the vigie packages through a tree of links (the component folders are mapped
+# onto the vigie namespace at install time, which mypy cannot follow)
+TYPECHECK := build/typecheck
+typecheck: setup ## mypy --strict on the platform (the contracts and operations all share)
+	@mkdir -p $(TYPECHECK)/vigie
+	@for p in platform ingestion orchestration dashboards; do ln -sfn ../../../$$p $(TYPECHECK)/vigie/$$p; done
+	cd $(TYPECHECK) && ../../$(BIN)/mypy --strict --config-file ../../pyproject.toml -p vigie.platform
 
 format: setup ## Reformat the code with ruff
 	$(BIN)/ruff check --fix .

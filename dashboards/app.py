@@ -14,8 +14,8 @@ from vigie.dashboards import sign_in
 from vigie.dashboards.formatting import browser_locale_script, format_datetime
 from vigie.dashboards.i18n import LANGUAGES, t
 from vigie.dashboards.scope import PAGES_BY_ROLE, Reader, structure_scope
-from vigie.dashboards.snapshot import current_snapshot, last_build
 from vigie.platform import access
+from vigie.platform.contracts.serving import current_snapshot, last_build
 from vigie.platform.settings import get_settings
 from vigie.platform.store import Store
 

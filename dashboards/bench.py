@@ -16,7 +16,7 @@ import duckdb
 
 from vigie.dashboards import queries
 from vigie.dashboards.scope import Scope
-from vigie.dashboards.snapshot import SnapshotRef
+from vigie.platform.contracts.serving import SnapshotRef
 from vigie.platform.settings import DASHBOARD_APP, get_settings
 
 OPERATOR = Scope("operator")

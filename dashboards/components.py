@@ -4,13 +4,16 @@ choice kept in the URL so that a view can be shared."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import streamlit as st
 
 from vigie.dashboards.formatting import excel_csv, parquet_bytes
 from vigie.dashboards.i18n import t
+
+if TYPE_CHECKING:
+    from vigie.dashboards.scope import Reader
 
 #: a missing value in a table, as the metrics write it
 MISSING = "—"
@@ -87,12 +90,20 @@ def new_pick(key: str, picked: int | None) -> int | None:
     return picked if picked is not None and picked != last else None
 
 
-def page_reader(page: str, lang: str):
+def page_header(page: str) -> tuple[str, Reader]:
+    """Every page's preamble: its language, its title, and its reader (see
+    :func:`page_reader`)."""
+    lang: str = st.session_state["vigie_lang"]
+    st.title(t(f"page_{page}", lang))
+    return lang, page_reader(page, lang)
+
+
+def page_reader(page: str, lang: str) -> Reader:
     """The reader of this page for the signed-in person: the page stops, with a message,
     when nothing is published or when their role does not open it (typed in the URL)."""
     from vigie.dashboards.scope import NotAllowed
 
-    reader = st.session_state.get("vigie_reader")
+    reader: Reader | None = st.session_state.get("vigie_reader")
     if reader is None:
         st.info(t("no_snapshot", lang))
         st.stop()

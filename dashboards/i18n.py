@@ -137,8 +137,33 @@ LABELS: dict[str, dict[str, str]] = {
     "er_xml_title": {"fr": "Fichier XML d'une transmission", "en": "XML file of a transmission"},
     "er_period": {"fr": "Période", "en": "Period"},
     "er_invalid": {
-        "fr": "Transmission invalide : elle ne peut pas être exportée.",
-        "en": "Invalid transmission: it cannot be exported.",
+        "fr": "Export refusé : le fichier ne respecte pas le XSD ou l'Annexe 7. Il n'a pas"
+        " été transmis ; l'export reprend au prochain passage une fois les données corrigées.",
+        "en": "Export refused: the file breaks the XSD or Annexe 7. It was not sent; the"
+        " next export run tries again once the data is corrected.",
+    },
+    "er_status_invalid": {"fr": "refusée aux contrôles", "en": "failed the checks"},
+    "er_last_sent": {
+        "fr": "Dernier fichier transmis pour cette période : {name}",
+        "en": "Last file sent for this period: {name}",
+    },
+    "er_sent_file": {
+        "fr": "Fichier transmis : {name} ({id})",
+        "en": "File sent: {name} ({id})",
+    },
+    "er_file_missing": {
+        "fr": "Le fichier transmis n'est plus à l'emplacement enregistré : {path}",
+        "en": "The file sent is no longer where it was recorded: {path}",
+    },
+    "er_not_due": {
+        "fr": "Période en cours : elle sera exportée après le {day}.",
+        "en": "Current period: it is exported after {day}.",
+    },
+    "er_not_exported": {
+        "fr": "Pas encore exportée : l'export part chaque matin à 6 h 30 (heure de Paris),"
+        " ou avec « vigie ereporting export ».",
+        "en": "Not exported yet: the export runs every morning at 06:30 (Paris time), or"
+        " with `vigie ereporting export`.",
     },
     # ---- shared
     "page_delais": {"fr": "Délais de paiement", "en": "Payment delays"},

@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 import duckdb
 import polars as pl
 import streamlit as st
 
 from vigie.dashboards.formatting import datetime_column_text
+from vigie.platform.contracts.transmissions import SENT_STATUSES, ExportState
+from vigie.platform.contracts.transmissions import states as export_states
+from vigie.platform.settings import Settings
+
+#: a transmission the export step has not written or checked yet
+NOT_EXPORTED = ExportState("built")
 
 MONTHLY_VOLUMES_SQL = """
 select month_start_date, year, month, invoice_count
@@ -146,21 +153,23 @@ def ereporting_transmissions(reader, declarant: str) -> pl.DataFrame:
     return reader.query(EREPORTING_SQL, (declarant,))
 
 
-def with_export_status(transmissions: pl.DataFrame, settings) -> pl.DataFrame:
-    """Adds the export status of each transmission: built, exported or rectified."""
-    from vigie.orchestration.ereporting.export import status_by_period
-
+def with_export_status(transmissions: pl.DataFrame, settings: Settings) -> pl.DataFrame:
+    """Adds where each transmission stands, as the export step recorded it: its
+    ``status`` (built, exported, rectified or invalid), ``transmission_id``, the
+    ``export_path`` of the file sent and the ``export_errors`` of a refused export."""
     sirens = transmissions.get_column("declarant_siren").unique().to_list()
-    latest = status_by_period(settings, sirens[0] if len(sirens) == 1 else None)
+    latest = export_states(settings, sirens[0] if len(sirens) == 1 else None)
     keys = transmissions.select(
         "declarant_siren", "declarant_role", "report_kind",
         pl.col("period_start_date").cast(pl.String),
     ).rows()  # fmt: skip
+    found = [latest.get(k, NOT_EXPORTED) for k in keys]
     return transmissions.with_columns(
-        pl.Series("status", [latest.get(k, {}).get("status", "built") for k in keys]),
-        pl.Series("transmission_id", [latest.get(k, {}).get("transmission_id") for k in keys],
-                  dtype=pl.String),
-    )  # fmt: skip
+        pl.Series("status", [s.status for s in found], dtype=pl.String),
+        pl.Series("transmission_id", [s.transmission_id for s in found], dtype=pl.String),
+        pl.Series("export_path", [s.path and str(s.path) for s in found], dtype=pl.String),
+        pl.Series("export_errors", [list(s.errors) for s in found], dtype=pl.List(pl.String)),
+    )
 
 
 def mark_late(transmissions: pl.DataFrame, today) -> pl.DataFrame:
@@ -168,13 +177,15 @@ def mark_late(transmissions: pl.DataFrame, today) -> pl.DataFrame:
 
     A transmission is late when the declarant's data reached the hub after the platform
     deadline (``received_late``: it could not leave on time, whatever the export did), or
-    when it is not sent yet (``built``) and the deadline is past on ``today`` in Paris
-    (``not_sent``)."""
+    when it is not sent yet (built, or refused by the checks) and the deadline is past on
+    ``today`` in Paris (``not_sent``)."""
     return (
         transmissions.with_columns(
             pl.when(pl.col("received_after_deadline"))
             .then(pl.lit("received_late"))
-            .when((pl.col("status") == "built") & (pl.col("platform_deadline_date") < today))
+            .when(
+                ~pl.col("status").is_in(SENT_STATUSES) & (pl.col("platform_deadline_date") < today)
+            )
             .then(pl.lit("not_sent"))
             .alias("late_reason")
         )
@@ -187,7 +198,7 @@ def mark_late(transmissions: pl.DataFrame, today) -> pl.DataFrame:
 
 
 #: the statuses of a transmission, in the order an overview counts them
-EXPORT_STATUSES = ("built", "exported", "rectified")
+EXPORT_STATUSES = ("built", "invalid", "exported", "rectified")
 
 
 def ereporting_overview(rows: pl.DataFrame) -> pl.DataFrame:
@@ -247,7 +258,7 @@ def ereporting_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
         ).alias(t("er_kind", lang)),
         pl.col("period_start_date").alias(t("er_period_start", lang)),
         pl.col("status").replace_strict(
-            {s: t(f"er_status_{s}", lang) for s in ("built", "exported", "rectified")}
+            {s: t(f"er_status_{s}", lang) for s in EXPORT_STATUSES}
         ).alias(t("er_status", lang)),
         pl.col("late_reason").replace_strict(
             {r: t(f"er_late_{r}", lang) for r in LATE_REASONS}, default=""
@@ -272,32 +283,14 @@ def ereporting_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def transmission_xml(reader, declarant: str, kind: str, period_start,
-                     last_export: str | None) -> tuple[bytes, list[str]]:  # fmt: skip
-    """The XML of one transmission as the next export would write it, and its findings —
-    for a reader whose role opens the e-reporting only."""
+def sent_file(reader, path: str) -> bytes | None:
+    """The XML file the export step wrote for a transmission (None when it is no longer
+    there), for a reader whose role opens the e-reporting only."""
     reader.require("ereporting")
-    return _transmission_xml(reader.snapshot_id, reader.path, declarant, kind, period_start,
-                             last_export)  # fmt: skip
-
-
-@st.cache_data(ttl="10m", max_entries=32, show_spinner=False)
-def _transmission_xml(
-    snapshot_id: str,
-    snapshot_path: str,
-    declarant: str,
-    kind: str,
-    period_start,
-    last_export: str | None,
-) -> tuple[bytes, list[str]]:
-    """(cached per snapshot, selection and last export of the period)"""
-    from pathlib import Path
-
-    from vigie.orchestration.ereporting.export import find_planned, preview
-    from vigie.platform.settings import get_settings
-
-    planned = find_planned(Path(snapshot_path), declarant, kind, period_start)
-    return preview(get_settings(), Path(snapshot_path), planned)
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 # ---------------------------------------------------------------- Bilan annuel

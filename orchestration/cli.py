@@ -686,7 +686,7 @@ def bench_dashboards(repeats, renders, as_json):
     import json
 
     from vigie.dashboards import bench
-    from vigie.dashboards.snapshot import current_snapshot
+    from vigie.platform.contracts.serving import current_snapshot
 
     snapshot = current_snapshot(get_settings())
     if snapshot is None:
@@ -871,7 +871,7 @@ def ereporting():
 
 
 def _ereporting_snapshot(settings):
-    from vigie.dashboards.snapshot import current_snapshot
+    from vigie.platform.contracts.serving import current_snapshot
 
     snapshot = current_snapshot(settings)
     if snapshot is None:
@@ -942,10 +942,10 @@ def ereporting_list():
     """The transmissions the warehouse holds, with their deadline and export status."""
     import duckdb
 
-    from vigie.orchestration.ereporting.export import status_by_period
+    from vigie.platform.contracts.transmissions import states
 
     settings = get_settings()
-    exported = status_by_period(settings)
+    exported = states(settings)
     with duckdb.connect(str(_ereporting_snapshot(settings).path), read_only=True) as con:
         rows = con.execute(
             "select declarant_siren, declarant_role, report_kind, period_start_date,"
@@ -955,16 +955,17 @@ def ereporting_list():
         ).fetchall()
     for siren, role, kind, start, end, deadline, records in rows:
         last = exported.get((siren, role, kind, start.isoformat()))
-        status = "built" if last is None else last["status"]
+        status = "built" if last is None else last.status
+        ident = f" {last.transmission_id}" if last and last.transmission_id else ""
         click.echo(f"{siren} {kind:<12} {start}–{end} due {deadline} {records:>6} records "
-                   f"{status}{' ' + last['transmission_id'] if last else ''}")  # fmt: skip
+                   f"{status}{ident}")  # fmt: skip
 
 
 @main.command()
 def status():
     """Show the data folder, snapshot, last build and the EDI inbox."""
-    from vigie.dashboards.snapshot import current_snapshot, last_build
     from vigie.orchestration.inbox import inbox_counts
+    from vigie.platform.contracts.serving import current_snapshot, last_build
 
     settings = get_settings()
     snap, build = current_snapshot(settings), last_build(settings)

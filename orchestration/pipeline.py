@@ -12,7 +12,6 @@ from datetime import date
 
 import duckdb
 
-from vigie.dashboards.snapshot import SnapshotRef, current_snapshot
 from vigie.ingestion.check import check_landing
 from vigie.ingestion.landing import ContractViolation
 from vigie.orchestration.dbt import DbtFailed, DbtRun, run_dbt
@@ -22,6 +21,7 @@ from vigie.orchestration.publish import (
     publish_snapshot,
     record_build,
 )
+from vigie.platform.contracts.serving import SnapshotRef, current_snapshot
 from vigie.platform.settings import Settings
 
 DEMO_START = date(2019, 1, 1)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from vigie.dashboards.snapshot import SnapshotRef, current_snapshot, write_json_atomically
+from vigie.platform.contracts.serving import SnapshotRef, current_snapshot, write_json_atomically
 from vigie.platform.settings import Settings
 
 PUBLISHED_SCHEMAS = ("marts", "reports", "reference")

@@ -18,10 +18,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from vigie.platform.store import Store, new_id
+
+#: the stores (connections) whose access tables are known to exist
+_SCHEMA_READY: weakref.WeakSet[Store] = weakref.WeakSet()
 
 ROLES = ("operator", "public_entity", "supplier", "tax_administration")
 #: roles that see the structures their grant lists (and nothing of the others)
@@ -84,11 +89,11 @@ class Access:
 def ensure_schema(store: Store) -> None:
     """Create the tables once per store connection (every dashboard rerun reads a grant and
     writes an audit entry: the script ran each time)."""
-    if getattr(store, "_access_schema_ready", False):
+    if store in _SCHEMA_READY:
         return
     with store._lock:  # one script: the triggers hold semicolons
         store._con.executescript(SCHEMA)
-    store._access_schema_ready = True
+    _SCHEMA_READY.add(store)
 
 
 def _now() -> str:
@@ -165,7 +170,7 @@ def revoke(
         return cur.rowcount
 
 
-def grants(store: Store, *, include_revoked: bool = False) -> list[dict]:
+def grants(store: Store, *, include_revoked: bool = False) -> list[dict[str, Any]]:
     ensure_schema(store)
     where = "" if include_revoked else " where revoked_at is null"
     rows = store.read(
@@ -206,7 +211,7 @@ def resolve(
 
 
 def record(store: Store, *, who: str, role: str | None, action: str, page: str | None,
-           detail: dict) -> None:  # fmt: skip
+           detail: dict[str, Any]) -> None:  # fmt: skip
     """Append one entry to the audit log (its own transaction)."""
     ensure_schema(store)
     with store.write() as con:
@@ -217,7 +222,9 @@ def record(store: Store, *, who: str, role: str | None, action: str, page: str |
         )  # fmt: skip
 
 
-def audit_entries(store: Store, *, limit: int = 1000, action: str | None = None) -> list[dict]:
+def audit_entries(
+    store: Store, *, limit: int = 1000, action: str | None = None
+) -> list[dict[str, Any]]:
     """The latest entries of the audit log, newest first."""
     ensure_schema(store)
     where, params = ("", ()) if action is None else (" where action = ?", (action,))

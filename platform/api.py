@@ -145,7 +145,7 @@ async def _caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
-    found = None
+    found: Caller | None = None
     if credentials is not None:
         found = request.app.state.platform.store.caller(credentials.credentials)
     if found is None:
@@ -215,7 +215,7 @@ async def _deposit_form(
                                 ", ".join(sorted(unknown)))  # fmt: skip
         header_values = {k: v for k, v in fields.items() if k in HEADER_FIELDS and v != ""}
         try:
-            header = PdfHeaderFields(**header_values) if header_values else None  # type: ignore[arg-type]
+            header = PdfHeaderFields(**header_values) if header_values else None
         except ValidationError as err:
             raise PlatformError(
                 422, "FORM-01", "Champ d'en-tête invalide.", "Invalid header field.",

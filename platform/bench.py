@@ -23,7 +23,9 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from vigie.platform.contracts.invoices import RuleFinding
 from vigie.platform.documents import official
 from vigie.platform.documents.read import read_documents
 from vigie.platform.documents.samples import ubl_invoice
@@ -65,7 +67,7 @@ def bench_parse(count: int = 5000, lines: int = 10) -> ParseResult:
     spent = [0.0]
     validate = official.validate
 
-    def timed(*args, **kwargs):
+    def timed(*args: Any, **kwargs: Any) -> tuple[RuleFinding, ...]:
         began = time.perf_counter()
         try:
             return validate(*args, **kwargs)
@@ -77,7 +79,7 @@ def bench_parse(count: int = 5000, lines: int = 10) -> ParseResult:
         start = time.perf_counter()
         for data in docs:
             for result in read_documents(data, "bench.xml"):
-                if result.error is not None or check_document(result.document):
+                if result.document is None or check_document(result.document):
                     raise RuntimeError(f"benchmark invoice refused: {result.error}")
         seconds = time.perf_counter() - start
     finally:
@@ -128,7 +130,9 @@ def _request(host: str, port: int, key: str, body: bytes, boundary: str) -> byte
     return head + body
 
 
-async def _client(host, port, requests, latencies, statuses) -> None:
+async def _client(
+    host: str, port: int, requests: list[bytes], latencies: list[float], statuses: list[int]
+) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
         for raw in requests:
@@ -150,7 +154,7 @@ async def _client(host, port, requests, latencies, statuses) -> None:
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
 
 
 def bench_api(
@@ -170,6 +174,7 @@ def bench_api(
         )
         supplier = platform.create_structure(siret=_siret(1), name="Bench supplier")
         platform.close()
+        assert supplier.siret is not None and recipient.siret is not None
         boundary = uuid.uuid4().hex
         port = _free_port()
         requests = [
@@ -221,11 +226,13 @@ def bench_api(
     )  # fmt: skip
 
 
-async def _run(shards, port, latencies, statuses) -> None:
+async def _run(
+    shards: list[list[bytes]], port: int, latencies: list[float], statuses: list[int]
+) -> None:
     await asyncio.gather(*(_client("127.0.0.1", port, s, latencies, statuses) for s in shards))
 
 
-def _wait(port: int, server: subprocess.Popen) -> None:
+def _wait(port: int, server: subprocess.Popen[bytes]) -> None:
     for _ in range(300):  # bounded: 30 s
         if server.poll() is not None:
             raise RuntimeError("the API server exited")

@@ -216,7 +216,7 @@ class Deposits:
                 else (doc.buyer.siret if doc else None)
             ),
             invoice_number=_text(doc.invoice_number, 40) if doc else None,
-            channel=channel,  # type: ignore[arg-type]  # checked by deposit()
+            channel=channel,
             syntax=doc.syntax if doc else None,
             refused_at=now,
             rule_code=errors[0].code,
@@ -301,7 +301,7 @@ def _invoice_record(
             "syntax": doc.syntax,
             "scope": _scope(doc, recipient),
             "goods_services_nature": {"B": "goods", "S": "services", "M": "mixed"}.get(
-                framework[0]
+                (framework or "A")[0]
             ),
             "issue_date": doc.issue_date,
             "deposited_at": now,

@@ -35,10 +35,21 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from vigie.platform.contracts import landing as L
-from vigie.platform.contracts.types import Siret
+from vigie.platform.contracts.types import (
+    ActorRole,
+    BillingFramework,
+    Channel,
+    Code,
+    Day,
+    Id,
+    Money,
+    Siret,
+    StatusCode,
+    Text,
+    Timestamp,
+)
 from vigie.platform.documents.read import read_documents
 from vigie.platform.paris import today_in_paris
 from vigie.platform.rules import Violation
@@ -47,31 +58,40 @@ from vigie.platform.store import utcnow
 
 INVOICES, EVENTS = "invoices", "invoice_status_events"
 #: the landing contract's columns a previous system gives, per file
-INVOICE_FIELDS = ("invoice_id", "deposited_at", "channel", "billing_framework")
-EVENT_FIELDS = (
-    "event_id", "invoice_id", "status_code", "occurred_at", "actor_role", "reason_code",
-    "comment", "payment_date", "payment_amount",
-)  # fmt: skip
+INVOICES, EVENTS = "invoices", "invoice_status_events"
 #: the columns of the rejects file
 REJECT_COLUMNS = ("file", "row", "id", "code", "message", "message_en", "detail")
 
 
-def _from_contract(name: str, contract: type[L.LandingRecord], names, **extra) -> type[BaseModel]:
-    """A row model whose columns are ``names`` of the landing ``contract``, types included."""
-    fields: dict[str, Any] = {}
-    for column in names:
-        info = contract.model_fields[column]
-        optional = not info.is_required() or column == "billing_framework"
-        annotation = info.annotation | None if optional else info.annotation
-        fields[column] = (annotation, None if optional else ...)
-    return create_model(name, __config__=ConfigDict(extra="forbid", frozen=True), **fields, **extra)
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-ImportedInvoice = _from_contract(
-    "ImportedInvoice", L.Invoice, INVOICE_FIELDS,
-    supplier_siret=(Siret, ...), recipient_siret=(Siret | None, None), document=(str, ...),
-)  # fmt: skip
-ImportedEvent = _from_contract("ImportedEvent", L.InvoiceStatusEvent, EVENT_FIELDS)
+class ImportedInvoice(_Row):
+    """A row of ``invoices``: fields of the landing contract (same types, checked against
+    it by a test), plus how to find the structures and the document."""
+
+    invoice_id: Id
+    deposited_at: Timestamp
+    channel: Channel
+    billing_framework: BillingFramework | None = None
+    supplier_siret: Siret
+    recipient_siret: Siret | None = None
+    document: str
+
+
+class ImportedEvent(_Row):
+    """A row of ``invoice_status_events``: the landing contract's fields."""
+
+    event_id: Id
+    invoice_id: Id
+    status_code: StatusCode
+    occurred_at: Timestamp
+    actor_role: ActorRole
+    reason_code: Code | None
+    comment: Text | None
+    payment_date: Day | None
+    payment_amount: Money | None
 
 
 @dataclass
@@ -141,23 +161,44 @@ def import_history(
     return result
 
 
-def _reject(result: ImportResult, file: str, n: int, id_: str | None, code, fr, en, detail=None):
+def _reject(
+    result: ImportResult,
+    file: str,
+    n: int,
+    id_: str | None,
+    code: str,
+    fr: str,
+    en: str,
+    detail: str | None = None,
+) -> None:
     result.rejects.append(Reject(file, n, id_, code, fr, en, detail))
 
 
-def _violations(result, file, n, id_, errors: list[Violation]) -> None:
+def _violations(
+    result: ImportResult, file: str, n: int, id_: str | None, errors: list[Violation]
+) -> None:
     for e in errors:
         _reject(result, file, n, id_, e.code, e.message_fr, e.message_en, e.detail)
 
 
-def _invalid(result, file, n, row, err: ValidationError) -> None:
+def _invalid(
+    result: ImportResult, file: str, n: int, row: dict[str, Any], err: ValidationError
+) -> None:
     detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
     _reject(result, file, n, row.get("invoice_id") if file == INVOICES else row.get("event_id"),
             "IMP-01", "Ligne non conforme au format d'import.",
             "Row does not match the import layout.", detail)  # fmt: skip
 
 
-def _import_invoice(platform, con, folder, n, row, imported, result) -> None:
+def _import_invoice(
+    platform: Platform,
+    con: sqlite3.Connection,
+    folder: Path,
+    n: int,
+    row: dict[str, Any],
+    imported: dict[str, str],
+    result: ImportResult,
+) -> None:
     try:
         item = ImportedInvoice.model_validate(row)
     except ValidationError as err:
@@ -193,12 +234,22 @@ def _import_invoice(platform, con, folder, n, row, imported, result) -> None:
     if not outcome.accepted:
         _violations(result, INVOICES, n, item.invoice_id, outcome.errors)
         return
+    assert outcome.invoice_id is not None  # accepted
     _remember(con, imported, f"invoice:{item.invoice_id}", outcome.invoice_id)
     result.invoices += 1
     _span(result, item.deposited_at)
 
 
-def _import_event(platform, con, n, row, imported, refused_invoices, now, result) -> None:
+def _import_event(
+    platform: Platform,
+    con: sqlite3.Connection,
+    n: int,
+    row: dict[str, Any],
+    imported: dict[str, str],
+    refused_invoices: set[str],
+    now: datetime,
+    result: ImportResult,
+) -> None:
     try:
         item = ImportedEvent.model_validate(row)
     except ValidationError as err:
@@ -246,7 +297,9 @@ def _import_event(platform, con, n, row, imported, refused_invoices, now, result
     _span(result, item.occurred_at)
 
 
-def _remember(con: sqlite3.Connection, imported: dict, source_id: str, vigie_id: str) -> None:
+def _remember(
+    con: sqlite3.Connection, imported: dict[str, str], source_id: str, vigie_id: str
+) -> None:
     con.execute("insert into imported_records values (?, ?)", (source_id, vigie_id))
     imported[source_id] = vigie_id
 

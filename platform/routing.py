@@ -113,6 +113,7 @@ def duplicates(
     exclude_invoice_id: str | None,
 ) -> list[Violation]:
     """REG-06: one invoice number per supplier and year of issue (G1.42)."""
+    assert doc.issue_date is not None  # a checked document has one (BR-02)
     duplicate = con.execute(
         "select invoice_id from invoices where supplier_structure_id = ?"
         " and invoice_number = ? and issue_year = ? and invoice_id is not ?",

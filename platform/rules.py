@@ -19,6 +19,7 @@ Three layers, in this order; a layer runs only when the one before it passed:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -264,7 +265,7 @@ _ZERO = Decimal(0)
 _CENT = Decimal("0.01")
 
 
-def _sum(values) -> Decimal:
+def _sum(values: Iterable[Decimal | None]) -> Decimal:
     return sum((v for v in values if v is not None), _ZERO)
 
 
@@ -294,7 +295,7 @@ def document_warnings(doc: InvoiceDocument) -> list[Violation]:
     return [official_violation(f) for f in doc.official_findings if not f.blocking]
 
 
-def _check_header_fields(doc: InvoiceDocument, add) -> None:
+def _check_header_fields(doc: InvoiceDocument, add: Callable[[Violation], None]) -> None:
     """A plain PDF's header fields: the EN 16931 mandatory terms and sums they carry."""
     mandatory = [
         ("BR-02", doc.invoice_number),
@@ -330,7 +331,7 @@ def _check_header_fields(doc: InvoiceDocument, add) -> None:
 _LIMIT = Decimal(10) ** 16
 
 
-def _check_numbers(doc: InvoiceDocument, add) -> None:
+def _check_numbers(doc: InvoiceDocument, add: Callable[[Violation], None]) -> None:
     if doc.invoice_number is not None and len(doc.invoice_number) > 35:
         add(violation("NUM-01", doc.invoice_number[:60]))
     amounts = [

@@ -30,8 +30,10 @@ def _roles(caller: Caller, row: sqlite3.Row, actor: str | None) -> tuple[str, Ac
     if caller.is_operator:
         return "platform", "platform"
     if caller.structure_id == row["recipient_structure_id"]:
-        if actor == "accountant" or actor == "helios":
-            return "recipient", actor
+        if actor == "accountant":
+            return "recipient", "accountant"
+        if actor == "helios":
+            return "recipient", "helios"
         return "recipient", "recipient"
     return "supplier", "supplier"
 

@@ -15,7 +15,7 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -210,6 +210,8 @@ STORED_ONLY: dict[str, frozenset[str]] = {
     "invoice_status_events": frozenset({"actor_structure_id", "is_out_of_order"}),
     "deposit_refusals": frozenset({"file_name", "errors"}),
 }
+#: the parameters of a query: positional or named
+Params = Sequence[Any] | Mapping[str, Any]
 #: how long a running server trusts a key it has looked up (a revocation made by another
 #: process, ``vigie key revoke``, takes effect within this delay)
 CALLER_CACHE_SECONDS = 5.0
@@ -317,13 +319,15 @@ class Store:
                 raise
             self._con.execute("commit")
 
-    def read(self, sql: str, params: tuple | list | dict = ()) -> list[sqlite3.Row]:
+    def read(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return self._con.execute(sql, params).fetchall()
+            rows: list[sqlite3.Row] = self._con.execute(sql, params).fetchall()
+        return rows
 
-    def read_one(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Row | None:
+    def read_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         with self._lock:
-            return self._con.execute(sql, params).fetchone()
+            row: sqlite3.Row | None = self._con.execute(sql, params).fetchone()
+        return row
 
     # ---- records
     def table_columns(self, table: str) -> frozenset[str]:
@@ -366,6 +370,7 @@ class Store:
             "insert into outbox (recorded_at, table_name, record_id, payload) values (?,?,?,?)",
             (utcnow().isoformat(), record.table, record_id, record.model_dump_json()),
         )
+        assert cur.lastrowid is not None
         return cur.lastrowid
 
     # ---- keys
@@ -404,7 +409,7 @@ class Store:
         return caller
 
     # ---- key management (``vigie key``): a key is named by the start of its hash
-    def api_keys(self) -> list[dict]:
+    def api_keys(self) -> list[dict[str, Any]]:
         rows = self.read(
             "select substr(k.key_hash, 1, 12) as key_id, k.role, s.siret, k.name,"
             " k.created_at, k.revoked_at from api_keys k left join structures s"
@@ -424,7 +429,8 @@ class Store:
             raise KeyError(f"{len(rows)} keys have an id starting with {key_id!r}")
         if rows[0]["revoked_at"] is not None:
             raise KeyError(f"key {key_id} is already revoked")
-        return rows[0]
+        row: sqlite3.Row = rows[0]
+        return row
 
     def revoke_api_key(self, key_id: str) -> None:
         with self.write() as con:

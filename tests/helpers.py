@@ -79,3 +79,32 @@ def debian_program_or_skip(path, *, package: str, variable: str, needed_for: str
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI must {needed_for}: {message}")
     pytest.skip(message)
+
+
+class Downloads:
+    """The bytes behind each download button of an AppTest run, by the button's URL.
+
+    AppTest keeps a download's data in a media-file store it drops after the run; this
+    records what the page handed to it."""
+
+    def __init__(self, monkeypatch) -> None:
+        from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+        self.data: dict[str, bytes] = {}
+        self.names: dict[str, str | None] = {}
+        original = MemoryMediaFileStorage.load_and_get_id
+
+        def recording(storage, path_or_data, mimetype, kind, filename=None):
+            file_id = original(storage, path_or_data, mimetype, kind, filename)
+            if isinstance(path_or_data, bytes):
+                self.data[file_id] = path_or_data
+                self.names[file_id] = filename
+            return file_id
+
+        monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+
+    def of(self, button) -> tuple[bytes, str | None]:
+        """The data and file name of an AppTest download button
+        (``app.get("download_button")[i]``)."""
+        file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
+        return self.data[file_id], self.names[file_id]

@@ -4,14 +4,11 @@ read from the platform store's append-only ``audit_log``, for operators only."""
 import polars as pl
 import streamlit as st
 
-from vigie.dashboards.components import downloadable_table, labelled, page_reader
+from vigie.dashboards.components import downloadable_table, labelled, page_header
 from vigie.dashboards.i18n import t
 from vigie.platform import access
 
-lang = st.session_state["vigie_lang"]
-
-st.title(t("page_audit", lang))
-reader = page_reader("audit", lang)
+lang, reader = page_header("audit")
 if not reader.scope.is_operator:  # read here, for operators only (page_reader says so too)
     st.error(t("not_yours", lang))
     st.stop()

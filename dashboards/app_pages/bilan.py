@@ -8,17 +8,14 @@ from vigie.dashboards.components import (
     download_button,
     downloadable_table,
     labelled,
-    page_reader,
+    page_header,
     url_selectbox,
 )
 from vigie.dashboards.formatting import format_number, format_percent
 from vigie.dashboards.i18n import MONTHS, t
 from vigie.dashboards.report_html import bilan_html
 
-lang = st.session_state["vigie_lang"]
-
-st.title(t("page_bilan", lang))
-reader = page_reader("bilan", lang)
+lang, reader = page_header("bilan")
 snapshot = st.session_state["vigie_snapshot"]
 
 monthly = queries.monthly_volumes(reader)

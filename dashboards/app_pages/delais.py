@@ -12,17 +12,14 @@ from vigie.dashboards.components import (
     invoice_detail,
     labelled,
     new_pick,
-    page_reader,
+    page_header,
     url_selectbox,
     year_selectbox,
 )
 from vigie.dashboards.formatting import format_date, format_eur, format_number, format_percent
 from vigie.dashboards.i18n import HELP, MONTHS, t
 
-lang = st.session_state["vigie_lang"]
-
-st.title(t("page_delais", lang))
-reader = page_reader("delais", lang)
+lang, reader = page_header("delais")
 
 if reader.scope.role == "supplier":
     # a supplier's view: what each of its public buyers pays, and how late
@@ -175,11 +172,11 @@ if view == "entity" and theirs:
         within=_pct(theirs["paid_within_30_days_pct"]),
     ))  # fmt: skip
 
+category_months = reader.query(queries.CATEGORY_MONTHS_SQL, (category, year))
 if view == "entity":
     months = reader.query(queries.ENTITY_MONTHS_SQL, (entity_id, year))
 else:
-    months = reader.query(queries.CATEGORY_MONTHS_SQL, (category, year))
-category_months = reader.query(queries.CATEGORY_MONTHS_SQL, (category, year))
+    months = category_months
 trend = months.select("payment_month_start_date", "mean_delay_days", "median_delay_days")
 series = {"mean_delay_days": t("mean_delay", lang), "median_delay_days": t("median_delay", lang)}
 if view == "entity":

@@ -9,21 +9,20 @@ from vigie.dashboards.components import (
     download_button,
     downloadable_table,
     new_pick,
-    page_reader,
+    page_header,
     url_selectbox,
 )
 from vigie.dashboards.formatting import format_date, format_eur, format_number
 from vigie.dashboards.i18n import MONTHS, t
+from vigie.platform.contracts.transmissions import SENT_STATUSES
 from vigie.platform.paris import today_in_paris
 from vigie.platform.settings import get_settings
 
-lang = st.session_state["vigie_lang"]
-
-st.title(t("page_ereporting", lang))
-reader = page_reader("ereporting", lang)
+lang, reader = page_header("ereporting")
 
 settings = get_settings()
 today = today_in_paris()
+sent = pl.col("status").is_in(SENT_STATUSES)
 years = reader.query(queries.EREPORTING_YEARS_SQL).get_column("year").to_list()
 if not years:
     st.info(t("er_none", lang))
@@ -48,8 +47,8 @@ if year is not None:
         for label, value in (
             ("er_declarants", everyone.get_column("declarant_siren").n_unique()),
             ("er_transmissions", everyone.height),
-            ("er_sent", everyone.filter(pl.col("status") != "built").height),
-            ("er_to_send", everyone.filter(pl.col("status") == "built").height),
+            ("er_sent", everyone.filter(sent).height),
+            ("er_to_send", everyone.filter(~sent).height),
             ("er_late", everyone.filter(pl.col("is_late")).height),
         ):
             st.metric(t(label, lang), format_number(value, lang), border=True)
@@ -129,7 +128,7 @@ if month != "all":
 
 with st.container(horizontal=True):
     st.metric(t("er_transmissions", lang), rows.height, border=True)
-    st.metric(t("er_to_send", lang), rows.filter(pl.col("status") == "built").height, border=True)
+    st.metric(t("er_to_send", lang), rows.filter(~sent).height, border=True)
     st.metric(t("er_late", lang), rows.filter(pl.col("is_late")).height, border=True)
     # the VAT of the transactions reports; the payments reports say what was received (their
     # VAT column is empty, not zero)
@@ -156,15 +155,31 @@ choice = st.selectbox(
     placeholder=t("choose", lang),
 )  # fmt: skip
 if choice is not None:
-    # the last export of the period is part of the cache key: after it, the next is an RE
-    last_export = rows.filter(
+    chosen = rows.filter(
         (pl.col("report_kind") == choice[0]) & (pl.col("period_start_date") == choice[1])
-    ).get_column("transmission_id")[0]
-    xml, errors = queries.transmission_xml(reader, declarant, *choice, last_export)
-    if errors:
-        st.error(t("er_invalid", lang) + "\n\n" + "\n".join(f"- {e}" for e in errors))
-    else:
-        download_button(
-            t("er_download_xml", lang), xml, file_name=f"{declarant}-{choice[0]}-{choice[1]}.xml",
-            mime="application/xml", key="er_xml",
-        )  # fmt: skip
+    ).row(0, named=True)
+    path = chosen["export_path"]
+    if chosen["status"] == "invalid":
+        st.error(t("er_invalid", lang) + "\n\n" + "\n".join(
+            f"- {e}" for e in chosen["export_errors"]
+        ))  # fmt: skip
+    elif chosen["status"] == "built":
+        end = chosen["period_end_date"]
+        if end >= today:
+            st.info(t("er_not_due", lang, day=format_date(end, lang)))
+        else:
+            st.info(t("er_not_exported", lang))
+    if path is not None:
+        data = queries.sent_file(reader, path)
+        name = path.rsplit("/", 1)[-1]
+        if data is None:
+            st.warning(t("er_file_missing", lang, path=path))
+        else:
+            if chosen["status"] == "invalid":
+                st.caption(t("er_last_sent", lang, name=name))
+            else:
+                st.caption(t("er_sent_file", lang, name=name, id=chosen["transmission_id"]))
+            download_button(
+                t("er_download_xml", lang), data, file_name=name, mime="application/xml",
+                key="er_xml",
+            )  # fmt: skip

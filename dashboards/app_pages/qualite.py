@@ -9,13 +9,10 @@ import polars as pl
 import streamlit as st
 
 from vigie.dashboards import queries
-from vigie.dashboards.components import downloadable_table, labelled, page_reader
+from vigie.dashboards.components import downloadable_table, labelled, page_header
 from vigie.dashboards.i18n import t
 
-lang = st.session_state["vigie_lang"]
-
-st.title(t("page_qualite", lang))
-reader = page_reader("qualite", lang)
+lang, reader = page_header("qualite")
 records = queries.quarantined_records(reader)
 if records is None:
     st.info(t("dq_not_published", lang))

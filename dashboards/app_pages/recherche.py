@@ -4,14 +4,11 @@ what the hub's virtual assistant answers."""
 import streamlit as st
 
 from vigie.dashboards import queries
-from vigie.dashboards.components import invoice_delay, page_reader, table
+from vigie.dashboards.components import invoice_delay, page_header, table
 from vigie.dashboards.formatting import format_date, format_eur
 from vigie.dashboards.i18n import t
 
-lang = st.session_state["vigie_lang"]
-
-st.title(t("page_recherche", lang))
-reader = page_reader("recherche", lang)
+lang, reader = page_header("recherche")
 #: the delays page of the recipient is linked for those who may open it about that entity
 person_sees_delays = reader.scope.may_open("delais") and reader.scope.role != "supplier"
 

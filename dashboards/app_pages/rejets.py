@@ -10,16 +10,13 @@ from vigie.dashboards.components import (
     invoice_detail,
     labelled,
     new_pick,
-    page_reader,
+    page_header,
     year_selectbox,
 )
 from vigie.dashboards.formatting import format_number, format_percent
 from vigie.dashboards.i18n import reason_label, t
 
-lang = st.session_state["vigie_lang"]
-
-st.title(t("page_rejets", lang))
-reader = page_reader("rejets", lang)
+lang, reader = page_header("rejets")
 
 if not reader.scope.is_operator:
     # a public entity sees the rejections it made; a supplier, those of its invoices

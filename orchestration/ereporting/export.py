@@ -5,19 +5,21 @@ The transmissions to build are the rows of ``reports.rpt_ereporting_transmission
 ``marts.fct_ereporting_*`` tables, the ``Report`` is built, checked against the official
 XSD and the Annexe 7 rules, and written only when both pass.
 
-A history of what was exported is kept in ``$VIGIE_HOME/exports/ereporting/
-transmissions.sqlite``. A period exported before and unchanged since is not sent again; a
-period whose content changed is exported whole as a rectificative transmission (``RE``)
-that replaces the earlier one (e-reporting.md §6: no delta mechanism).
+What was exported, and the last failed check of a period, is recorded in
+``$VIGIE_HOME/exports/ereporting/transmissions.sqlite``
+(:mod:`vigie.platform.contracts.transmissions`, which the dashboards read). A period
+exported before and unchanged since is not sent again; a period whose content changed is
+exported whole as a rectificative transmission (``RE``) that replaces the earlier one
+(e-reporting.md §6: no delta mechanism).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -28,30 +30,11 @@ from lxml import etree
 
 from vigie.orchestration.ereporting import xml as X
 from vigie.orchestration.ereporting.rules import check_report
+from vigie.platform.contracts import transmissions as record
 from vigie.platform.settings import Settings
 
 PARIS = ZoneInfo("Europe/Paris")
 INTERFACE_CODE = "FFE1025A"  # F10 transaction and payment data (e-reporting.md §3)
-
-_HISTORY = """
-create table if not exists transmissions (
-    seq integer primary key autoincrement,
-    transmission_id text not null,
-    declarant_siren text not null,
-    declarant_role text not null,
-    report_kind text not null,
-    period_start text not null,
-    period_end text not null,
-    type_code text not null,
-    issued_at text not null,
-    content_sha256 text not null,
-    file_name text not null,
-    record_count integer not null,
-    replaced_by integer references transmissions
-);
-create index if not exists transmissions_by_period
-    on transmissions (declarant_siren, declarant_role, report_kind, period_start);
-"""
 
 
 @dataclass(frozen=True)
@@ -75,33 +58,6 @@ class Outcome:
     transmission_id: str | None = None
     path: Path | None = None
     errors: list[str] = field(default_factory=list)
-
-
-def history_path(settings: Settings) -> Path:
-    return settings.exports_dir / "ereporting" / "transmissions.sqlite"
-
-
-def _history(settings: Settings) -> sqlite3.Connection:
-    path = history_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(path, isolation_level=None)
-    con.row_factory = sqlite3.Row
-    con.executescript(_HISTORY)
-    return con
-
-
-def history(settings: Settings, declarant: str | None = None) -> list[dict]:
-    """Every transmission exported (of one declarant, if given), oldest first."""
-    if not history_path(settings).exists():
-        return []
-    with closing(_history(settings)) as con:
-        if declarant is None:
-            rows = con.execute("select * from transmissions order by seq")
-        else:
-            rows = con.execute(
-                "select * from transmissions where declarant_siren = ? order by seq", (declarant,)
-            )
-        return [dict(r) for r in rows]
 
 
 # ------------------------------------------------------------------------------- naming
@@ -170,15 +126,6 @@ def _select_planned(
         + " order by declarant_siren, declarant_role, report_kind, period_start_date"
     )
     return [Planned(*row) for row in con.execute(sql, params).fetchall()]
-
-
-def find_planned(snapshot_path: Path, declarant: str, kind: str, period_start: date) -> Planned:
-    """One transmission the warehouse holds, by declarant, kind and period start."""
-    with duckdb.connect(str(snapshot_path), read_only=True) as con:
-        (found,) = _select_planned(
-            con, declarant=declarant, period=period_start.isoformat(), kind=kind
-        )
-    return found
 
 
 def _keyed(rows: Iterable[tuple], width: int = 3) -> dict[tuple, list[tuple]]:
@@ -350,7 +297,7 @@ def export_transmissions(
         planned = _select_planned(con, declarant=declarant, period=period, kind=kind)
         records = _load_records(con, planned) if planned else None
     outcomes: list[Outcome] = []
-    hist = _history(settings)
+    hist = record.connect(settings)
     try:
         for p in planned:
             if issued_at.date() <= p.period_end:
@@ -365,14 +312,17 @@ def export_transmissions(
             root = X.build_report(t)
             digest = _content_digest(root)
             if previous is not None and previous["content_sha256"] == digest:
+                _clear_failed_check(hist, p)
                 outcomes.append(Outcome(p, "unchanged", previous["transmission_id"],
                                         out_dir / previous["file_name"]))  # fmt: skip
                 continue
             errors = [str(e) for e in X.xsd_errors(root)]
             errors += [str(f) for f in check_report(root, today=today)]
             if errors:
+                _record_failed_check(hist, p, header, errors)
                 outcomes.append(Outcome(p, "invalid", header.transmission_id, errors=errors))
                 continue
+            _clear_failed_check(hist, p)
             outcomes.append(_write(hist, settings, out_dir, p, header, t, root, digest, previous))
     finally:
         hist.close()
@@ -393,12 +343,15 @@ def _write(hist, settings, out_dir, p, header, t, root, digest, previous) -> Out
             ),
         ).lastrowid  # fmt: skip
         name = file_name(settings, seq)
-        hist.execute("update transmissions set file_name = ? where seq = ?", (name, seq))
+        final = out_dir / name
+        hist.execute(
+            "update transmissions set file_name = ?, path = ? where seq = ?",
+            (name, str(final.resolve()), seq),
+        )
         if previous is not None:
             hist.execute(
                 "update transmissions set replaced_by = ? where seq = ?", (seq, previous["seq"])
             )
-        final = out_dir / name
         tmp = final.with_name(f".{name}.tmp")
         tmp.write_bytes(X.to_bytes(root))
         tmp.replace(final)
@@ -410,34 +363,23 @@ def _write(hist, settings, out_dir, p, header, t, root, digest, previous) -> Out
     return Outcome(p, action, header.transmission_id, final)
 
 
-def preview(
-    settings: Settings, snapshot_path: Path, planned: Planned, *, issued_at: datetime | None = None
-) -> tuple[bytes, list[str]]:
-    """The XML the next export of ``planned`` would write (IN, or RE after an earlier
-    export), and its XSD and Annexe 7 findings; nothing is written or recorded."""
-    issued_at = (issued_at or datetime.now(PARIS)).astimezone(PARIS)
-    with duckdb.connect(str(snapshot_path), read_only=True) as con:
-        records = _load_records(con, [planned])
-    if history_path(settings).exists():
-        with closing(_history(settings)) as hist:
-            done = _earlier(hist, planned)
-    else:
-        done = []
-    header = _header(settings, planned, done, issued_at)
-    root = X.build_report(_transmission(planned, header, records))
-    errors = [str(e) for e in X.xsd_errors(root)]
-    errors += [str(f) for f in check_report(root, today=datetime.now(PARIS).date())]
-    return X.to_bytes(root), errors
+def _period_key(p: Planned) -> tuple[str, str, str, str]:
+    return (p.declarant_siren, p.declarant_role, p.report_kind, p.period_start.isoformat())
 
 
-def status_by_period(
-    settings: Settings, declarant: str | None = None
-) -> dict[tuple[str, str, str, str], dict]:
-    """The latest export of each (SIREN, role, kind, period start), with its status:
-    ``exported`` (initial) or ``rectified``."""
-    latest: dict[tuple[str, str, str, str], dict] = {}
-    for row in history(settings, declarant):
-        key = (row["declarant_siren"], row["declarant_role"], row["report_kind"],
-               row["period_start"])  # fmt: skip
-        latest[key] = {**row, "status": "rectified" if row["type_code"] == "RE" else "exported"}
-    return latest
+def _record_failed_check(
+    hist: sqlite3.Connection, p: Planned, header: X.Header, errors: list[str]
+) -> None:
+    hist.execute(
+        "insert or replace into failed_checks (declarant_siren, declarant_role, report_kind,"
+        " period_start, checked_at, transmission_id, errors) values (?, ?, ?, ?, ?, ?, ?)",
+        (*_period_key(p), header.issued_at.isoformat(), header.transmission_id, json.dumps(errors)),
+    )
+
+
+def _clear_failed_check(hist: sqlite3.Connection, p: Planned) -> None:
+    hist.execute(
+        "delete from failed_checks where declarant_siren = ? and declarant_role = ?"
+        " and report_kind = ? and period_start = ?",
+        _period_key(p),
+    )

@@ -74,6 +74,7 @@ def judge(result: ReadResult) -> dict[str, Any]:
         errors = [violation(result.error.code, result.error.detail)]
         out: dict[str, Any] = {"file": result.name}
     else:
+        assert result.document is not None  # read without error
         errors = check_document(result.document)
         warnings = document_warnings(result.document)
         out = {"file": result.name, **summary(result.document)}

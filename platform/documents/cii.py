@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from lxml import etree
 
 from vigie.platform.contracts.invoices import InvoiceDocument, VatBreakdown
+from vigie.platform.contracts.types import Syntax
 from vigie.platform.documents.terms import (
     NS,
     TOTAL_TERMS,
@@ -94,16 +97,18 @@ _L_NET = xp(
 
 
 def is_cii(root: etree._Element) -> bool:
-    return root.tag == CII_TAG
+    return bool(root.tag == CII_TAG)
 
 
-def _date(r: TermReader, term: str, nodes: list[etree._Element]):
+def _date(r: TermReader, term: str, nodes: list[etree._Element]) -> date | None:
     if not nodes:
         return None
     return r.cii_date(term, nodes[0].text, nodes[0].get("format"))
 
 
-def read_cii(root: etree._Element, *, syntax="CII", embedded_xml=None) -> InvoiceDocument:
+def read_cii(
+    root: etree._Element, *, syntax: Syntax = "CII", embedded_xml: str | None = None
+) -> InvoiceDocument:
     """The business terms of a CII CrossIndustryInvoice root element."""
     r = TermReader()
     currency = r.text(root, _CURRENCY)

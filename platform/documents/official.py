@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import facturx
 from lxml import etree
@@ -63,7 +63,7 @@ def lean_stylesheet(path: Path) -> str:
     for tag in trace_only or ("fired-rule",):
         for element in list(tree.iter(f"{{{_SVRL_NS}}}{tag}")):
             element.getparent().remove(element)
-    return etree.tostring(tree, encoding="unicode")
+    return str(etree.tostring(tree, encoding="unicode"))
 
 
 class _Saxon:
@@ -72,11 +72,12 @@ class _Saxon:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pid: int | None = None
-        self._processor = None
-        self._xpath = None
-        self._compiled: dict[tuple[str, Family], object] = {}
+        # saxonche ships no type information: its objects are Any here
+        self._processor: Any = None
+        self._xpath: Any = None
+        self._compiled: dict[tuple[str, Family], Any] = {}
 
-    def _executable(self, key: tuple[str, Family]):
+    def _executable(self, key: tuple[str, Family]) -> Any:
         if self._pid != os.getpid():  # first use, or a forked child: its own processor
             from saxonche import PySaxonProcessor
 

@@ -68,7 +68,7 @@ class PdfHeaderFields(BaseModel):
 
 def read_plain_pdf(fields: PdfHeaderFields) -> InvoiceDocument:
     """The header a supplier gave for a PDF without embedded XML (syntax ``PDF``)."""
-    vat = ()
+    vat: tuple[VatBreakdown, ...] = ()
     if fields.total_excl_vat is not None and fields.total_vat is not None:
         category = "S" if fields.total_vat else "E"
         vat = (VatBreakdown(category=category, rate=fields.vat_rate,

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from lxml import etree
 
 from vigie.platform.contracts.invoices import InvoiceDocument
-from vigie.platform.documents import official, schemas
+from vigie.platform.contracts.types import Syntax
+from vigie.platform.documents import official, xsd
 from vigie.platform.documents.archive import is_zip, iter_zip
 from vigie.platform.documents.cii import ZUGFERD1_NS, is_cii, read_cii
 from vigie.platform.documents.errors import DocumentError
+from vigie.platform.documents.official import Family
 from vigie.platform.documents.pdf import PdfHeaderFields, embedded_invoice_xml, read_plain_pdf
 from vigie.platform.documents.safe_xml import parse_xml
 from vigie.platform.documents.ubl import CREDIT_NOTE_TAG, is_ubl, read_ubl
@@ -44,16 +46,21 @@ def sniff(data: bytes) -> str:
     raise DocumentError("FMT-01", "the bytes are not an XML, PDF or ZIP document")
 
 
-def read_xml(data: bytes, *, syntax=None, embedded_xml=None, schema=True) -> InvoiceDocument:
+def read_xml(
+    data: bytes,
+    *,
+    syntax: Syntax | None = None,
+    embedded_xml: str | None = None,
+    schema: bool = True,
+) -> InvoiceDocument:
     """Read a UBL or CII document; with ``schema``, validate it against its XSD first, then
     run the official artefacts on it (:mod:`vigie.platform.documents.official`)."""
     root = parse_xml(data)
+    family: Family
     if is_ubl(root):
         family = "UBL"
         if schema:
-            schemas.validate(
-                "ubl-creditnote" if root.tag == CREDIT_NOTE_TAG else "ubl-invoice", root
-            )
+            xsd.validate("ubl-creditnote" if root.tag == CREDIT_NOTE_TAG else "ubl-invoice", root)
         doc = read_ubl(root, syntax=syntax or "UBL", embedded_xml=embedded_xml)
     elif is_cii(root):
         family = "CII"
@@ -61,7 +68,7 @@ def read_xml(data: bytes, *, syntax=None, embedded_xml=None, schema=True) -> Inv
         if doc.profile in UNSUPPORTED_PROFILES:
             raise DocumentError("FMT-05", f"profile {doc.specification_id}")
         if schema:
-            schemas.validate("cii-d16b", root)
+            xsd.validate("cii-d16b", root)
     else:
         ns = etree.QName(root).namespace or ""
         what = "ZUGFeRD 1.0" if ns == ZUGFERD1_NS else f"root {etree.QName(root).localname}"
@@ -72,7 +79,9 @@ def read_xml(data: bytes, *, syntax=None, embedded_xml=None, schema=True) -> Inv
     return doc
 
 
-def read_pdf(data: bytes, header: PdfHeaderFields | None = None, *, schema=True):
+def read_pdf(
+    data: bytes, header: PdfHeaderFields | None = None, *, schema: bool = True
+) -> InvoiceDocument:
     """A Factur-X PDF through its embedded XML, or a plain PDF through its header fields."""
     embedded = embedded_invoice_xml(data)
     if embedded is None:
@@ -83,7 +92,9 @@ def read_pdf(data: bytes, header: PdfHeaderFields | None = None, *, schema=True)
     return read_xml(xml, syntax="FACTURX", embedded_xml=name, schema=schema)
 
 
-def read_single(data: bytes, header: PdfHeaderFields | None = None, *, schema=True):
+def read_single(
+    data: bytes, header: PdfHeaderFields | None = None, *, schema: bool = True
+) -> InvoiceDocument:
     kind = sniff(data)
     if kind == "pdf":
         return read_pdf(data, header, schema=schema)
@@ -111,7 +122,7 @@ def read_documents(
     if not entries:
         yield ReadResult(name, None, None, DocumentError("ZIP-04", "the archive is empty"))
     for entry in entries:
-        if entry.error is not None:
+        if entry.error is not None or entry.data is None:
             yield ReadResult(entry.name, None, None, entry.error)
             continue
         try:

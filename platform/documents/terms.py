@@ -91,7 +91,9 @@ class TermReader:
             return None
 
 
-def total_vat_in(r: TermReader, amounts: list[etree._Element], currency: str | None):
+def total_vat_in(
+    r: TermReader, amounts: list[etree._Element], currency: str | None
+) -> Decimal | None:
     """BT-110: the VAT total in the invoice currency (a second total may be in BT-6)."""
     for node in amounts:
         if norm(node.get("currencyID")) == currency:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from vigie.platform.contracts.invoices import InvoiceDocument, VatBreakdown
+from vigie.platform.contracts.types import Syntax
 from vigie.platform.documents.terms import (
     NS,
     TOTAL_TERMS,
@@ -88,7 +89,9 @@ def is_ubl(root: etree._Element) -> bool:
     return root.tag in (INVOICE_TAG, CREDIT_NOTE_TAG)
 
 
-def read_ubl(root: etree._Element, *, syntax="UBL", embedded_xml=None) -> InvoiceDocument:
+def read_ubl(
+    root: etree._Element, *, syntax: Syntax = "UBL", embedded_xml: str | None = None
+) -> InvoiceDocument:
     """The business terms of a UBL 2.1 Invoice or CreditNote root element."""
     r = TermReader()
     currency = r.text(root, _CURRENCY)

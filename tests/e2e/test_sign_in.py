@@ -22,7 +22,7 @@ from e2e.pages import sign_in, wait_for_script
 from spreadsheet import open_like_excel
 
 from vigie.dashboards.i18n import t
-from vigie.dashboards.snapshot import current_snapshot
+from vigie.platform.contracts.serving import current_snapshot
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.browser]
 

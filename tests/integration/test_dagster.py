@@ -4,7 +4,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from vigie.dashboards.snapshot import current_snapshot, last_build
+from vigie.platform.contracts.serving import current_snapshot, last_build
 from vigie.platform.settings import get_settings
 
 pytestmark = pytest.mark.integration

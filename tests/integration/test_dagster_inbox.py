@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from helpers import siret
 
-from vigie.dashboards.snapshot import current_snapshot
+from vigie.platform.contracts.serving import current_snapshot
 from vigie.platform.documents.samples import ubl_invoice
 from vigie.platform.service import Platform
 

@@ -10,17 +10,18 @@ import shutil
 from collections import Counter
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
-from helpers import grant, signed_in, table_with
+from helpers import Downloads, grant, signed_in, table_with
 from streamlit.testing.v1 import AppTest
 
 from vigie.dashboards.formatting import format_eur, format_number, format_percent
 from vigie.dashboards.i18n import BILLING_FRAMEWORKS, HELP, MONTHS, RECIPIENT_REASONS, reason_label
 from vigie.dashboards.scope import Scope
-from vigie.dashboards.snapshot import current_snapshot
+from vigie.platform.contracts.serving import current_snapshot
 from vigie.platform.settings import REPO_ROOT, get_settings
 
 pytestmark = pytest.mark.integration
@@ -709,3 +710,32 @@ def test_delais_page_by_category_reads_its_figures_and_legal_delay(app, snap):
     metrics = _metrics(app)
     assert metrics["Factures payées"] == format_number(paid, "fr")
     assert metrics["Délai médian (jours)"] == format_number(median, "fr")
+
+
+def test_ereporting_offers_the_file_the_export_sent_byte_for_byte(app, demo_home, monkeypatch):
+    # the dashboards build no XML: they hand over the file the export step wrote and recorded
+    from lxml import etree
+
+    from vigie.platform.contracts.transmissions import history
+
+    downloads = Downloads(monkeypatch)
+    sent = [r for r in history(demo_home) if r["replaced_by"] is None and r["path"]]
+    assert sent, "the demo's export wrote no transmission"
+    last = sent[-1]
+    period = date.fromisoformat(last["period_start"])
+    app.switch_page("app_pages/ereporting.py")
+    app.query_params.update({"declarant": last["declarant_siren"], "year": str(period.year),
+                             "kind": last["report_kind"]})  # fmt: skip
+    app.run()
+    assert not app.exception
+    app.selectbox(key="er_period").set_value((last["report_kind"], period)).run()
+    assert not app.exception
+    assert [c.value for c in app.caption if c.value.startswith("Fichier transmis")] == [
+        f"Fichier transmis : {last['file_name']} ({last['transmission_id']})"
+    ]
+    [button] = [b for b in app.get("download_button") if b.proto.label == "Télécharger le XML"]
+    data, name = downloads.of(button)
+    assert name == last["file_name"]
+    assert data == Path(last["path"]).read_bytes()
+    root = etree.fromstring(data)
+    assert root.findtext("ReportDocument/Id") == last["transmission_id"]

@@ -16,8 +16,8 @@ from helpers import grant, signed_in
 from streamlit.testing.v1 import AppTest
 
 from vigie.dashboards.i18n import t
-from vigie.dashboards.snapshot import current_snapshot
 from vigie.platform import access
+from vigie.platform.contracts.serving import current_snapshot
 from vigie.platform.settings import REPO_ROOT
 from vigie.platform.store import Store
 

@@ -6,7 +6,7 @@ from helpers import grant, signed_in
 from streamlit.testing.v1 import AppTest
 
 from vigie.dashboards.formatting import format_eur, format_number
-from vigie.dashboards.snapshot import current_snapshot
+from vigie.platform.contracts.serving import current_snapshot
 from vigie.platform.settings import REPO_ROOT
 
 pytestmark = pytest.mark.integration

@@ -4,8 +4,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from vigie.dashboards.snapshot import current_snapshot
 from vigie.ingestion import landing
+from vigie.platform.contracts.serving import current_snapshot
 from vigie.platform.settings import get_settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -16,6 +16,8 @@ from integration.conftest import VIGIE, start_api
 from lxml import etree
 
 from vigie.orchestration.ereporting.xml import xsd_errors
+from vigie.platform.contracts import transmissions
+from vigie.platform.settings import get_settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -264,10 +266,23 @@ def test_an_invalid_transmission_is_not_written_and_its_element_is_named(example
     assert "invalid" in bad.stdout
     assert "G1.07 /Report/TransactionsReport/Invoice/IssueDate: date in the future" in bad.stderr
     assert not list(out.glob("*.xml"))
+    # the refusal is recorded with its rule, for the dashboards and `vigie ereporting list`
+    states = transmissions.states(get_settings({"VIGIE_HOME": str(home)}), "123456782")
+    refused = states[("123456782", "SE", "transactions", "2026-11-01")]
+    assert refused.status == "invalid" and refused.path is None
+    assert refused.transmission_id == "ER-123456782-2026-11-D1-IN"
+    assert any(
+        e.startswith("G1.07 /Report/TransactionsReport/Invoice/IssueDate") for e in refused.errors
+    )
+    listing = subprocess.run([VIGIE, "ereporting", "list"], env=run_env, capture_output=True,
+                             text=True, timeout=120)  # fmt: skip
+    assert "2026-11-01–2026-11-10" in listing.stdout
+    [line] = [x for x in listing.stdout.splitlines() if "transactions 2026-11-01" in x]
+    assert line.endswith("invalid ER-123456782-2026-11-D1-IN"), line
 
 
 def test_bench_ereporting_prints_its_figures_and_leaves_no_history(demo_home, vigie_cli):
-    from vigie.orchestration.ereporting.export import history
+    from vigie.platform.contracts.transmissions import history
 
     before = history(demo_home)
     done = vigie_cli(["bench", "ereporting", "--period", "2020-01"], demo_home.home)

@@ -16,8 +16,8 @@ import polars as pl
 import pytest
 from helpers import grant, signed_in
 
-from vigie.dashboards.snapshot import current_snapshot
 from vigie.ingestion import landing
+from vigie.platform.contracts.serving import current_snapshot
 from vigie.platform.paris import PARIS
 from vigie.platform.settings import get_settings
 

@@ -14,7 +14,7 @@ import pytest
 
 from vigie.dashboards import queries
 from vigie.dashboards.scope import Scope
-from vigie.dashboards.snapshot import current_snapshot
+from vigie.platform.contracts.serving import current_snapshot
 from vigie.platform.settings import get_settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

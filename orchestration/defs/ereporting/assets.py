@@ -3,8 +3,8 @@ publication (a changed period goes again as a rectificative)."""
 
 import dagster as dg
 
-from vigie.dashboards.snapshot import current_snapshot
 from vigie.orchestration.ereporting.export import export_transmissions
+from vigie.platform.contracts.serving import current_snapshot
 from vigie.platform.settings import get_settings
 
 

@@ -87,7 +87,7 @@ def _official_verdict(name: str) -> tuple[set[str], set[str]]:
     from lxml import etree
     from saxonche import PySaxonProcessor
 
-    from vigie.platform.documents import schemas
+    from vigie.platform.documents import xsd
 
     if name in NOT_EN16931:
         return {NOT_EN16931[name]}, set()
@@ -102,10 +102,10 @@ def _official_verdict(name: str) -> tuple[set[str], set[str]]:
         return {"XML-01"}, set()
     namespace = etree.QName(root).namespace
     family = "ubl" if namespace.startswith(UBL_NS) else "cii"
-    xsd = {"Invoice": "ubl-invoice", "CreditNote": "ubl-creditnote"}.get(
+    schema_name = {"Invoice": "ubl-invoice", "CreditNote": "ubl-creditnote"}.get(
         etree.QName(root).localname, "cii-d16b"
     )
-    if not schemas.schema(xsd).validate(root):
+    if not xsd.schema(schema_name).validate(root):
         return {"XSD-01"}, set()
     if not _SAXON:
         _SAXON["processor"] = PySaxonProcessor(license=False)

@@ -99,3 +99,22 @@ def test_a_column_that_is_not_declared_is_refused_before_anything_is_written(sto
     with pytest.raises(ValueError, match="status_at"), store.write() as con:
         store.save(con, event, status_at="2026-03-01")
     assert store.read_one("select count(*) from outbox")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("row", "contract"),
+    [("ImportedInvoice", L.Invoice), ("ImportedEvent", L.InvoiceStatusEvent)],
+)
+def test_the_history_import_rows_have_the_landing_contracts_types(row, contract):
+    from vigie.platform import history
+
+    model = getattr(history, row)
+    shared = set(model.model_fields) & set(contract.model_fields)
+    assert shared, row
+    for name in shared:
+        mine, theirs = model.model_fields[name], contract.model_fields[name]
+        if name == "billing_framework":  # empty: the document's BT-23, else A1
+            assert mine.annotation == theirs.annotation | None and not mine.is_required()
+            continue
+        assert (mine.annotation, mine.metadata) == (theirs.annotation, theirs.metadata), name
+        assert mine.is_required() == theirs.is_required(), name

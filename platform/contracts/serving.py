@@ -1,8 +1,10 @@
-"""Finding the current serving snapshot and the outcome of the last build.
+"""The serving pointer and the build status: what the publication writes and every reader
+(dashboards, e-reporting export, CLI) follows.
 
 The publisher (``vigie.orchestration.publish``) writes a versioned DuckDB file under
 ``serving/`` and then replaces ``serving/current.json`` atomically; readers follow the
-pointer, so they never see a half-written snapshot and notice a new one by its id.
+pointer, so they never see a half-written snapshot and notice a new one by its id. The
+format lives here, with the other contracts, so that no reader imports the writer.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from vigie.platform.settings import Settings
 
@@ -52,7 +55,7 @@ def last_build(settings: Settings) -> BuildStatus | None:
     return BuildStatus(bool(data["ok"]), datetime.fromisoformat(data["at"]), data["message"])
 
 
-def write_json_atomically(path: Path, data: dict) -> None:
+def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
