@@ -19,10 +19,12 @@ import hashlib
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -128,15 +130,92 @@ def _select_planned(
     return [Planned(*row) for row in con.execute(sql, params).fetchall()]
 
 
-def _keyed(rows: Iterable[tuple], width: int = 3) -> dict[tuple, list[tuple]]:
-    out: dict[tuple, list[tuple]] = defaultdict(list)
-    for row in rows:
-        out[row[:width]].append(row[width:])
+#: a transmission's key in the marts: (declarant SIREN, declarant role, period start)
+PeriodKey = tuple[str, str, date]
+
+
+class InvoiceRow(NamedTuple):
+    """One international invoice of ``marts.fct_ereporting_invoices`` (flow 10.1)."""
+
+    invoice_id: str
+    invoice_number: str
+    issue_date: date
+    type_code: str
+    currency_code: str
+    billing_framework: str
+    seller_identifier: str | None
+    seller_identifier_scheme: str | None
+    seller_vat_id: str | None
+    seller_country_code: str | None
+    buyer_identifier: str | None
+    buyer_identifier_scheme: str | None
+    buyer_vat_id: str | None
+    buyer_country_code: str | None
+    total_excl_vat: Decimal
+    total_vat: Decimal
+    due_date: date | None
+    delivery_date: date | None
+    original_invoice_number: str | None
+
+
+class B2cRow(NamedTuple):
+    """One VAT rate of a B2C day (``fct_ereporting_b2c_transactions``, flow 10.3)."""
+
+    sale_date: date
+    currency_code: str
+    category_code: str
+    vat_rate: Decimal
+    taxable_amount: Decimal
+    tax_amount: Decimal
+    transaction_count: int
+
+
+class InvoicePaymentRow(NamedTuple):
+    """One VAT rate of a receipt for an invoice (``fct_ereporting_invoice_payments``, 10.2)."""
+
+    invoice_number: str
+    issue_date: date
+    payment_date: date
+    vat_rate: Decimal
+    currency_code: str
+    amount_incl_vat: Decimal
+
+
+class B2cPaymentRow(NamedTuple):
+    """One VAT rate of a day's B2C receipts (``fct_ereporting_b2c_payments``, 10.4)."""
+
+    payment_date: date
+    vat_rate: Decimal
+    currency_code: str
+    amount_incl_vat: Decimal
+
+
+@dataclass(frozen=True)
+class Records:
+    """Every record of the planned transmissions, by transmission (VAT lines by invoice)."""
+
+    invoices: dict[PeriodKey, list[InvoiceRow]]
+    vat_lines: dict[str, list[X.VatLine]]
+    b2c: dict[PeriodKey, list[B2cRow]]
+    invoice_payments: dict[PeriodKey, list[InvoicePaymentRow]]
+    b2c_payments: dict[PeriodKey, list[B2cPaymentRow]]
+
+
+Row = TypeVar("Row", bound=tuple[Any, ...])
+
+
+def _by_period(
+    rows: Iterable[tuple[Any, ...]], make: Callable[..., Row]
+) -> dict[PeriodKey, list[Row]]:
+    """Rows whose first three values are a transmission's key, grouped by it."""
+    out: dict[PeriodKey, list[Row]] = defaultdict(list)
+    for siren, role, period_start, *rest in rows:
+        out[(siren, role, period_start)].append(make(*rest))
     return out
 
 
-def _load_records(con: duckdb.DuckDBPyConnection, planned: list[Planned]):
-    """Every record of the planned transmissions, keyed by (SIREN, role, period start)."""
+def _load_records(con: duckdb.DuckDBPyConnection, planned: list[Planned]) -> Records:
+    """Every record of the planned transmissions, read in one pass per mart."""
     con.execute(
         "create or replace temp table planned (siren varchar, role varchar, kind varchar,"
         " period_start date)"
@@ -150,88 +229,133 @@ def _load_records(con: duckdb.DuckDBPyConnection, planned: list[Planned]):
         "inner join planned as p on f.declarant_siren = p.siren and f.declarant_role = p.role"
         " and f.period_start_date = p.period_start and p.kind = '{kind}'"
     )
-    invoices = _keyed(con.execute(
-        f"select {key}, f.invoice_id, f.invoice_number, f.issue_date, f.type_code,"
-        " f.currency_code, f.billing_framework, f.seller_identifier, f.seller_identifier_scheme,"
-        " f.seller_vat_id, f.seller_country_code, f.buyer_identifier, f.buyer_identifier_scheme,"
-        " f.buyer_vat_id, f.buyer_country_code, f.total_excl_vat, f.total_vat, f.due_date,"
-        " f.delivery_date, f.original_invoice_number"
+    invoices = con.execute(
+        f"select {key}, {', '.join('f.' + c for c in InvoiceRow._fields)}"
         f" from marts.fct_ereporting_invoices as f {join.format(kind='transactions')}"
         " order by f.operation_date, f.invoice_number"
-    ).fetchall())  # fmt: skip
-    lines = _keyed(con.execute(
+    ).fetchall()
+    vat_lines: dict[str, list[X.VatLine]] = defaultdict(list)
+    for invoice_id, *line in con.execute(
         "select l.invoice_id, l.taxable_amount, l.tax_amount, l.vat_category_code, l.vat_rate,"
         " l.exemption_reason, l.exemption_reason_code"
         " from marts.fct_ereporting_invoice_vat_lines as l"
         " inner join marts.fct_ereporting_invoices as f on l.invoice_id = f.invoice_id"
         f" {join.format(kind='transactions')} order by l.invoice_id, l.line_number"
-    ).fetchall(), width=1)  # fmt: skip
-    b2c = _keyed(con.execute(
-        f"select {key}, f.sale_date, f.currency_code, f.category_code, f.vat_rate,"
-        " f.taxable_amount, f.tax_amount, f.transaction_count"
+    ).fetchall():
+        vat_lines[invoice_id].append(X.VatLine(*line))
+    b2c = con.execute(
+        f"select {key}, {', '.join('f.' + c for c in B2cRow._fields)}"
         f" from marts.fct_ereporting_b2c_transactions as f {join.format(kind='transactions')}"
         " order by f.sale_date, f.currency_code, f.category_code, f.vat_rate"
-    ).fetchall())  # fmt: skip
-    invoice_payments = _keyed(con.execute(
-        f"select {key}, f.invoice_number, f.issue_date, f.payment_date, f.vat_rate,"
-        " f.currency_code, f.amount_incl_vat"
+    ).fetchall()
+    invoice_payments = con.execute(
+        f"select {key}, {', '.join('f.' + c for c in InvoicePaymentRow._fields)}"
         f" from marts.fct_ereporting_invoice_payments as f {join.format(kind='payments')}"
         " order by f.payment_date, f.invoice_number, f.vat_rate"
-    ).fetchall())  # fmt: skip
-    b2c_payments = _keyed(con.execute(
-        f"select {key}, f.payment_date, f.vat_rate, f.currency_code, f.amount_incl_vat"
+    ).fetchall()
+    b2c_payments = con.execute(
+        f"select {key}, {', '.join('f.' + c for c in B2cPaymentRow._fields)}"
         f" from marts.fct_ereporting_b2c_payments as f {join.format(kind='payments')}"
         " order by f.payment_date, f.vat_rate"
-    ).fetchall())  # fmt: skip
-    return invoices, lines, b2c, invoice_payments, b2c_payments
+    ).fetchall()
+    return Records(
+        invoices=_by_period(invoices, InvoiceRow),
+        vat_lines=vat_lines,
+        b2c=_by_period(b2c, B2cRow),
+        invoice_payments=_by_period(invoice_payments, InvoicePaymentRow),
+        b2c_payments=_by_period(b2c_payments, B2cPaymentRow),
+    )
 
 
-def _transmission(p: Planned, header: X.Header, records) -> X.Transmission:
-    invoices, lines, b2c, invoice_payments, b2c_payments = records
+#: the type codes of a corrective invoice or credit note, which name the invoice they correct
+CORRECTIVE_TYPE_CODES = frozenset({"384", "471", "472", "473"})
+
+
+def _invoice_record(r: InvoiceRow, vat_lines: list[X.VatLine]) -> X.InvoiceRecord:
+    return X.InvoiceRecord(
+        number=r.invoice_number,
+        issue_date=r.issue_date,
+        type_code=r.type_code,
+        currency_code=r.currency_code,
+        billing_framework=r.billing_framework,
+        seller=X.Party(
+            r.seller_identifier, r.seller_identifier_scheme, r.seller_vat_id, r.seller_country_code
+        ),
+        buyer=X.Party(
+            r.buyer_identifier, r.buyer_identifier_scheme, r.buyer_vat_id, r.buyer_country_code
+        ),
+        total_excl_vat=r.total_excl_vat,
+        total_vat=r.total_vat,
+        due_date=r.due_date,
+        delivery_date=r.delivery_date,
+        preceding_invoice=(
+            r.original_invoice_number if r.type_code in CORRECTIVE_TYPE_CODES else None
+        ),
+        vat_lines=tuple(vat_lines),
+    )
+
+
+def _b2c_records(rows: list[B2cRow]) -> tuple[X.B2cRecord, ...]:
+    """One record per day, currency and category, with its rates."""
+    days: dict[tuple[date, str, str], list[B2cRow]] = defaultdict(list)
+    for row in rows:
+        days[(row.sale_date, row.currency_code, row.category_code)].append(row)
+    return tuple(
+        X.B2cRecord(
+            day=day,
+            currency_code=currency,
+            category_code=category,
+            transaction_count=sum(int(r.transaction_count) for r in rates),
+            rates=tuple(
+                X.RateAmounts(
+                    rate=r.vat_rate, taxable_amount=r.taxable_amount, tax_amount=r.tax_amount
+                )
+                for r in rates
+            ),
+        )  # fmt: skip
+        for (day, currency, category), rates in days.items()
+    )
+
+
+def _payment_records(
+    invoice_payments: list[InvoicePaymentRow], b2c_payments: list[B2cPaymentRow]
+) -> tuple[X.PaymentRecord, ...]:
+    """One record per invoice and day (10.2), then one per day of B2C receipts (10.4)."""
+    per_invoice: dict[tuple[str, date, date], list[X.RateAmounts]] = defaultdict(list)
+    for p in invoice_payments:
+        per_invoice[(p.invoice_number, p.issue_date, p.payment_date)].append(
+            X.RateAmounts(rate=p.vat_rate, currency_code=p.currency_code, amount=p.amount_incl_vat)
+        )
+    per_day: dict[date, list[X.RateAmounts]] = defaultdict(list)
+    for b in b2c_payments:
+        per_day[b.payment_date].append(
+            X.RateAmounts(rate=b.vat_rate, currency_code=b.currency_code, amount=b.amount_incl_vat)
+        )
+    for_invoices = tuple(
+        X.PaymentRecord(day=day, invoice_number=number, invoice_issue_date=issued,
+                        rates=tuple(rates))
+        for (number, issued, day), rates in per_invoice.items()
+    )  # fmt: skip
+    return for_invoices + tuple(
+        X.PaymentRecord(day=day, rates=tuple(rates)) for day, rates in per_day.items()
+    )
+
+
+def _transmission(p: Planned, header: X.Header, records: Records) -> X.Transmission:
     key = (p.declarant_siren, p.declarant_role, p.period_start)
     if p.report_kind == "transactions":
-        inv = tuple(
-            X.InvoiceRecord(
-                number=r[1],
-                issue_date=r[2],
-                type_code=r[3],
-                currency_code=r[4],
-                billing_framework=r[5],
-                seller=X.Party(r[6], r[7], r[8], r[9]),
-                buyer=X.Party(r[10], r[11], r[12], r[13]),
-                total_excl_vat=r[14],
-                total_vat=r[15],
-                due_date=r[16],
-                delivery_date=r[17],
-                preceding_invoice=r[18] if r[3] in ("384", "471", "472", "473") else None,
-                vat_lines=tuple(X.VatLine(*line) for line in lines.get((r[0],), [])),
-            )  # fmt: skip
-            for r in invoices.get(key, [])
+        invoices = tuple(
+            _invoice_record(r, records.vat_lines.get(r.invoice_id, []))
+            for r in records.invoices.get(key, [])
         )
-        aggregates = tuple(
-            X.B2cRecord(
-                day=day,
-                currency_code=currency,
-                category_code=category,
-                transaction_count=sum(int(x[3]) for x in rates),
-                rates=tuple(
-                    X.RateAmounts(rate=x[0], taxable_amount=x[1], tax_amount=x[2]) for x in rates
-                ),
-            )  # fmt: skip
-            for (day, currency, category), rates in _keyed(b2c.get(key, [])).items()
+        aggregates = _b2c_records(records.b2c.get(key, []))
+        return X.Transmission(
+            header, "transactions", p.period_start, p.period_end, invoices, aggregates
         )
-        return X.Transmission(header, "transactions", p.period_start, p.period_end, inv, aggregates)
-    payments = [
-        X.PaymentRecord(day=day, invoice_number=number, invoice_issue_date=issued,
-                        rates=_received(rates))
-        for (number, issued, day), rates in _keyed(invoice_payments.get(key, [])).items()
-    ] + [
-        X.PaymentRecord(day=day, rates=_received(rates))
-        for (day,), rates in _keyed(b2c_payments.get(key, []), width=1).items()
-    ]  # fmt: skip
-    return X.Transmission(
-        header, "payments", p.period_start, p.period_end, payments=tuple(payments)
+    payments = _payment_records(
+        records.invoice_payments.get(key, []), records.b2c_payments.get(key, [])
     )
+    return X.Transmission(header, "payments", p.period_start, p.period_end, payments=payments)
 
 
 def _earlier(hist: sqlite3.Connection, p: Planned) -> list[sqlite3.Row]:
@@ -256,11 +380,6 @@ def _header(
         declarant_siren=p.declarant_siren, declarant_name=p.declarant_name,
         declarant_role=p.declarant_role, name=report_name(p),
     )  # fmt: skip
-
-
-def _received(rates: list[tuple]) -> tuple[X.RateAmounts, ...]:
-    """(rate, currency, amount) rows as the SubTotals of a payment."""
-    return tuple(X.RateAmounts(rate=r, currency_code=c, amount=a) for r, c, a in rates)
 
 
 def _content_digest(root: etree._Element) -> str:
@@ -295,7 +414,9 @@ def export_transmissions(
     out_dir.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(snapshot_path), read_only=True) as con:
         planned = _select_planned(con, declarant=declarant, period=period, kind=kind)
-        records = _load_records(con, planned) if planned else None
+        if not planned:
+            return []
+        records = _load_records(con, planned)
     outcomes: list[Outcome] = []
     hist = record.connect(settings)
     try:
@@ -329,7 +450,17 @@ def export_transmissions(
     return outcomes
 
 
-def _write(hist, settings, out_dir, p, header, t, root, digest, previous) -> Outcome:
+def _write(
+    hist: sqlite3.Connection,
+    settings: Settings,
+    out_dir: Path,
+    p: Planned,
+    header: X.Header,
+    t: X.Transmission,
+    root: etree._Element,
+    digest: str,
+    previous: sqlite3.Row | None,
+) -> Outcome:
     hist.execute("begin immediate")
     try:
         seq = hist.execute(
@@ -342,6 +473,7 @@ def _write(hist, settings, out_dir, p, header, t, root, digest, previous) -> Out
                 header.issued_at.isoformat(), digest, _record_count(t),
             ),
         ).lastrowid  # fmt: skip
+        assert seq is not None
         name = file_name(settings, seq)
         final = out_dir / name
         hist.execute(
