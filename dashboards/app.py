@@ -47,9 +47,12 @@ def _switch_language() -> None:
 st.session_state["language"] = lang  # the URL decides; the control follows it
 with st.sidebar:
     st.segmented_control(
-        t("language", lang), options=list(LANGUAGES), format_func=str.upper,
-        key="language", on_change=_switch_language,
-    )  # fmt: skip
+        t("language", lang),
+        options=list(LANGUAGES),
+        format_func=str.upper,
+        key="language",
+        on_change=_switch_language,
+    )
     # Streamlit writes a table's numbers in the browser's languages (navigator.languages)
     # and has no option to choose them (streamlit#7702): a French page in an English
     # browser showed "1,384". The page's language decides: the browser reports its locale.
@@ -90,8 +93,14 @@ if person is None:
         st.session_state["vigie_denied"] = who
     _stop_with("no_access", sign_out=True)
 if st.session_state.get("vigie_signed_in") != person.who:
-    access.record(store, who=person.who, role=person.role, action="sign_in", page=None,
-                  detail={"sub": claims.get("sub")})  # fmt: skip
+    access.record(
+        store,
+        who=person.who,
+        role=person.role,
+        action="sign_in",
+        page=None,
+        detail={"sub": claims.get("sub")},
+    )
     st.session_state["vigie_signed_in"] = person.who
 
 snapshot = current_snapshot(settings)
@@ -111,8 +120,9 @@ with st.sidebar:
     if build is not None and not build.ok and person.is_operator:
         when = format_datetime(build.at, lang)
         st.error(t("last_build_failed", lang, when=when), icon=":material/error:")
-    st.caption(t("signed_in_as", lang, name=person.name or person.who,
-                 role=t(f"role_{person.role}", lang)))  # fmt: skip
+    st.caption(
+        t("signed_in_as", lang, name=person.name or person.who, role=t(f"role_{person.role}", lang))
+    )
     st.button(t("sign_out", lang), on_click=st.logout, key="sign_out", icon=":material/logout:")
 
 st.session_state["vigie_snapshot"] = snapshot
@@ -137,14 +147,20 @@ mine = [spec for spec in PAGES if spec[0] in allowed]
 visible = [
     st.Page(
         f"app_pages/{path}.py", title=t(title, lang), icon=icon, url_path=path, default=(i == 0)
-    )  # fmt: skip
+    )
     for i, (path, title, icon) in enumerate(mine)
 ]
 page = st.navigation(visible)
 st.session_state["vigie_page"] = page.url_path
 viewed = (page.url_path, tuple(sorted(st.query_params.to_dict().items())))
 if st.session_state.get("vigie_viewed") != viewed:
-    access.record(store, who=person.who, role=person.role, action="view", page=page.url_path,
-                  detail=dict(viewed[1]))  # fmt: skip
+    access.record(
+        store,
+        who=person.who,
+        role=person.role,
+        action="view",
+        page=page.url_path,
+        detail=dict(viewed[1]),
+    )
     st.session_state["vigie_viewed"] = viewed
 page.run()

@@ -42,8 +42,9 @@ def page_queries(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[dict, list[t
     (year,) = con.execute("select max(year) from reports.rpt_bilan_yearly").fetchone()
     entity = con.execute(
         "select recipient_structure_id, public_category from reports.rpt_payment_delays_yearly"
-        " where grain = 'entity' and year = ? order by paid_invoice_count desc limit 1", [year]
-    ).fetchone()  # fmt: skip
+        " where grain = 'entity' and year = ? order by paid_invoice_count desc limit 1",
+        [year],
+    ).fetchone()
     number = con.execute(
         "select invoice_number, invoice_id from marts.fct_invoices limit 1"
     ).fetchone()
@@ -58,48 +59,69 @@ def page_queries(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[dict, list[t
     ).fetchone()
     as_supplier = Scope("supplier", frozenset(supplier or ()))
     return {
-        "bilan": ({"year": str(year)}, [
-            ("monthly volumes", queries.MONTHLY_VOLUMES_SQL, ()),
-            ("yearly figures", queries.BILAN_YEARLY_SQL, ()),
-            ("splits", queries.BILAN_SPLITS_SQL, (year,)),
-            ("breakdown labels", queries.BREAKDOWN_LABELS_SQL, ()),
-        ]),
-        "delais": ({"view": "entity", "entity": entity_id or "", "year": str(year)}, [
-            ("years", queries.DELAY_YEARS_SQL, ()),
-            ("entity search", queries.ENTITY_SEARCH_SQL, ("", "")),
-            ("entity", queries.ENTITY_SQL, (entity_id,)),
-            ("yearly figures", queries.DELAYS_YEARLY_SQL, (year, category, entity_id)),
-            ("entity months", queries.ENTITY_MONTHS_SQL, (entity_id, year)),
-            ("category months", queries.CATEGORY_MONTHS_SQL, (category, year)),
-            ("late invoices", queries.LATE_INVOICES_SQL, (entity_id, year)),
-            ("overdue invoices", queries.OVERDUE_INVOICES_SQL, (entity_id,)),
-        ]),
-        "rejets": ({"year": str(year)}, [
-            ("years", queries.REJECTION_YEARS_SQL, ()),
-            ("monthly", queries.REJECTIONS_SQL, (year,)),
-            ("top parties", queries.TOP_PARTIES_SQL, (year,)),
-            ("hidden delays", queries.HIDDEN_DELAYS_SQL, (year,)),
-            ("breakdown labels", queries.BREAKDOWN_LABELS_SQL, ()),
-        ]),
-        "ereporting": ({"declarant": declarant[0] if declarant else ""}, [
-            ("declarants", queries.EREPORTING_DECLARANTS_SQL, ()),
-            ("transmissions", queries.EREPORTING_SQL, (declarant[0] if declarant else "",)),
-        ]),
-        "recherche": ({"number": number[0]}, [
-            ("invoice", queries.INVOICE_LOOKUP_SQL, (number[0], None)),
-            ("history", queries.INVOICE_HISTORY_SQL, (number[1], number[0])),
-            ("delay", queries.INVOICE_DELAY_SQL, (number[1],)),
-        ]),
+        "bilan": (
+            {"year": str(year)},
+            [
+                ("monthly volumes", queries.MONTHLY_VOLUMES_SQL, ()),
+                ("yearly figures", queries.BILAN_YEARLY_SQL, ()),
+                ("splits", queries.BILAN_SPLITS_SQL, (year,)),
+                ("breakdown labels", queries.BREAKDOWN_LABELS_SQL, ()),
+            ],
+        ),
+        "delais": (
+            {"view": "entity", "entity": entity_id or "", "year": str(year)},
+            [
+                ("years", queries.DELAY_YEARS_SQL, ()),
+                ("entity search", queries.ENTITY_SEARCH_SQL, ("", "")),
+                ("entity", queries.ENTITY_SQL, (entity_id,)),
+                ("yearly figures", queries.DELAYS_YEARLY_SQL, (year, category, entity_id)),
+                ("entity months", queries.ENTITY_MONTHS_SQL, (entity_id, year)),
+                ("category months", queries.CATEGORY_MONTHS_SQL, (category, year)),
+                ("late invoices", queries.LATE_INVOICES_SQL, (entity_id, year)),
+                ("overdue invoices", queries.OVERDUE_INVOICES_SQL, (entity_id,)),
+            ],
+        ),
+        "rejets": (
+            {"year": str(year)},
+            [
+                ("years", queries.REJECTION_YEARS_SQL, ()),
+                ("monthly", queries.REJECTIONS_SQL, (year,)),
+                ("top parties", queries.TOP_PARTIES_SQL, (year,)),
+                ("hidden delays", queries.HIDDEN_DELAYS_SQL, (year,)),
+                ("breakdown labels", queries.BREAKDOWN_LABELS_SQL, ()),
+            ],
+        ),
+        "ereporting": (
+            {"declarant": declarant[0] if declarant else ""},
+            [
+                ("declarants", queries.EREPORTING_DECLARANTS_SQL, ()),
+                ("transmissions", queries.EREPORTING_SQL, (declarant[0] if declarant else "",)),
+            ],
+        ),
+        "recherche": (
+            {"number": number[0]},
+            [
+                ("invoice", queries.INVOICE_LOOKUP_SQL, (number[0], None)),
+                ("history", queries.INVOICE_HISTORY_SQL, (number[1], number[0])),
+                ("delay", queries.INVOICE_DELAY_SQL, (number[1],)),
+            ],
+        ),
         # a supplier's views read the marts by its structure (no report holds them yet)
-        "delais (supplier)": ({"year": str(year)}, [
-            ("its buyers", queries.SUPPLIER_BUYERS_SQL, (year,), as_supplier),
-            ("its years", queries.SUPPLIER_DELAY_YEARS_SQL, (), as_supplier),
-        ]),
-        "rejets (supplier)": ({"year": str(year)}, [
-            ("its rejections", queries.PARTY_REJECTIONS_SQL, (year,), as_supplier),
-            ("its years", queries.PARTY_REJECTION_YEARS_SQL, (), as_supplier),
-        ]),
-    }  # fmt: skip
+        "delais (supplier)": (
+            {"year": str(year)},
+            [
+                ("its buyers", queries.SUPPLIER_BUYERS_SQL, (year,), as_supplier),
+                ("its years", queries.SUPPLIER_DELAY_YEARS_SQL, (), as_supplier),
+            ],
+        ),
+        "rejets (supplier)": (
+            {"year": str(year)},
+            [
+                ("its rejections", queries.PARTY_REJECTIONS_SQL, (year,), as_supplier),
+                ("its years", queries.PARTY_REJECTION_YEARS_SQL, (), as_supplier),
+            ],
+        ),
+    }
 
 
 def _renderer(settings) -> str | None:
@@ -110,8 +132,11 @@ def _renderer(settings) -> str | None:
 
     store = Store(settings.platform_db_path)
     try:
-        found = [g["principal"] for g in access.grants(store)
-                 if g["role"] == "operator" and g["principal_kind"] == "email"]  # fmt: skip
+        found = [
+            g["principal"]
+            for g in access.grants(store)
+            if g["role"] == "operator" and g["principal_kind"] == "email"
+        ]
     finally:
         store.close()
     return found[0] if found else None
@@ -120,15 +145,18 @@ def _renderer(settings) -> str | None:
 def _signed_in(app, email: str):
     app.secrets["auth"] = {
         "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
-        "cookie_secret": "bench-" + "0" * 32, "client_id": "bench", "client_secret": "bench",
+        "cookie_secret": "bench-" + "0" * 32,
+        "client_id": "bench",
+        "client_secret": "bench",
         "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-    }  # fmt: skip
+    }
     app.user = {"is_logged_in": True, "sub": email, "email": email, "iat": int(time.time())}
     return app
 
 
-def run(snapshot: SnapshotRef, *, repeats: int = 20, renders: int = 3,
-        settings=None) -> list[PageTiming]:  # fmt: skip
+def run(
+    snapshot: SnapshotRef, *, repeats: int = 20, renders: int = 3, settings=None
+) -> list[PageTiming]:
     """Time the queries and renders on ``snapshot``, the pages rendered as the app reads the
     home of ``settings`` (default: ``VIGIE_HOME``)."""
     import logging
@@ -159,8 +187,9 @@ def run(snapshot: SnapshotRef, *, repeats: int = 20, renders: int = 3,
             renders_s = []
             # pages are rendered as an operator sees them (a supplier's views: queries only)
             for _ in range(renders if operator and "(" not in page else 0):
-                app = _signed_in(AppTest.from_file(str(DASHBOARD_APP), default_timeout=120),
-                                 operator)  # fmt: skip
+                app = _signed_in(
+                    AppTest.from_file(str(DASHBOARD_APP), default_timeout=120), operator
+                )
                 if page != "bilan":
                     app.switch_page(f"app_pages/{page}.py")
                 app.query_params.update(params)

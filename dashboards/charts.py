@@ -13,32 +13,63 @@ from vigie.dashboards.i18n import MONTHS, t
 #: "1,384")
 VEGA_LOCALES = {
     "fr": {
-        "number": {"decimal": ",", "thousands": "\u202f", "grouping": [3],
-                   "currency": ["", "\u00a0€"]},
+        "number": {
+            "decimal": ",",
+            "thousands": "\u202f",
+            "grouping": [3],
+            "currency": ["", "\u00a0€"],
+        },
         "time": {
-            "dateTime": "%A %e %B %Y à %X", "date": "%d/%m/%Y", "time": "%H:%M:%S",
+            "dateTime": "%A %e %B %Y à %X",
+            "date": "%d/%m/%Y",
+            "time": "%H:%M:%S",
             "periods": ["AM", "PM"],
             "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
             "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
-            "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                       "septembre", "octobre", "novembre", "décembre"],
+            "months": [
+                "janvier",
+                "février",
+                "mars",
+                "avril",
+                "mai",
+                "juin",
+                "juillet",
+                "août",
+                "septembre",
+                "octobre",
+                "novembre",
+                "décembre",
+            ],
             "shortMonths": MONTHS["fr"],
         },
     },
     "en": {
         "number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
         "time": {
-            "dateTime": "%a %e %b %Y %X", "date": "%Y-%m-%d", "time": "%H:%M:%S",
+            "dateTime": "%a %e %b %Y %X",
+            "date": "%Y-%m-%d",
+            "time": "%H:%M:%S",
             "periods": ["AM", "PM"],
-            "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                     "Saturday"],
+            "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
             "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
-            "months": ["January", "February", "March", "April", "May", "June", "July",
-                       "August", "September", "October", "November", "December"],
+            "months": [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ],
             "shortMonths": MONTHS["en"],
         },
     },
-}  # fmt: skip
+}
 
 
 def localized(chart, lang: str):
@@ -73,20 +104,27 @@ def monthly_comparison(frame: pl.DataFrame, year: int, lang: str) -> alt.Chart:
     ]
     years = [str(year - 1), str(year)]
     has_previous = any(r["year_label"] == years[0] for r in rows)
-    title = (t("per_month_title", lang, year=year, previous=year - 1) if has_previous
-             else t("per_month_title_single", lang, year=year))  # fmt: skip
+    title = (
+        t("per_month_title", lang, year=year, previous=year - 1)
+        if has_previous
+        else t("per_month_title_single", lang, year=year)
+    )
     summaries = []
     for label in reversed(years):
         mine = [r for r in rows if r["year_label"] == label]
         if mine:
             top = max(mine, key=lambda r: r["invoice_count"])
-            summaries.append(t(
-                "alt_bars_year", lang, year=label,
-                total=format_number(sum(r["invoice_count"] for r in mine), lang),
-                month=top["month_label"], top=format_number(top["invoice_count"], lang),
-            ))  # fmt: skip
-    description = t("alt_bars", lang, years="; ".join(summaries),
-                    below=t("chart_data_below", lang))  # fmt: skip
+            summaries.append(
+                t(
+                    "alt_bars_year",
+                    lang,
+                    year=label,
+                    total=format_number(sum(r["invoice_count"] for r in mine), lang),
+                    month=top["month_label"],
+                    top=format_number(top["invoice_count"], lang),
+                )
+            )
+    description = t("alt_bars", lang, years="; ".join(summaries), below=t("chart_data_below", lang))
     return localized(
         alt.Chart(alt.Data(values=rows), title=title, height=PLOT_HEIGHT, description=description)
         .mark_bar()
@@ -96,7 +134,7 @@ def monthly_comparison(frame: pl.DataFrame, year: int, lang: str) -> alt.Chart:
                 sort=MONTHS[lang],
                 title=t("month", lang),
                 axis=alt.Axis(labelAngle=0),
-            ),  # fmt: skip
+            ),
             xOffset=alt.XOffset("year_label:N", sort=years),
             y=alt.Y("invoice_count:Q", title=t("invoice_count_axis", lang)),
             color=alt.Color(
@@ -104,7 +142,7 @@ def monthly_comparison(frame: pl.DataFrame, year: int, lang: str) -> alt.Chart:
                 title=t("year", lang),
                 scale=alt.Scale(domain=years, range=["#9aa5b1", "#1f4e79"]),
                 legend=alt.Legend(orient="bottom", direction="horizontal"),
-            ),  # fmt: skip
+            ),
             tooltip=[
                 alt.Tooltip("year_label:N", title=t("year", lang)),
                 alt.Tooltip("month_label:N", title=t("month", lang)),
@@ -118,8 +156,9 @@ def monthly_comparison(frame: pl.DataFrame, year: int, lang: str) -> alt.Chart:
 def legal_delay_rule(days: int, lang: str) -> alt.Chart:
     """A dashed horizontal line at the legal payment delay, labelled, to layer on a chart
     whose y axis is a delay in days."""
-    base = alt.Chart(alt.Data(values=[{"days": days, "label": t("legal_delay_mark", lang,
-                                                                  days=days)}]))  # fmt: skip
+    base = alt.Chart(
+        alt.Data(values=[{"days": days, "label": t("legal_delay_mark", lang, days=days)}])
+    )
     rule = base.mark_rule(color=LEGAL_COLOUR, strokeDash=[8, 4], strokeWidth=2).encode(
         y="days:Q", tooltip=[alt.Tooltip("label:N", title=t("legal_delay_title", lang))]
     )
@@ -131,15 +170,25 @@ def legal_delay_rule(days: int, lang: str) -> alt.Chart:
 
 #: the splits of the yearly report, in the order the page shows them
 BREAKDOWNS = (
-    "channel", "syntax", "billing_framework", "recipient_category", "supplier_size",
+    "channel",
+    "syntax",
+    "billing_framework",
+    "recipient_category",
+    "supplier_size",
     "document_type",
-)  # fmt: skip
+)
 
 
 def lines_by_month(
-    frame: pl.DataFrame, x: str, series: dict[str, str], *, title: str, y_title: str,
-    lang: str, legal_delay_days: int | None = None,
-) -> alt.Chart:  # fmt: skip
+    frame: pl.DataFrame,
+    x: str,
+    series: dict[str, str],
+    *,
+    title: str,
+    y_title: str,
+    lang: str,
+    legal_delay_days: int | None = None,
+) -> alt.Chart:
     """One line per measure over the months; measures differ by colour, dash and point
     shape, and are named in the legend and the tooltip (readable without colour). With
     ``legal_delay_days`` (a delay chart), a labelled reference line marks the legal delay."""
@@ -156,14 +205,25 @@ def lines_by_month(
         if mine:
             low = min(mine, key=lambda r: r["value"])
             high = max(mine, key=lambda r: r["value"])
-            summaries.append(t(
-                "alt_line", lang, measure=name,
-                low=_number(low["value"], lang), low_month=_month(low["month"], lang),
-                high=_number(high["value"], lang), high_month=_month(high["month"], lang),
-            ))  # fmt: skip
+            summaries.append(
+                t(
+                    "alt_line",
+                    lang,
+                    measure=name,
+                    low=_number(low["value"], lang),
+                    low_month=_month(low["month"], lang),
+                    high=_number(high["value"], lang),
+                    high_month=_month(high["month"], lang),
+                )
+            )
     legal = "" if legal_delay_days is None else t("alt_legal", lang, days=legal_delay_days)
-    description = t("alt_lines", lang, lines="; ".join(summaries), legal=legal,
-                    below=t("chart_data_below", lang))  # fmt: skip
+    description = t(
+        "alt_lines",
+        lang,
+        lines="; ".join(summaries),
+        legal=legal,
+        below=t("chart_data_below", lang),
+    )
     lines = (
         alt.Chart(alt.Data(values=rows), height=PLOT_HEIGHT)
         .mark_line(point=True)
@@ -172,7 +232,7 @@ def lines_by_month(
                 "month:T",
                 title=t("month", lang),
                 axis=alt.Axis(format="%m/%Y", tickCount={"interval": "month", "step": 1}),
-            ),  # fmt: skip
+            ),
             y=alt.Y("value:Q", title=y_title),
             color=alt.Color(
                 "measure:N",
@@ -181,7 +241,7 @@ def lines_by_month(
                 legend=alt.Legend(
                     orient="bottom", direction="horizontal", symbolStrokeWidth=3, labelLimit=0
                 ),
-            ),  # fmt: skip
+            ),
             strokeDash=alt.StrokeDash("measure:N", sort=names, legend=None),
             shape=alt.Shape("measure:N", sort=names, legend=None),
             tooltip=[
@@ -194,10 +254,11 @@ def lines_by_month(
     if legal_delay_days is None:
         return localized(lines.properties(title=title, description=description), lang)
     return localized(
-        alt.layer(lines, legal_delay_rule(legal_delay_days, lang), title=title,
-                  description=description),
+        alt.layer(
+            lines, legal_delay_rule(legal_delay_days, lang), title=title, description=description
+        ),
         lang,
-    )  # fmt: skip
+    )
 
 
 def _month(iso_day: str, lang: str) -> str:
@@ -206,8 +267,15 @@ def _month(iso_day: str, lang: str) -> str:
     return f"{MONTHS[lang][int(month) - 1]} {year}"
 
 
-def delay_distribution(frame: pl.DataFrame, labels: dict[str, str], *, title: str,
-                       x_title: str, y_title: str, lang: str) -> alt.Chart:  # fmt: skip
+def delay_distribution(
+    frame: pl.DataFrame,
+    labels: dict[str, str],
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    lang: str,
+) -> alt.Chart:
     """Share of invoices per 10-day bucket of delay, one bar per grain side by side (the
     grains differ by position, colour and opacity, and are named in the legend and tooltip)."""
     rows = [
@@ -230,12 +298,18 @@ def delay_distribution(frame: pl.DataFrame, labels: dict[str, str], *, title: st
         if mine:
             top = max(mine, key=lambda r: r["share"])
             share = format_number(top["share"], lang, decimals=1)
-            shares.append(t(
-                "alt_share", lang, series=name, bucket=top["bucket"],
-                share=f"{share}\u00a0%" if lang == "fr" else f"{share}%",
-            ))  # fmt: skip
-    description = t("alt_histogram", lang, shares="; ".join(shares),
-                    below=t("chart_data_below", lang))  # fmt: skip
+            shares.append(
+                t(
+                    "alt_share",
+                    lang,
+                    series=name,
+                    bucket=top["bucket"],
+                    share=f"{share}\u00a0%" if lang == "fr" else f"{share}%",
+                )
+            )
+    description = t(
+        "alt_histogram", lang, shares="; ".join(shares), below=t("chart_data_below", lang)
+    )
     return localized(
         alt.Chart(alt.Data(values=rows), title=title, height=PLOT_HEIGHT, description=description)
         .mark_bar()
@@ -248,10 +322,10 @@ def delay_distribution(frame: pl.DataFrame, labels: dict[str, str], *, title: st
                 sort=names,
                 title=t("measure", lang),
                 legend=alt.Legend(orient="bottom", labelLimit=0),
-            ),  # fmt: skip
+            ),
             opacity=alt.Opacity(
                 "series:N", sort=names, legend=None, scale=alt.Scale(range=[1.0, 0.55])
-            ),  # fmt: skip
+            ),
             tooltip=[
                 alt.Tooltip("series:N", title=t("measure", lang)),
                 alt.Tooltip("bucket:N", title=x_title),

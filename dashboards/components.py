@@ -63,10 +63,14 @@ def table(frame: pl.DataFrame, key: str, lang: str, *, selectable: bool = False)
         first = frame.columns[0]
         formats[first] = {**formats.get(first, {}), "pinned": True}
     event = st.dataframe(
-        frame, hide_index=True, key=key, column_config=formats,
-        placeholder=MISSING, on_select="rerun" if selectable else "ignore",
+        frame,
+        hide_index=True,
+        key=key,
+        column_config=formats,
+        placeholder=MISSING,
+        on_select="rerun" if selectable else "ignore",
         selection_mode="single-row",
-    )  # fmt: skip
+    )
     if not selectable:
         return None
     rows = event.selection.rows if event is not None else []
@@ -129,8 +133,14 @@ def _record(context: tuple | None, file_name: str) -> None:
     if context is None:
         return
     person, store, page, params = context
-    access.record(store, who=person.who, role=person.role, action="download", page=page,
-                  detail={"file": file_name, **params})  # fmt: skip
+    access.record(
+        store,
+        who=person.who,
+        role=person.role,
+        action="download",
+        page=page,
+        detail={"file": file_name, **params},
+    )
 
 
 def record_download(file_name: str) -> None:
@@ -149,14 +159,27 @@ def download_button(label: str, data, *, file_name: str, mime: str, key: str, **
             _record(context, file_name)
             return make()
 
-    st.download_button(label, data, file_name=file_name, mime=mime, key=key,
-                       on_click=record_download, args=(file_name,), **kwargs)  # fmt: skip
+    st.download_button(
+        label,
+        data,
+        file_name=file_name,
+        mime=mime,
+        key=key,
+        on_click=record_download,
+        args=(file_name,),
+        **kwargs,
+    )
 
 
 def downloadable_table(
-    frame: pl.DataFrame, name: str, key: str, lang: str, *, selectable: bool = False,
+    frame: pl.DataFrame,
+    name: str,
+    key: str,
+    lang: str,
+    *,
+    selectable: bool = False,
     totals: Sequence[str] = (),
-) -> int | None:  # fmt: skip
+) -> int | None:
     """The table, then its downloads: CSV for French Excel and Parquet (types kept). An
     empty table is said in words instead, without downloads (Streamlit wrote "empty").
     ``selectable``: returns the position of the row picked, or None. ``totals``: the
@@ -170,19 +193,28 @@ def downloadable_table(
             t("download_csv", lang),
             excel_csv(frame, totals=tuple(totals), total_label=t("total", lang)),
             file_name=f"{name}.csv",
-            mime="text/csv", key=f"{key}_csv",
-        )  # fmt: skip
+            mime="text/csv",
+            key=f"{key}_csv",
+        )
         download_button(
-            t("download_parquet", lang), parquet_bytes(frame), file_name=f"{name}.parquet",
-            mime="application/vnd.apache.parquet", key=f"{key}_parquet",
-        )  # fmt: skip
+            t("download_parquet", lang),
+            parquet_bytes(frame),
+            file_name=f"{name}.parquet",
+            mime="application/vnd.apache.parquet",
+            key=f"{key}_parquet",
+        )
     return picked
 
 
 def url_selectbox(
-    label: str, options: Sequence[Any], param: str, *, key: str,
-    format_func: Callable[[Any], str] = str, parse: Callable[[str], Any] = str,
-) -> Any:  # fmt: skip
+    label: str,
+    options: Sequence[Any],
+    param: str,
+    *,
+    key: str,
+    format_func: Callable[[Any], str] = str,
+    parse: Callable[[str], Any] = str,
+) -> Any:
     """A select box whose choice is read from and written to the URL parameter ``param``."""
     wanted = st.query_params.get(param)
     try:
@@ -191,9 +223,13 @@ def url_selectbox(
         default = None
     index = list(options).index(default) if default in options else 0
     choice = st.selectbox(
-        label, options, index=index, key=key, format_func=format_func,
+        label,
+        options,
+        index=index,
+        key=key,
+        format_func=format_func,
         placeholder=t("choose", st.session_state.get("vigie_lang", "fr")),
-    )  # fmt: skip
+    )
     if choice is not None:
         st.query_params[param] = str(choice)
     return choice
@@ -242,17 +278,24 @@ def invoice_delay(reader, invoice_id: str, lang: str, *, link_to: str | None = N
 
     with st.container(horizontal=True):
         st.metric(t("due_date", lang), format_date(d["due_date"], lang) if d["due_date"] else "—")
-        st.metric(t("payment_date", lang), format_date(d["payment_date"], lang)
-                  if d["payment_date"] else known(t("unpaid", lang)))  # fmt: skip
+        st.metric(
+            t("payment_date", lang),
+            format_date(d["payment_date"], lang) if d["payment_date"] else known(t("unpaid", lang)),
+        )
         st.metric(t("days_late", lang), known(format_number(d["days_late"] or 0, lang)))
         st.metric(t("interest_owed", lang), known(format_eur(d["late_interest_eur"] or 0, lang)))
-        st.metric(t("indemnity_owed", lang),
-                  known(format_eur(d["recovery_indemnity_eur"] or 0, lang)))  # fmt: skip
+        st.metric(
+            t("indemnity_owed", lang), known(format_eur(d["recovery_indemnity_eur"] or 0, lang))
+        )
     day = d["payment_date"] or d["due_date"]
     if link_to is not None and day is not None:
         st.page_link(
-            "app_pages/delais.py", icon=":material/schedule:",
+            "app_pages/delais.py",
+            icon=":material/schedule:",
             label=t("see_delays_of", lang, name=link_to or "—"),
-            query_params={"view": "entity", "entity": d["recipient_structure_id"],
-                          "year": str(day.year)},
-        )  # fmt: skip
+            query_params={
+                "view": "entity",
+                "entity": d["recipient_structure_id"],
+                "year": str(day.year),
+            },
+        )

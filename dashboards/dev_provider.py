@@ -30,12 +30,15 @@ def users_from_grants(db_path: Path) -> list:
 
     store = Store(db_path)
     try:
-        emails = sorted({g["principal"] for g in access.grants(store)
-                         if g["principal_kind"] == "email"})  # fmt: skip
+        emails = sorted(
+            {g["principal"] for g in access.grants(store) if g["principal_kind"] == "email"}
+        )
     finally:
         store.close()
-    return [User(sub=e, claims={"email": e, "email_verified": True, "name": e.split("@")[0]})
-            for e in emails]  # fmt: skip
+    return [
+        User(sub=e, claims={"email": e, "email_verified": True, "name": e.split("@")[0]})
+        for e in emails
+    ]
 
 
 def make_app(users: list):
@@ -46,10 +49,12 @@ def make_app(users: list):
 
     app = flask.Flask("vigie-dev-provider")
     # our frame first, then the package's forms (which extend it)
-    app.jinja_loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader(str(TEMPLATES)),
-        jinja2.FileSystemLoader(str(Path(oidc_provider_mock.__file__).parent / "templates")),
-    ])  # fmt: skip
+    app.jinja_loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(str(TEMPLATES)),
+            jinja2.FileSystemLoader(str(Path(oidc_provider_mock.__file__).parent / "templates")),
+        ]
+    )
     init_app(app, user_claims=users, require_nonce=False)
     app.debug = False
     inner = app.wsgi_app

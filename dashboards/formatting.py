@@ -126,23 +126,28 @@ def excel_csv(frame, *, totals: tuple[str, ...] = (), total_label: str = "Total"
         return pl.col(column).cast(pl.String).str.replace(".", ",", literal=True)
 
     written = frame.with_columns(
-        text(c) if dtype == pl.String
-        else decimal_comma(c) if dtype.is_decimal() or dtype.is_float()
-        else pl.col(c).dt.convert_time_zone(PARIS.key) if isinstance(dtype, pl.Datetime)
-        and dtype.time_zone is not None
+        text(c)
+        if dtype == pl.String
+        else decimal_comma(c)
+        if dtype.is_decimal() or dtype.is_float()
+        else pl.col(c).dt.convert_time_zone(PARIS.key)
+        if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None
         else pl.col(c)
         for c, dtype in frame.schema.items()
-    )  # fmt: skip
+    )
     lines = written.write_csv(
         separator=";", date_format=CSV_DATE_FORMAT, datetime_format=CSV_DATETIME_FORMAT
     )
     if totals and frame.height:
         sums = frame.select(pl.col(c).sum() for c in totals).row(0, named=True)
         cells = [
-            total_label if i == 0 else
-            "" if c not in sums or sums[c] is None else str(sums[c]).replace(".", ",")
+            total_label
+            if i == 0
+            else ""
+            if c not in sums or sums[c] is None
+            else str(sums[c]).replace(".", ",")
             for i, c in enumerate(frame.columns)
-        ]  # fmt: skip
+        ]
         lines += ";".join(cells) + "\n"
     return "\ufeff".encode() + lines.encode("utf-8")
 

@@ -781,10 +781,22 @@ RECIPIENT_REASONS = {
 }
 
 MONTHS = {
-    "fr": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
-           "nov.", "déc."],
+    "fr": [
+        "janv.",
+        "févr.",
+        "mars",
+        "avr.",
+        "mai",
+        "juin",
+        "juil.",
+        "août",
+        "sept.",
+        "oct.",
+        "nov.",
+        "déc.",
+    ],
     "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-}  # fmt: skip
+}
 
 
 def reason_label(code: str | None, lang: str) -> str | None:

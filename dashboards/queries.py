@@ -96,15 +96,16 @@ def year_summary(monthly: pl.DataFrame, year: int) -> dict[str, float | int | No
     return {"invoices": current, "previous": previous, "growth": growth, "months": months}
 
 
-def monthly_table(monthly: pl.DataFrame, year: int, month_names: list[str],
-                  columns: tuple[str, str]) -> pl.DataFrame:  # fmt: skip
+def monthly_table(
+    monthly: pl.DataFrame, year: int, month_names: list[str], columns: tuple[str, str]
+) -> pl.DataFrame:
     """The months of ``year`` for display: month name and invoices, labelled columns."""
     return monthly.filter(pl.col("year") == year).select(
         pl.col("month")
         .replace_strict(dict(enumerate(month_names, start=1)), return_dtype=pl.String)
         .alias(columns[0]),
         pl.col("invoice_count").alias(columns[1]),
-    )  # fmt: skip
+    )
 
 
 def year_over_year(monthly: pl.DataFrame, year: int) -> pl.DataFrame:
@@ -160,9 +161,11 @@ def with_export_status(transmissions: pl.DataFrame, settings: Settings) -> pl.Da
     sirens = transmissions.get_column("declarant_siren").unique().to_list()
     latest = export_states(settings, sirens[0] if len(sirens) == 1 else None)
     keys = transmissions.select(
-        "declarant_siren", "declarant_role", "report_kind",
+        "declarant_siren",
+        "declarant_role",
+        "report_kind",
         pl.col("period_start_date").cast(pl.String),
-    ).rows()  # fmt: skip
+    ).rows()
     found = [latest.get(k, NOT_EXPORTED) for k in keys]
     return transmissions.with_columns(
         pl.Series("status", [s.status for s in found], dtype=pl.String),
@@ -211,11 +214,13 @@ def ereporting_overview(rows: pl.DataFrame) -> pl.DataFrame:
             *[(pl.col("status") == s).sum().alias(f"{s}_count") for s in EXPORT_STATUSES],
             (pl.col("late_reason") == "not_sent").sum().alias("not_sent_late_count"),
             (pl.col("late_reason") == "received_late").sum().alias("received_late_count"),
-            pl.col("platform_deadline_date").filter(pl.col("is_late")).min()
+            pl.col("platform_deadline_date")
+            .filter(pl.col("is_late"))
+            .min()
             .alias("earliest_late_deadline"),
         )
         .sort("report_kind", descending=True)  # transactions, then payments
-    )  # fmt: skip
+    )
 
 
 #: why a transmission is late (``mark_late``)
@@ -229,22 +234,22 @@ def late_transmissions_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
     return rows.filter(pl.col("is_late")).select(
         # who and which period, why late and by how much; the name last (it is long)
         pl.col("declarant_siren").alias(t("er_declarant", lang)),
-        pl.col("report_kind").replace_strict(
-            {k: t(f"er_{k}", lang) for k in ("transactions", "payments")}
-        ).alias(t("er_kind", lang)),
+        pl.col("report_kind")
+        .replace_strict({k: t(f"er_{k}", lang) for k in ("transactions", "payments")})
+        .alias(t("er_kind", lang)),
         pl.col("period_start_date").alias(t("er_period_start", lang)),
-        pl.col("late_reason").replace_strict(
-            {r: t(f"er_late_{r}", lang) for r in LATE_REASONS}
-        ).alias(t("er_late", lang)),
+        pl.col("late_reason")
+        .replace_strict({r: t(f"er_late_{r}", lang) for r in LATE_REASONS})
+        .alias(t("er_late", lang)),
         pl.col("platform_deadline_date").alias(t("er_deadline", lang)),
-        pl.col("last_received_at").dt.convert_time_zone("Europe/Paris").alias(
-            t("er_received_at", lang)
-        ),
-        pl.col("status").replace_strict(
-            {s: t(f"er_status_{s}", lang) for s in EXPORT_STATUSES}
-        ).alias(t("er_status", lang)),
+        pl.col("last_received_at")
+        .dt.convert_time_zone("Europe/Paris")
+        .alias(t("er_received_at", lang)),
+        pl.col("status")
+        .replace_strict({s: t(f"er_status_{s}", lang) for s in EXPORT_STATUSES})
+        .alias(t("er_status", lang)),
         pl.col("declarant_name").alias(t("name", lang)),
-    )  # fmt: skip
+    )
 
 
 def ereporting_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -253,16 +258,16 @@ def ereporting_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
 
     return rows.select(
         # the period and where it stands first; amounts and the other dates after
-        pl.col("report_kind").replace_strict(
-            {k: t(f"er_{k}", lang) for k in ("transactions", "payments")}
-        ).alias(t("er_kind", lang)),
+        pl.col("report_kind")
+        .replace_strict({k: t(f"er_{k}", lang) for k in ("transactions", "payments")})
+        .alias(t("er_kind", lang)),
         pl.col("period_start_date").alias(t("er_period_start", lang)),
-        pl.col("status").replace_strict(
-            {s: t(f"er_status_{s}", lang) for s in EXPORT_STATUSES}
-        ).alias(t("er_status", lang)),
-        pl.col("late_reason").replace_strict(
-            {r: t(f"er_late_{r}", lang) for r in LATE_REASONS}, default=""
-        ).alias(t("er_late", lang)),
+        pl.col("status")
+        .replace_strict({s: t(f"er_status_{s}", lang) for s in EXPORT_STATUSES})
+        .alias(t("er_status", lang)),
+        pl.col("late_reason")
+        .replace_strict({r: t(f"er_late_{r}", lang) for r in LATE_REASONS}, default="")
+        .alias(t("er_late", lang)),
         pl.col("platform_deadline_date").alias(t("er_deadline", lang)),
         (pl.col("invoice_record_count") + pl.col("aggregate_record_count")).alias(
             t("er_records", lang)
@@ -270,17 +275,17 @@ def ereporting_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
         pl.col("taxable_amount").alias(t("er_taxable", lang)),
         pl.col("tax_amount").alias(t("er_vat", lang)),
         pl.col("received_amount").alias(t("er_received", lang)),
-        pl.col("last_received_at").dt.convert_time_zone("Europe/Paris").alias(
-            t("er_received_at", lang)
-        ),
+        pl.col("last_received_at")
+        .dt.convert_time_zone("Europe/Paris")
+        .alias(t("er_received_at", lang)),
         pl.col("period_end_date").alias(t("er_period_end", lang)),
         # a time stamp (in Paris): the table shows it in the language's order, the CSV in
         # the one date format of the file
-        pl.col("administration_deadline_at").dt.convert_time_zone("Europe/Paris").alias(
-            t("er_admin_deadline", lang)
-        ),
+        pl.col("administration_deadline_at")
+        .dt.convert_time_zone("Europe/Paris")
+        .alias(t("er_admin_deadline", lang)),
         pl.col("transmission_id").alias(t("er_transmission_id", lang)),
-    )  # fmt: skip
+    )
 
 
 def sent_file(reader, path: str) -> bytes | None:
@@ -628,7 +633,7 @@ def bilan_splits(frame: pl.DataFrame, breakdown: str) -> pl.DataFrame:
                 ).round(1)
             )
             .alias("change_pct")
-        )  # fmt: skip
+        )
     )
 
 
@@ -644,17 +649,18 @@ def history_table(history: pl.DataFrame, lang: str) -> pl.DataFrame:
         pl.col("event_sequence").alias(t("event_sequence", lang)),
         datetime_column_text("occurred_at", lang).alias(t("occurred_at", lang)),
         pl.coalesce(f"status_label_{lang}", "status_code").alias(t("status", lang)),
-        pl.coalesce(f"previous_status_label_{lang}", "previous_status_code")
-        .alias(t("previous_status", lang)),
-        pl.col("actor_role").replace(
-            {role: t(f"actor_{role}", lang) for role in ACTOR_ROLES}
-        ).alias(t("actor", lang)),
+        pl.coalesce(f"previous_status_label_{lang}", "previous_status_code").alias(
+            t("previous_status", lang)
+        ),
+        pl.col("actor_role")
+        .replace({role: t(f"actor_{role}", lang) for role in ACTOR_ROLES})
+        .alias(t("actor", lang)),
         pl.col("reason_code")
         .map_elements(lambda c: reason_label(c, lang), return_dtype=pl.String)
         .alias(t("reason", lang)),
         pl.col("payment_date").alias(t("payment_date", lang)),
         pl.col("payment_amount").alias(t("payment_amount", lang)),
-    )  # fmt: skip
+    )
 
 
 def distribution_shares(frame: pl.DataFrame) -> pl.DataFrame:

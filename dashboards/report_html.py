@@ -35,9 +35,14 @@ def _table(frame: pl.DataFrame, lang: str) -> str:
 
 
 def bilan_html(
-    *, title: str, lang: str, data_as_of: datetime, headline: list[tuple[str, str]],
-    chart: alt.Chart, tables: list[tuple[str, pl.DataFrame]],
-) -> str:  # fmt: skip
+    *,
+    title: str,
+    lang: str,
+    data_as_of: datetime,
+    headline: list[tuple[str, str]],
+    chart: alt.Chart,
+    tables: list[tuple[str, pl.DataFrame]],
+) -> str:
     """One HTML page: title, headline figures, the monthly chart, the tables."""
     figures = "".join(
         f'<div class="fig"><div class="label">{html.escape(k)}</div>'

@@ -14,9 +14,13 @@ from pathlib import Path
 
 #: the flags that keep Chromium from calling home on a closed network
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 class ChromiumMissing(RuntimeError):
@@ -33,16 +37,19 @@ def _print(html: str, executable: Path) -> bytes:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(executable), headless=True,
-                                     args=CHROMIUM_ARGS)  # fmt: skip
+        browser = pw.chromium.launch(
+            executable_path=str(executable), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             page = browser.new_page()
             page.route("**/*", lambda route: route.abort())  # the page fetches nothing
             page.set_content(html, wait_until="load")
             return page.pdf(
-                format="A4", print_background=True, prefer_css_page_size=True,
+                format="A4",
+                print_background=True,
+                prefer_css_page_size=True,
                 margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"},
-            )  # fmt: skip
+            )
         finally:
             browser.close()
 

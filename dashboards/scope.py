@@ -91,16 +91,18 @@ class Scope:
         return _ROLES.sub(lambda m: "true" if self.role in m.group(1).split(",") else "false", sql)
 
 
-def structure_scope(role: str, sirets: frozenset[str], snapshot_id: str,
-                    snapshot_path: str) -> Scope:  # fmt: skip
+def structure_scope(
+    role: str, sirets: frozenset[str], snapshot_id: str, snapshot_path: str
+) -> Scope:
     """The scope of a role over the structures with these SIRETs in the snapshot."""
     if role not in ("public_entity", "supplier") or not sirets:
         return Scope(role)
     found = queries.query(
-        snapshot_id, snapshot_path,
+        snapshot_id,
+        snapshot_path,
         "select structure_id from marts.dim_structures where siret in (select unnest(?))",
         (sorted(sirets),),
-    )  # fmt: skip
+    )
     return Scope(role, frozenset(found.get_column("structure_id").to_list()), sirets)
 
 

@@ -62,8 +62,9 @@ def verified_userinfo(auth: dict[str, Any], access_token: str) -> dict[str, Any]
     from joserfc.jwk import KeySet
 
     metadata = provider_metadata(auth["server_metadata_url"])
-    kind, body = _get_json(metadata["userinfo_endpoint"],
-                           {"Authorization": f"Bearer {access_token}"})  # fmt: skip
+    kind, body = _get_json(
+        metadata["userinfo_endpoint"], {"Authorization": f"Bearer {access_token}"}
+    )
     if kind != "application/jwt":
         return json.loads(body)
     keys = KeySet.import_key_set(json.loads(_get_json(metadata["jwks_uri"])[1]))
@@ -110,6 +111,8 @@ def display_name(claims: dict[str, Any]) -> str:
 
 def resolve(store, claims: dict[str, Any]) -> acl.Access | None:
     return acl.resolve(
-        store, email=claims.get("email"), organisation_siret=claims.get("siret"),
+        store,
+        email=claims.get("email"),
+        organisation_siret=claims.get("siret"),
         name=display_name(claims),
-    )  # fmt: skip
+    )

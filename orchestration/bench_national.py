@@ -23,9 +23,14 @@ from vigie.platform.settings import Settings
 
 #: the issue's targets, in seconds (None: no target for the step)
 TARGETS = {
-    "generate": 600, "extract": None, "full build": 600, "publish": 120,
-    "dashboards": 1, "e-reporting month": 300, "one more day": 60,
-}  # fmt: skip
+    "generate": 600,
+    "extract": None,
+    "full build": 600,
+    "publish": 120,
+    "dashboards": 1,
+    "e-reporting month": 300,
+    "one more day": 60,
+}
 PEAK_TARGET_GIB = 12
 
 
@@ -118,9 +123,13 @@ BENCH_OPERATOR = "bench@vigie.invalid"
 
 
 def run_national(
-    settings: Settings, *, scale: float, year: int, seed: int = 7,
+    settings: Settings,
+    *,
+    scale: float,
+    year: int,
+    seed: int = 7,
     progress: Callable[[str], None] = lambda _m: None,
-) -> NationalRun:  # fmt: skip
+) -> NationalRun:
     from vigie.dashboards import bench as dashboards_bench
     from vigie.ingestion.extract import extract
     from vigie.ingestion.generator import generate
@@ -174,18 +183,17 @@ def run_national(
 
         store = Store(settings.platform_db_path)
         try:
-            access.grant(store, role="operator", by="vigie bench national",
-                         email=BENCH_OPERATOR)  # fmt: skip
+            access.grant(store, role="operator", by="vigie bench national", email=BENCH_OPERATOR)
         finally:
             store.close()
-        timings = dashboards_bench.run(snapshot_box["ref"], repeats=5, renders=2,
-                                       settings=settings)  # fmt: skip
+        timings = dashboards_bench.run(snapshot_box["ref"], repeats=5, renders=2, settings=settings)
         worst_query = max(timings, key=lambda t: t.query_p95_ms)
-        worst_page = max((t for t in timings if t.render_s is not None),
-                         key=lambda t: t.render_s)  # fmt: skip
-        detail = (f"slowest query p95 {worst_query.query_p95_ms:,.0f} ms "
-                  f"({worst_query.page}: {worst_query.slowest_query}); slowest page "
-                  f"{worst_page.page} {worst_page.render_s:,.2f} s")  # fmt: skip
+        worst_page = max((t for t in timings if t.render_s is not None), key=lambda t: t.render_s)
+        detail = (
+            f"slowest query p95 {worst_query.query_p95_ms:,.0f} ms "
+            f"({worst_query.page}: {worst_query.slowest_query}); slowest page "
+            f"{worst_page.page} {worst_page.render_s:,.2f} s"
+        )
         snapshot_box["page_s"] = worst_page.render_s
         return sum(t.queries for t in timings), detail
 
@@ -233,9 +241,13 @@ def format_table(run: NationalRun) -> str:
     for s in run.steps:
         target = "—" if s.target_s is None else f"{s.target_s:g}"
         mark = "" if s.ok is None else (" ok" if s.ok else " MISSED")
-        lines.append(f"  {s.name:<18}{s.seconds:>10,.1f}{target:>9}{s.rows_per_s:>14,.0f}"
-                     f"{s.peak_gib:>10,.2f}  {s.detail}{mark}")  # fmt: skip
+        lines.append(
+            f"  {s.name:<18}{s.seconds:>10,.1f}{target:>9}{s.rows_per_s:>14,.0f}"
+            f"{s.peak_gib:>10,.2f}  {s.detail}{mark}"
+        )
     peak = max((s.peak_gib for s in run.steps), default=0.0)
-    lines.append(f"  peak memory {peak:,.2f} GiB (target ≤ {PEAK_TARGET_GIB}); on disk: "
-                 + ", ".join(f"{k} {v:,.2f} GiB" for k, v in run.sizes_gib.items()))  # fmt: skip
+    lines.append(
+        f"  peak memory {peak:,.2f} GiB (target ≤ {PEAK_TARGET_GIB}); on disk: "
+        + ", ".join(f"{k} {v:,.2f} GiB" for k, v in run.sizes_gib.items())
+    )
     return "\n".join(lines)

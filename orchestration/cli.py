@@ -46,21 +46,42 @@ def main() -> None:
 
 @main.command()
 @click.option("--no-serve", is_flag=True, help="Run the pipeline, print a summary and exit.")
-@click.option("--from", "start", default="2019-01-01", callback=_day, show_default=True,
-              help="First day of the sample history.")  # fmt: skip
-@click.option("--to", "end", default="2020-12-31", callback=_day, show_default=True,
-              help="Last day of the sample history.")  # fmt: skip
-@click.option("--scale", default=0.00005, show_default=True,
-              help="Fraction of the national volume (0.00005: about 5,000 invoices).")  # fmt: skip
+@click.option(
+    "--from",
+    "start",
+    default="2019-01-01",
+    callback=_day,
+    show_default=True,
+    help="First day of the sample history.",
+)
+@click.option(
+    "--to",
+    "end",
+    default="2020-12-31",
+    callback=_day,
+    show_default=True,
+    help="Last day of the sample history.",
+)
+@click.option(
+    "--scale",
+    default=0.00005,
+    show_default=True,
+    help="Fraction of the national volume (0.00005: about 5,000 invoices).",
+)
 @click.option("--seed", default=7, show_default=True, help="Random seed of the generator.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--api-port", default=8000, show_default=True)
 @click.option("--dagster-port", default=3000, show_default=True)
 @click.option("--dashboards-port", default=8501, show_default=True)
-@click.option("--sign-in-port", default=9400, show_default=True,
-              help="Port of the local OIDC provider the dashboards sign in with.")  # fmt: skip
-def demo(no_serve, start, end, scale, seed, host, api_port, dagster_port, dashboards_port,
-         sign_in_port):  # fmt: skip
+@click.option(
+    "--sign-in-port",
+    default=9400,
+    show_default=True,
+    help="Port of the local OIDC provider the dashboards sign in with.",
+)
+def demo(
+    no_serve, start, end, scale, seed, host, api_port, dagster_port, dashboards_port, sign_in_port
+):
     """Sample history, warehouse build, snapshot, then serve.
 
     Runs the Dagster job demo_pipeline on the home's Dagster instance: generates a small
@@ -153,9 +174,13 @@ def _serve(settings, host, api_port, dagster_port, dashboards_port, sign_in_port
 @click.option("--api-port", default=8000, show_default=True)
 @click.option("--dagster-port", default=3000, show_default=True)
 @click.option("--dashboards-port", default=8501, show_default=True)
-@click.option("--sign-in-port", default=9400, show_default=True,
-              help="Port of the local OIDC provider (not started when VIGIE_DASHBOARD_SECRETS "
-              "names a production provider).")  # fmt: skip
+@click.option(
+    "--sign-in-port",
+    default=9400,
+    show_default=True,
+    help="Port of the local OIDC provider (not started when VIGIE_DASHBOARD_SECRETS "
+    "names a production provider).",
+)
 def serve_command(host, api_port, dagster_port, dashboards_port, sign_in_port):
     """Serve the API, the Dagster UI and the dashboards (with their sign-in provider)."""
     _serve(get_settings(), host, api_port, dagster_port, dashboards_port, sign_in_port)
@@ -174,8 +199,12 @@ def api(host, port):
 @main.command()
 @click.option("--from", "start", required=True, callback=_day, help="First day (YYYY-MM-DD).")
 @click.option("--to", "end", required=True, callback=_day, help="Last day, included.")
-@click.option("--scale", default=0.001, show_default=True,
-              help="Fraction of the national volume (1.0 = a national year).")  # fmt: skip
+@click.option(
+    "--scale",
+    default=0.001,
+    show_default=True,
+    help="Fraction of the national volume (1.0 = a national year).",
+)
 @click.option("--seed", default=7, show_default=True)
 def generate(start, end, scale, seed):
     """Write a synthetic history into the landing zone."""
@@ -231,9 +260,20 @@ def structure():
     help="Makes it an e-reporting declarant; sets the periods of its transmissions.",
 )
 @click.option("--vat-on-debits", is_flag=True, help="It opted for VAT on debits.")
-def structure_create(siret, name, category, private, services, requires_service_code,
-                     requires_engagement, no_payment_status, delay, vat_id, vat_regime,
-                     vat_on_debits):  # fmt: skip
+def structure_create(
+    siret,
+    name,
+    category,
+    private,
+    services,
+    requires_service_code,
+    requires_engagement,
+    no_payment_status,
+    delay,
+    vat_id,
+    vat_regime,
+    vat_on_debits,
+):
     """Create a structure; print it as JSON with its id and API key."""
 
     from vigie.platform.service import Platform, PlatformError
@@ -243,13 +283,18 @@ def structure_create(siret, name, category, private, services, requires_service_
     platform = Platform(get_settings())
     try:
         created = platform.create_structure(
-            siret=siret, name=name, public_category=category,
-            legal_payment_delay_days=delay, requires_service_code=requires_service_code,
+            siret=siret,
+            name=name,
+            public_category=category,
+            legal_payment_delay_days=delay,
+            requires_service_code=requires_service_code,
             requires_engagement_number=requires_engagement,
             reports_payment_status=not no_payment_status,
             services=[{"code": code} for code in services],
-            vat_id=vat_id, vat_regime=vat_regime, vat_on_debits=vat_on_debits,
-        )  # fmt: skip
+            vat_id=vat_id,
+            vat_regime=vat_regime,
+            vat_on_debits=vat_on_debits,
+        )
     except PlatformError as err:
         raise click.ClickException(f"{err.code}: {err.message_en} ({err.detail})") from None
     finally:
@@ -267,8 +312,11 @@ def operator_key(name):
 
     store = Store(get_settings().platform_db_path)
     try:
-        click.echo(json.dumps({"name": name, "role": "operator",
-                               "api_key": store.create_operator_key(name)}))  # fmt: skip
+        click.echo(
+            json.dumps(
+                {"name": name, "role": "operator", "api_key": store.create_operator_key(name)}
+            )
+        )
     finally:
         store.close()
 
@@ -291,8 +339,9 @@ def key_list():
     try:
         for k in store.api_keys():
             state = f"revoked {k['revoked_at'][:19]}" if k["revoked_at"] else "active"
-            click.echo(f"{k['key_id']}  {k['role']:<9}  {k['siret'] or '-':<14}  "
-                       f"{state:<27}  {k['name']}")  # fmt: skip
+            click.echo(
+                f"{k['key_id']}  {k['role']:<9}  {k['siret'] or '-':<14}  {state:<27}  {k['name']}"
+            )
     finally:
         store.close()
 
@@ -309,14 +358,23 @@ def key_create(siret, operator, name):
         raise click.UsageError("give exactly one of --structure SIRET or --operator")
     store = _store()
     try:
-        made = store.create_operator_key(name) if operator else store.create_structure_key(
-            siret, name)  # fmt: skip
+        made = (
+            store.create_operator_key(name) if operator else store.create_structure_key(siret, name)
+        )
     except KeyError as err:
         raise click.ClickException(err.args[0]) from None
     finally:
         store.close()
-    click.echo(json.dumps({"name": name, "role": "operator" if operator else "structure",
-                           "siret": siret, "api_key": made}))  # fmt: skip
+    click.echo(
+        json.dumps(
+            {
+                "name": name,
+                "role": "operator" if operator else "structure",
+                "siret": siret,
+                "api_key": made,
+            }
+        )
+    )
 
 
 @key.command("rotate")
@@ -362,8 +420,11 @@ def _operator_name() -> str:
 
 @access.command("grant")
 @click.option("--email", help="The person, by the e-mail their provider gives.")
-@click.option("--organisation", "organisation_siret",
-              help="Everybody of this organisation (the SIRET ProConnect gives).")  # fmt: skip
+@click.option(
+    "--organisation",
+    "organisation_siret",
+    help="Everybody of this organisation (the SIRET ProConnect gives).",
+)
 @click.option(
     "--role",
     required=True,
@@ -382,16 +443,23 @@ def access_grant(email, organisation_siret, role, structures):
 
     store = _store()
     try:
-        made = acl.grant(store, role=role, by=_operator_name(), email=email,
-                         organisation_siret=organisation_siret,
-                         structure_sirets=tuple(structures))  # fmt: skip
+        made = acl.grant(
+            store,
+            role=role,
+            by=_operator_name(),
+            email=email,
+            organisation_siret=organisation_siret,
+            structure_sirets=tuple(structures),
+        )
     except acl.AccessError as err:
         raise click.ClickException(str(err)) from None
     finally:
         store.close()
-    click.echo(f"granted {role} to {email or organisation_siret}"
-               + (f" over {', '.join(structures)}" if structures else "")
-               + ("" if made else " (already in force)"))  # fmt: skip
+    click.echo(
+        f"granted {role} to {email or organisation_siret}"
+        + (f" over {', '.join(structures)}" if structures else "")
+        + ("" if made else " (already in force)")
+    )
 
 
 @access.command("revoke")
@@ -403,8 +471,9 @@ def access_revoke(email, organisation_siret):
 
     store = _store()
     try:
-        count = acl.revoke(store, by=_operator_name(), email=email,
-                           organisation_siret=organisation_siret)  # fmt: skip
+        count = acl.revoke(
+            store, by=_operator_name(), email=email, organisation_siret=organisation_siret
+        )
     except acl.AccessError as err:
         raise click.ClickException(str(err)) from None
     finally:
@@ -422,8 +491,9 @@ def access_list(include_revoked):
     try:
         for g in acl.grants(store, include_revoked=include_revoked):
             state = f"  revoked {g['revoked_at'][:19]}" if g["revoked_at"] else ""
-            click.echo(f"{g['principal']:<36} {g['role']:<19} "
-                       f"{g['structure_siret'] or '-':<14}{state}")  # fmt: skip
+            click.echo(
+                f"{g['principal']:<36} {g['role']:<19} {g['structure_siret'] or '-':<14}{state}"
+            )
     finally:
         store.close()
 
@@ -438,8 +508,10 @@ def access_audit(limit, action):
     store = _store()
     try:
         for e in acl.audit_entries(store, limit=limit, action=action):
-            click.echo(f"{e['at'][:19]}  {e['who']:<32} {e['action']:<8} "
-                       f"{e['page'] or '-':<11} {e['detail']}")  # fmt: skip
+            click.echo(
+                f"{e['at'][:19]}  {e['who']:<32} {e['action']:<8} "
+                f"{e['page'] or '-':<11} {e['detail']}"
+            )
     finally:
         store.close()
 
@@ -477,10 +549,14 @@ def bench_parse(count, lines):
 
     r = run(count, lines)
     click.echo(f"bench parse: {r.documents:,} UBL invoices of {lines} lines in {r.seconds:.2f} s")
-    click.echo(f"  {r.per_second:,.0f} invoices/s on one core, {r.mean_us:,.0f} µs each; "
-               f"peak RSS {r.peak_rss_mib:,.0f} MiB")  # fmt: skip
-    click.echo(f"  official artefacts (Saxon XSLT): {r.official_seconds:.2f} s, "
-               f"{r.official_seconds / r.seconds:.0%} of the time")  # fmt: skip
+    click.echo(
+        f"  {r.per_second:,.0f} invoices/s on one core, {r.mean_us:,.0f} µs each; "
+        f"peak RSS {r.peak_rss_mib:,.0f} MiB"
+    )
+    click.echo(
+        f"  official artefacts (Saxon XSLT): {r.official_seconds:.2f} s, "
+        f"{r.official_seconds / r.seconds:.0%} of the time"
+    )
 
 
 @bench.command("api")
@@ -494,14 +570,18 @@ def bench_api(count, concurrency, lines, workers):
     from vigie.platform.bench import bench_api as run
 
     r = run(count, concurrency, lines, workers)
-    click.echo(f"bench api: {r.requests:,} deposits, {r.concurrency} concurrent clients, "
-               f"{workers} worker(s), {r.seconds:.2f} s")  # fmt: skip
+    click.echo(
+        f"bench api: {r.requests:,} deposits, {r.concurrency} concurrent clients, "
+        f"{workers} worker(s), {r.seconds:.2f} s"
+    )
     click.echo(
         f"  {r.per_second:,.0f} deposits/s; latency p50 {r.p50_ms:.1f} ms, "
         f"p95 {r.p95_ms:.1f} ms, p99 {r.p99_ms:.1f} ms, max {r.max_ms:.1f} ms"
     )
-    click.echo(f"  errors {r.errors:,}; acknowledged {r.acknowledged:,}; stored {r.stored:,}; "
-               f"server peak RSS {r.server_peak_rss_mib or 0:,.0f} MiB")  # fmt: skip
+    click.echo(
+        f"  errors {r.errors:,}; acknowledged {r.acknowledged:,}; stored {r.stored:,}; "
+        f"server peak RSS {r.server_peak_rss_mib or 0:,.0f} MiB"
+    )
     if r.errors or r.stored != r.acknowledged:
         sys.exit(1)
 
@@ -538,9 +618,11 @@ def bench_generate(start, end, scale, seed, keep):
             shutil.rmtree(root, ignore_errors=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
     total = sum(summary.rows.values())
-    click.echo(f"bench generate: {start} → {end}, scale {scale}, seed {seed}: "
-               f"{summary.seconds:,.1f} s, peak RSS {peak:,.2f} GiB, "
-               f"{summary.files:,} files, {size / 2**30:,.2f} GiB of Parquet")  # fmt: skip
+    click.echo(
+        f"bench generate: {start} → {end}, scale {scale}, seed {seed}: "
+        f"{summary.seconds:,.1f} s, peak RSS {peak:,.2f} GiB, "
+        f"{summary.files:,} files, {size / 2**30:,.2f} GiB of Parquet"
+    )
     click.echo(
         f"  {total:,} rows, {total / summary.seconds:,.0f} rows/s; invoices "
         f"{summary.rows['invoices']:,} ({summary.rows['invoices'] / summary.seconds:,.0f}/s)"
@@ -586,9 +668,11 @@ def bench_build(full_refresh, one_day):
     with duckdb.connect(str(result.snapshot.path), read_only=True) as con:
         invoices = con.execute("select count(*) from marts.fct_invoices").fetchone()[0]
         delays = con.execute("select count(*) from marts.fct_payment_delays").fetchone()[0]
-    click.echo(f"bench build: {seconds:,.1f} s (dbt {result.dbt.seconds:,.1f} s), peak RSS "
-               f"dbt {children:,.2f} GiB, vigie {own:,.2f} GiB; {invoices:,} invoices, "
-               f"{delays:,} payment delays → {result.snapshot.path}")  # fmt: skip
+    click.echo(
+        f"bench build: {seconds:,.1f} s (dbt {result.dbt.seconds:,.1f} s), peak RSS "
+        f"dbt {children:,.2f} GiB, vigie {own:,.2f} GiB; {invoices:,} invoices, "
+        f"{delays:,} payment delays → {result.snapshot.path}"
+    )
 
 
 @bench.command("ereporting")
@@ -658,9 +742,12 @@ def bench_national(scale, year, seed, home, keep, as_json):
     settings = get_settings({"VIGIE_HOME": str(root)})
     try:
         run = run_national(
-            settings, scale=scale, year=year, seed=seed,
+            settings,
+            scale=scale,
+            year=year,
+            seed=seed,
             progress=lambda m: click.echo(m, err=True),
-        )  # fmt: skip
+        )
     finally:
         if not keep and home is None:
             shutil.rmtree(root, ignore_errors=True)
@@ -701,8 +788,10 @@ def bench_dashboards(repeats, renders, as_json):
     for t in timings:
         ok = "ok" if t.query_p95_ms <= 100 and (t.render_s or 0) <= 1 else "MISSED"
         render = "-" if t.render_s is None else f"{t.render_s:.2f} s"
-        click.echo(f"  {t.page:<18}{t.queries:>8}{t.query_p95_ms:>9.1f} ms  "
-                   f"{t.slowest_query:<18}{render:>9}  {ok}")  # fmt: skip
+        click.echo(
+            f"  {t.page:<18}{t.queries:>8}{t.query_p95_ms:>9.1f} ms  "
+            f"{t.slowest_query:<18}{render:>9}  {ok}"
+        )
     if any(t.render_s is None for t in timings if "(" not in t.page):
         click.echo("  (pages not rendered: no operator is granted — vigie access grant)")
 
@@ -732,8 +821,12 @@ def invoice_check(file):
 
 @main.command("import")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the refused rows (default: FOLDER/rejects.csv).")  # fmt: skip
+@click.option(
+    "--rejects",
+    "rejects_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the refused rows (default: FOLDER/rejects.csv).",
+)
 def import_command(folder, rejects_path):
     """Import history from a previous system: invoices with their original deposit time and
     their status events, through the checks of a deposit and of a status change.
@@ -788,8 +881,10 @@ def extract_command(batch_size):
 
     r = extract(get_settings(), batch_size=batch_size)
     rows = ", ".join(f"{t} {n:,}" for t, n in sorted(r.rows.items())) or "nothing new"
-    click.echo(f"extracted outbox {r.start_seq:,} → {r.end_seq:,} in {r.batches} batches, "
-               f"{r.files} files, {r.seconds:.1f} s: {rows}")  # fmt: skip
+    click.echo(
+        f"extracted outbox {r.start_seq:,} → {r.end_seq:,} in {r.batches} batches, "
+        f"{r.files} files, {r.seconds:.1f} s: {rows}"
+    )
     if r.removed_leftovers:
         click.echo(f"  removed {r.removed_leftovers} uncommitted files of an interrupted run")
 
@@ -917,9 +1012,14 @@ def ereporting_export(out_dir, declarant, period, kind, issued_at):
         except ValueError:
             raise click.BadParameter("expected YYYYMMDDHHMMSS", param_hint="--issued-at") from None
     outcomes = export_transmissions(
-        settings, _ereporting_snapshot(settings).path, out_dir, declarant=declarant,
-        period=period, kind=kind, issued_at=stamp,
-    )  # fmt: skip
+        settings,
+        _ereporting_snapshot(settings).path,
+        out_dir,
+        declarant=declarant,
+        period=period,
+        kind=kind,
+        issued_at=stamp,
+    )
     counts: dict[str, int] = {}
     for o in outcomes:
         counts[o.action] = counts.get(o.action, 0) + 1
@@ -957,8 +1057,9 @@ def ereporting_list():
         last = exported.get((siren, role, kind, start.isoformat()))
         status = "built" if last is None else last.status
         ident = f" {last.transmission_id}" if last and last.transmission_id else ""
-        click.echo(f"{siren} {kind:<12} {start}–{end} due {deadline} {records:>6} records "
-                   f"{status}{ident}")  # fmt: skip
+        click.echo(
+            f"{siren} {kind:<12} {start}–{end} due {deadline} {records:>6} records {status}{ident}"
+        )
 
 
 @main.command()
@@ -975,8 +1076,10 @@ def status():
         when = build.at.astimezone().strftime("%Y-%m-%d %H:%M")
         click.echo(f"last build  {'ok' if build.ok else 'FAILED'} at {when}: {build.message}")
     inbox = inbox_counts(settings)
-    click.echo(f"EDI inbox   {settings.inbox_dir}: {inbox['waiting']} waiting, "
-               f"{inbox['done']} done, {inbox['refused']} refused")  # fmt: skip
+    click.echo(
+        f"EDI inbox   {settings.inbox_dir}: {inbox['waiting']} waiting, "
+        f"{inbox['done']} done, {inbox['refused']} refused"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -72,8 +72,13 @@ def grant_demo_people(settings: Settings, snapshot_path: Path) -> list[DemoPerso
     try:
         for person in people:
             access.revoke(store, by="vigie demo", email=person.email)
-            access.grant(store, role=person.role, by="vigie demo", email=person.email,
-                         structure_sirets=(person.siret,) if person.siret else ())  # fmt: skip
+            access.grant(
+                store,
+                role=person.role,
+                by="vigie demo",
+                email=person.email,
+                structure_sirets=(person.siret,) if person.siret else (),
+            )
     finally:
         store.close()
     return people

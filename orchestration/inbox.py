@@ -80,9 +80,12 @@ def _is_document(path: Path) -> bool:
 
 
 def ready_files(
-    inbox: Path, seen: dict[str, list[int]], *, settle_seconds: float = 2.0,
+    inbox: Path,
+    seen: dict[str, list[int]],
+    *,
+    settle_seconds: float = 2.0,
     now: float | None = None,
-) -> tuple[list[InboxFile], dict[str, list[int]]]:  # fmt: skip
+) -> tuple[list[InboxFile], dict[str, list[int]]]:
     """The complete files, and what to remember of the others for the next look.
 
     ``seen`` maps a file (relative path) to ``[size, mtime_ns]`` as last looked at.
@@ -129,8 +132,13 @@ def deposit_file(platform: Platform, inbox: Path, item: InboxFile, day: date) ->
     try:
         supplier = item.supplier_siret or _seller_siret(data, item.path.name)
         if not supplier:
-            raise PlatformError(422, "EDI-01", violation("EDI-01").message_fr,
-                                violation("EDI-01").message_en, item.path.name)  # fmt: skip
+            raise PlatformError(
+                422,
+                "EDI-01",
+                violation("EDI-01").message_fr,
+                violation("EDI-01").message_en,
+                item.path.name,
+            )
         outcomes = platform.deposit(
             EDI_CALLER, data, item.path.name, channel="edi", supplier_siret=supplier
         )
@@ -145,10 +153,11 @@ def deposit_file(platform: Platform, inbox: Path, item: InboxFile, day: date) ->
     if folder == REFUSED:
         errors = target.with_name(target.name + ".errors.json")
         errors.write_text(
-            json.dumps({"file": item.path.name, "documents": documents}, indent=2,
-                       ensure_ascii=False),
+            json.dumps(
+                {"file": item.path.name, "documents": documents}, indent=2, ensure_ascii=False
+            ),
             encoding="utf-8",
-        )  # fmt: skip
+        )
     shutil.move(item.path, target)
     item.path.with_name(item.path.name + MARKER).unlink(missing_ok=True)
     return InboxOutcome(item.path.name, target, accepted, refused, documents)

@@ -49,13 +49,22 @@ def dashboards_command(host: str, port: int, secrets: Path | None = None) -> lis
     rerun and clear-cache buttons are for developers of the app, not its readers); their
     sign-in provider in ``secrets`` (the ``[auth]`` section)."""
     command = [
-        sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
-        "--server.address", host,
-        "--server.port", str(port),
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
-        "--client.toolbarMode", "viewer",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(DASHBOARD_APP),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "viewer",
+    ]
     if secrets is not None:
         command += ["--secrets.files", str(secrets)]
     return command
@@ -68,8 +77,9 @@ PRODUCTION_SECRETS_ENV = "VIGIE_DASHBOARD_SECRETS"
 DEV_CLIENT_ID = "vigie-dashboards"
 
 
-def dev_sign_in_secrets(settings: Settings, host: str, dashboards_port: int,
-                        provider_url: str) -> Path:  # fmt: skip
+def dev_sign_in_secrets(
+    settings: Settings, host: str, dashboards_port: int, provider_url: str
+) -> Path:
     """The dashboards' secrets for the local provider: written in the home, with a cookie
     secret made once and kept (sessions survive a restart), readable by its owner only."""
     import secrets as random
@@ -129,7 +139,7 @@ def demo_services(
                     str(provider_port),
                     "--db",
                     str(settings.platform_db_path),
-                ],  # fmt: skip
+                ],
                 env,
             )
         ]
@@ -152,7 +162,7 @@ def demo_services(
                 host,
                 "-p",
                 str(dagster_port),
-            ],  # fmt: skip
+            ],
             dagster_env,
             stop_signal=signal.SIGINT,
         ),

@@ -204,22 +204,36 @@ def resolve(
     if not found:
         return None
     role = min((r["role"] for r in found), key=_ROLE_ORDER.__getitem__)
-    sirets = frozenset(r["structure_siret"] for r in found if r["role"] == role and
-                       r["structure_siret"])  # fmt: skip
+    sirets = frozenset(
+        r["structure_siret"] for r in found if r["role"] == role and r["structure_siret"]
+    )
     who = keys[0][1]
     return Access(who=who, role=role, sirets=sirets, name=name)
 
 
-def record(store: Store, *, who: str, role: str | None, action: str, page: str | None,
-           detail: dict[str, Any]) -> None:  # fmt: skip
+def record(
+    store: Store,
+    *,
+    who: str,
+    role: str | None,
+    action: str,
+    page: str | None,
+    detail: dict[str, Any],
+) -> None:
     """Append one entry to the audit log (its own transaction)."""
     ensure_schema(store)
     with store.write() as con:
         con.execute(
             "insert into audit_log (at, who, role, action, page, detail) values (?,?,?,?,?,?)",
-            (_now(), who, role, action, page,
-             json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)),
-        )  # fmt: skip
+            (
+                _now(),
+                who,
+                role,
+                action,
+                page,
+                json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
+            ),
+        )
 
 
 def audit_entries(

@@ -68,7 +68,7 @@ def _deposit_schema() -> dict[str, Any]:
         "format": "binary",
         "description": DepositForm.model_fields["file"].description,
     }
-    return schema  # fmt: skip
+    return schema
 
 
 DEPOSIT_REQUEST_BODY = {
@@ -206,29 +206,40 @@ async def _deposit_form(
     try:
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
-            raise PlatformError(422, "FORM-02", "Le champ « file » est obligatoire.",
-                                "The 'file' field is required.")  # fmt: skip
+            raise PlatformError(
+                422,
+                "FORM-02",
+                "Le champ « file » est obligatoire.",
+                "The 'file' field is required.",
+            )
         fields = {k: v for k, v in form.multi_items() if k != "file" and isinstance(v, str)}
         unknown = set(fields) - DEPOSIT_FIELDS - HEADER_FIELDS
         if unknown:
-            raise PlatformError(422, "FORM-01", "Champ inconnu.", "Unknown field.",
-                                ", ".join(sorted(unknown)))  # fmt: skip
+            raise PlatformError(
+                422, "FORM-01", "Champ inconnu.", "Unknown field.", ", ".join(sorted(unknown))
+            )
         header_values = {k: v for k, v in fields.items() if k in HEADER_FIELDS and v != ""}
         try:
             header = PdfHeaderFields(**header_values) if header_values else None
         except ValidationError as err:
             raise PlatformError(
-                422, "FORM-01", "Champ d'en-tête invalide.", "Invalid header field.",
+                422,
+                "FORM-01",
+                "Champ d'en-tête invalide.",
+                "Invalid header field.",
                 "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in err.errors()),
-            ) from None  # fmt: skip
+            ) from None
         data = await upload.read()
         outcomes = p.deposit(
-            who, data, upload.filename or "upload",
+            who,
+            data,
+            upload.filename or "upload",
             recipient_siret=fields.get("recipient_siret") or None,
             channel=fields.get("channel") or "api",
             billing_framework=fields.get("billing_framework") or None,
-            header=header, supplier_siret=fields.get("supplier_siret") or None,
-        )  # fmt: skip
+            header=header,
+            supplier_siret=fields.get("supplier_siret") or None,
+        )
     finally:
         await form.close()
     return is_zip(data), outcomes
@@ -279,10 +290,16 @@ async def list_invoices(
 ) -> InvoicePage:
     """The caller's invoices (deposited or received), newest first."""
     return p.list_invoices(
-        who, number=number, status=status, deposited_from=deposited_from,
-        deposited_to=deposited_to, issued_from=issued_from, issued_to=issued_to,
-        limit=limit, offset=offset,
-    )  # fmt: skip
+        who,
+        number=number,
+        status=status,
+        deposited_from=deposited_from,
+        deposited_to=deposited_to,
+        issued_from=issued_from,
+        issued_to=issued_to,
+        limit=limit,
+        offset=offset,
+    )
 
 
 @v1.get("/invoices/lookup", tags=["invoices"])
@@ -315,18 +332,24 @@ async def change_status(
 async def b2c_sales(body: B2cSalesIn, p: P, who: C) -> B2cSalesRecorded:
     """Record one day's B2C sales of one category, per VAT rate (declarant's key)."""
     return p.capture_b2c_sales(
-        who, sale_date=body.sale_date, currency_code=body.currency_code,
-        category_code=body.category_code, lines=[x.model_dump() for x in body.lines],
-    )  # fmt: skip
+        who,
+        sale_date=body.sale_date,
+        currency_code=body.currency_code,
+        category_code=body.category_code,
+        lines=[x.model_dump() for x in body.lines],
+    )
 
 
 @v1.post("/ereporting/payments", tags=["e-reporting"], status_code=201)
 async def payment(body: PaymentIn, p: P, who: C) -> PaymentRecorded:
     """Record a receipt per VAT rate: of an international invoice, or of B2C sales."""
     return p.capture_payment(
-        who, payment_date=body.payment_date, currency_code=body.currency_code,
-        invoice_id=body.invoice_id, lines=[x.model_dump() for x in body.lines],
-    )  # fmt: skip
+        who,
+        payment_date=body.payment_date,
+        currency_code=body.currency_code,
+        invoice_id=body.invoice_id,
+        lines=[x.model_dump() for x in body.lines],
+    )
 
 
 # ---------------------------------------------------------------- solicitations
@@ -365,11 +388,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(_Unauthorized)
     async def unauthorized(_request: Request, _err: Exception) -> JSONResponse:
         return JSONResponse(
-            {"error": {"code": "AUTH-01", "message": "Clé d'API absente ou invalide.",
-                       "message_en": "Missing or invalid API key.", "detail": None}},
+            {
+                "error": {
+                    "code": "AUTH-01",
+                    "message": "Clé d'API absente ou invalide.",
+                    "message_en": "Missing or invalid API key.",
+                    "detail": None,
+                }
+            },
             status_code=401,
             headers={"WWW-Authenticate": "Bearer"},
-        )  # fmt: skip
+        )
 
     @app.get("/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:

@@ -179,28 +179,66 @@ def bench_api(
         port = _free_port()
         requests = [
             _request(
-                "127.0.0.1", port, supplier.api_key,
+                "127.0.0.1",
+                port,
+                supplier.api_key,
                 _multipart(
-                    ubl_invoice(f"A-{i:07d}", seller_siret=supplier.siret,
-                                buyer_siret=recipient.siret, lines=lines, seed=i),
-                    f"inv-{i}.xml", {"channel": "api"}, boundary,
+                    ubl_invoice(
+                        f"A-{i:07d}",
+                        seller_siret=supplier.siret,
+                        buyer_siret=recipient.siret,
+                        lines=lines,
+                        seed=i,
+                    ),
+                    f"inv-{i}.xml",
+                    {"channel": "api"},
+                    boundary,
                 ),
                 boundary,
             )
             for i in range(count)
-        ]  # fmt: skip
+        ]
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "vigie.platform.api:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-             "--log-level", "warning", "--no-access-log"],
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "vigie.platform.api:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
             env={**os.environ, "VIGIE_HOME": str(home)},
-        )  # fmt: skip
+        )
         try:
             _wait(port, server)
-            warm = [_request("127.0.0.1", port, supplier.api_key, _multipart(
-                ubl_invoice(f"W-{i:04d}", seller_siret=supplier.siret,
-                            buyer_siret=recipient.siret, lines=lines),
-                "w.xml", {}, boundary), boundary) for i in range(50)]  # fmt: skip
+            warm = [
+                _request(
+                    "127.0.0.1",
+                    port,
+                    supplier.api_key,
+                    _multipart(
+                        ubl_invoice(
+                            f"W-{i:04d}",
+                            seller_siret=supplier.siret,
+                            buyer_siret=recipient.siret,
+                            lines=lines,
+                        ),
+                        "w.xml",
+                        {},
+                        boundary,
+                    ),
+                    boundary,
+                )
+                for i in range(50)
+            ]
             asyncio.run(_run([warm], port, [], []))
             latencies: list[float] = []
             statuses: list[int] = []
@@ -219,11 +257,19 @@ def bench_api(
     qs = statistics.quantiles([x * 1000 for x in latencies], n=100)
     acknowledged = sum(1 for s in statuses if s == 201)
     return ApiResult(
-        requests=count, concurrency=concurrency, seconds=seconds, per_second=count / seconds,
-        p50_ms=qs[49], p95_ms=qs[94], p99_ms=qs[98], max_ms=max(latencies) * 1000,
-        errors=count - acknowledged, acknowledged=acknowledged, stored=stored,
+        requests=count,
+        concurrency=concurrency,
+        seconds=seconds,
+        per_second=count / seconds,
+        p50_ms=qs[49],
+        p95_ms=qs[94],
+        p99_ms=qs[98],
+        max_ms=max(latencies) * 1000,
+        errors=count - acknowledged,
+        acknowledged=acknowledged,
+        stored=stored,
         server_peak_rss_mib=rss,
-    )  # fmt: skip
+    )
 
 
 async def _run(

@@ -99,9 +99,12 @@ class Deposits:
             raise PlatformError(422, "DEP-01", "Canal inconnu.", "Unknown channel.", channel)
         if billing_framework is not None and billing_framework not in BILLING_FRAMEWORKS:
             raise PlatformError(
-                422, "DEP-02", "Cadre de facturation inconnu.", "Unknown billing framework.",
+                422,
+                "DEP-02",
+                "Cadre de facturation inconnu.",
+                "Unknown billing framework.",
                 billing_framework,
-            )  # fmt: skip
+            )
         outcomes = []
         for result in read_documents(data, file_name, header):
             with self.store.write() as con:
@@ -114,7 +117,7 @@ class Deposits:
                         channel,
                         billing_framework,
                         utcnow(),
-                    )  # fmt: skip
+                    )
                 )
         return outcomes
 
@@ -124,9 +127,11 @@ class Deposits:
             return caller.structure_id
         if not supplier_siret:
             raise PlatformError(
-                422, "DEP-03", "Un opérateur doit préciser le SIRET du fournisseur.",
+                422,
+                "DEP-03",
+                "Un opérateur doit préciser le SIRET du fournisseur.",
                 "An operator must give the supplier SIRET.",
-            )  # fmt: skip
+            )
         row = self.store.read_one(
             "select structure_id from structures where siret = ?", (supplier_siret,)
         )

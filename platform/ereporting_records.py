@@ -60,10 +60,13 @@ def vat_errors(lines: list[dict[str, Any]]) -> list[Violation]:
         expected = _decimal(line["taxable_amount"]) * _decimal(line["vat_rate"]) / 100
         tolerance = CENT * max(1, int(line["transaction_count"]))
         if abs(_decimal(line["tax_amount"]) - expected) > tolerance:
-            errors.append(violation(
-                "ER-03", f"{line['vat_rate']} %: {line['tax_amount']} for"
-                f" {line['taxable_amount']} (expected {expected.quantize(CENT)})",
-            ))  # fmt: skip
+            errors.append(
+                violation(
+                    "ER-03",
+                    f"{line['vat_rate']} %: {line['tax_amount']} for"
+                    f" {line['taxable_amount']} (expected {expected.quantize(CENT)})",
+                )
+            )
     return errors
 
 
@@ -81,9 +84,12 @@ class EreportingRecords:
         ).fetchone()
         if row["vat_regime"] is None:
             raise PlatformError(
-                422, "ER-01", RULES["ER-01"].message_fr, RULES["ER-01"].message_en,
+                422,
+                "ER-01",
+                RULES["ER-01"].message_fr,
+                RULES["ER-01"].message_en,
                 errors=[violation("ER-01", row["siret"])],
-            )  # fmt: skip
+            )
         return str(row["structure_id"])
 
     def capture_b2c_sales(

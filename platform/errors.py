@@ -47,9 +47,12 @@ def not_found(what: str) -> PlatformError:
 
 def forbidden(detail: str | None = None) -> PlatformError:
     return PlatformError(
-        403, "AUTH-02", "Opération non autorisée pour cette clé.",
-        "Operation not allowed for this key.", detail,
-    )  # fmt: skip
+        403,
+        "AUTH-02",
+        "Opération non autorisée pour cette clé.",
+        "Operation not allowed for this key.",
+        detail,
+    )
 
 
 def refused_change(decision: lifecycle.Decision) -> PlatformError:

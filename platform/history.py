@@ -153,9 +153,12 @@ def import_history(
         refused_invoices: set[str] = set()
         ordered = sorted(
             enumerate(events, start=1),
-            key=lambda r: (str(r[1].get("invoice_id")), str(r[1].get("occurred_at")),
-                           str(r[1].get("event_id"))),
-        )  # fmt: skip
+            key=lambda r: (
+                str(r[1].get("invoice_id")),
+                str(r[1].get("occurred_at")),
+                str(r[1].get("event_id")),
+            ),
+        )
         for n, row in ordered:
             _import_event(platform, con, n, row, imported, refused_invoices, now, result)
     return result
@@ -185,9 +188,16 @@ def _invalid(
     result: ImportResult, file: str, n: int, row: dict[str, Any], err: ValidationError
 ) -> None:
     detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
-    _reject(result, file, n, row.get("invoice_id") if file == INVOICES else row.get("event_id"),
-            "IMP-01", "Ligne non conforme au format d'import.",
-            "Row does not match the import layout.", detail)  # fmt: skip
+    _reject(
+        result,
+        file,
+        n,
+        row.get("invoice_id") if file == INVOICES else row.get("event_id"),
+        "IMP-01",
+        "Ligne non conforme au format d'import.",
+        "Row does not match the import layout.",
+        detail,
+    )
 
 
 def _import_invoice(
@@ -211,26 +221,53 @@ def _import_invoice(
         "select structure_id from structures where siret = ?", (item.supplier_siret,)
     ).fetchone()
     if supplier is None:
-        _reject(result, INVOICES, n, item.invoice_id, "IMP-02",
-                "Fournisseur inconnu : aucune structure ne porte ce SIRET.",
-                "Unknown supplier: no structure has this SIRET.", item.supplier_siret)  # fmt: skip
+        _reject(
+            result,
+            INVOICES,
+            n,
+            item.invoice_id,
+            "IMP-02",
+            "Fournisseur inconnu : aucune structure ne porte ce SIRET.",
+            "Unknown supplier: no structure has this SIRET.",
+            item.supplier_siret,
+        )
         return
     path = (folder / item.document).resolve()
     if not path.is_relative_to(folder) or not path.is_file():
-        _reject(result, INVOICES, n, item.invoice_id, "IMP-03",
-                "Document introuvable dans le dossier importé.",
-                "Document not found in the imported folder.", item.document)  # fmt: skip
+        _reject(
+            result,
+            INVOICES,
+            n,
+            item.invoice_id,
+            "IMP-03",
+            "Document introuvable dans le dossier importé.",
+            "Document not found in the imported folder.",
+            item.document,
+        )
         return
     documents = list(read_documents(path.read_bytes(), path.name))
     if len(documents) != 1:
-        _reject(result, INVOICES, n, item.invoice_id, "IMP-04",
-                "Un document par facture importée (pas d'archive).",
-                "One document per imported invoice (no archive).", item.document)  # fmt: skip
+        _reject(
+            result,
+            INVOICES,
+            n,
+            item.invoice_id,
+            "IMP-04",
+            "Un document par facture importée (pas d'archive).",
+            "One document per imported invoice (no archive).",
+            item.document,
+        )
         return
     outcome = platform.deposit_in(
-        con, supplier["structure_id"], documents[0], item.recipient_siret, item.channel,
-        item.billing_framework, item.deposited_at, record_refusal=False,
-    )  # fmt: skip
+        con,
+        supplier["structure_id"],
+        documents[0],
+        item.recipient_siret,
+        item.channel,
+        item.billing_framework,
+        item.deposited_at,
+        record_refusal=False,
+    )
     if not outcome.accepted:
         _violations(result, INVOICES, n, item.invoice_id, outcome.errors)
         return
@@ -262,36 +299,70 @@ def _import_event(
         return
     vigie_id = imported.get(f"invoice:{item.invoice_id}")
     if vigie_id is None:
-        _reject(result, EVENTS, n, item.event_id, "IMP-05",
-                "Facture inconnue : elle n'a pas été importée.",
-                "Unknown invoice: it was not imported.", item.invoice_id)  # fmt: skip
+        _reject(
+            result,
+            EVENTS,
+            n,
+            item.event_id,
+            "IMP-05",
+            "Facture inconnue : elle n'a pas été importée.",
+            "Unknown invoice: it was not imported.",
+            item.invoice_id,
+        )
         return
     if item.invoice_id in refused_invoices:
-        _reject(result, EVENTS, n, item.event_id, "IMP-06",
-                "Un événement précédent de la facture a été refusé.",
-                "An earlier event of the invoice was refused.", item.invoice_id)  # fmt: skip
+        _reject(
+            result,
+            EVENTS,
+            n,
+            item.event_id,
+            "IMP-06",
+            "Un événement précédent de la facture a été refusé.",
+            "An earlier event of the invoice was refused.",
+            item.invoice_id,
+        )
         return
     invoice = con.execute("select * from invoices where invoice_id = ?", (vigie_id,)).fetchone()
     role = {"supplier": "supplier", "platform": "platform"}.get(item.actor_role, "recipient")
     try:
         decision = platform.check_event(
-            con, invoice, item.status_code, role, at=item.occurred_at, now=now,
-            reason=item.reason_code, payment_date=item.payment_date,
+            con,
+            invoice,
+            item.status_code,
+            role,
+            at=item.occurred_at,
+            now=now,
+            reason=item.reason_code,
+            payment_date=item.payment_date,
             payment_amount=item.payment_amount,
-        )  # fmt: skip
+        )
         if item.status_code == "DEPOSEE":  # a recycling needs corrected routing: not imported
-            raise PlatformError(422, "IMP-07", "Un recyclage ne s'importe pas.",
-                                "A recycling is not imported.", item.event_id)  # fmt: skip
+            raise PlatformError(
+                422,
+                "IMP-07",
+                "Un recyclage ne s'importe pas.",
+                "A recycling is not imported.",
+                item.event_id,
+            )
     except PlatformError as err:
-        _reject(result, EVENTS, n, item.event_id, err.code, err.message_fr, err.message_en,
-                err.detail)  # fmt: skip
+        _reject(
+            result, EVENTS, n, item.event_id, err.code, err.message_fr, err.message_en, err.detail
+        )
         refused_invoices.add(item.invoice_id)
         return
     event_id = platform.record_event(
-        con, invoice, item.status_code, decision, at=item.occurred_at,
-        actor_role=item.actor_role, actor_structure_id=None, reason=item.reason_code,
-        comment=item.comment, payment_date=item.payment_date, payment_amount=item.payment_amount,
-    )  # fmt: skip
+        con,
+        invoice,
+        item.status_code,
+        decision,
+        at=item.occurred_at,
+        actor_role=item.actor_role,
+        actor_structure_id=None,
+        reason=item.reason_code,
+        comment=item.comment,
+        payment_date=item.payment_date,
+        payment_amount=item.payment_amount,
+    )
     _remember(con, imported, f"event:{item.event_id}", event_id)
     result.events += 1
     _span(result, item.occurred_at)

@@ -95,7 +95,7 @@ def party_identifier(
     A French company: its SIRET (0009) or SIREN (0002); an EU company: its VAT number
     (0223); another foreign company: country code + the first 16 characters of its name
     (0227, e-reporting.md §2).
-    """  # fmt: skip
+    """
     if siret:
         return siret, "0009"
     if siren:

@@ -53,7 +53,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
             "SUSPENDUE",
             "REJETEE",
         }
-    ),  # fmt: skip
+    ),
     "MANDATEE": frozenset({"MISE_A_DISPOSITION_COMPTABLE", "COMPTABILISEE", "MISE_EN_PAIEMENT"}),
     "MISE_A_DISPOSITION_COMPTABLE": frozenset({"COMPTABILISEE", "MISE_EN_PAIEMENT"}),
     "COMPTABILISEE": frozenset({"MISE_EN_PAIEMENT"}),

@@ -68,19 +68,40 @@ class StatusChanges:
                 "select * from invoices where invoice_id = ?", (row["invoice_id"],)
             ).fetchone()  # decided on the row as it is now, not as it was read before
             decision = self.check_event(
-                con, fresh, status, role, at=at, now=now, reason=reason,
-                payment_date=payment_date, payment_amount=payment_amount,
-            )  # fmt: skip
+                con,
+                fresh,
+                status,
+                role,
+                at=at,
+                now=now,
+                reason=reason,
+                payment_date=payment_date,
+                payment_amount=payment_amount,
+            )
             if status == "DEPOSEE":
                 return self._recycle(
-                    con, caller, fresh, at, comment, recipient_siret, service_code,
+                    con,
+                    caller,
+                    fresh,
+                    at,
+                    comment,
+                    recipient_siret,
+                    service_code,
                     engagement_number,
-                )  # fmt: skip
+                )
             event_id = self.record_event(
-                con, fresh, status, decision, at=at, actor_role=actor_role,
-                actor_structure_id=caller.structure_id, reason=reason, comment=comment,
-                payment_date=payment_date, payment_amount=payment_amount,
-            )  # fmt: skip
+                con,
+                fresh,
+                status,
+                decision,
+                at=at,
+                actor_role=actor_role,
+                actor_structure_id=caller.structure_id,
+                reason=reason,
+                comment=comment,
+                payment_date=payment_date,
+                payment_amount=payment_amount,
+            )
         return event_id, decision.out_of_order
 
     def check_event(
@@ -145,10 +166,19 @@ class StatusChanges:
     ) -> str:
         """Record a status change that passed :meth:`check_event`; returns its event id."""
         event_id = write_event(
-            self.store, con, row["invoice_id"], status, at, actor_role, actor_structure_id,
-            reason=reason, comment=comment, payment_date=payment_date,
-            payment_amount=to_cents(payment_amount), out_of_order=decision.out_of_order,
-        )  # fmt: skip
+            self.store,
+            con,
+            row["invoice_id"],
+            status,
+            at,
+            actor_role,
+            actor_structure_id,
+            reason=reason,
+            comment=comment,
+            payment_date=payment_date,
+            payment_amount=to_cents(payment_amount),
+            out_of_order=decision.out_of_order,
+        )
         if not decision.out_of_order:
             con.execute(
                 "update invoices set status = ?, status_at = ? where invoice_id = ?",
@@ -182,33 +212,48 @@ class StatusChanges:
             (row["recipient_structure_id"],),
         ).fetchone()
         routing, errors = route(
-            con, row["supplier_structure_id"], doc,
-            recipient_siret or current_recipient["siret"], exclude_invoice_id=row["invoice_id"],
-        )  # fmt: skip
+            con,
+            row["supplier_structure_id"],
+            doc,
+            recipient_siret or current_recipient["siret"],
+            exclude_invoice_id=row["invoice_id"],
+        )
         if errors or routing is None or routing.recipient is None:
             raise PlatformError(
-                422, "LC-08", "Le recyclage est refusé : données d'acheminement invalides.",
-                "Recycling refused: invalid routing data.", errors=errors,
-            )  # fmt: skip
+                422,
+                "LC-08",
+                "Le recyclage est refusé : données d'acheminement invalides.",
+                "Recycling refused: invalid routing data.",
+                errors=errors,
+            )
         recipient = routing.recipient
         con.execute(
             "update invoices set recipient_structure_id = ?, service_code = ?,"
             " engagement_number = ?, scope = ?, status = 'MISE_A_DISPOSITION', status_at = ?"
             " where invoice_id = ?",
             (
-                recipient["structure_id"], routing.service_code, routing.engagement_number,
-                "B2G" if recipient["is_public"] else row["scope"], at.isoformat(),
+                recipient["structure_id"],
+                routing.service_code,
+                routing.engagement_number,
+                "B2G" if recipient["is_public"] else row["scope"],
+                at.isoformat(),
                 row["invoice_id"],
             ),
-        )  # fmt: skip
+        )
         updated = con.execute(
             "select * from invoices where invoice_id = ?", (row["invoice_id"],)
         ).fetchone()
         self.store.emit(con, invoice_record(updated, utcnow()), row["invoice_id"])
         write_deposit_events(
-            self.store, con, row["invoice_id"], at, routed=True, actor_role="supplier",
-            actor_structure_id=caller.structure_id, comment=comment,
-        )  # fmt: skip
+            self.store,
+            con,
+            row["invoice_id"],
+            at,
+            routed=True,
+            actor_role="supplier",
+            actor_structure_id=caller.structure_id,
+            comment=comment,
+        )
         return Recycled(
             id=row["invoice_id"], status="MISE_A_DISPOSITION", recipient_siret=recipient["siret"]
         )

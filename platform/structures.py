@@ -13,14 +13,25 @@ from vigie.platform.reference import LEGAL_DELAY_DAYS
 from vigie.platform.store import Caller, Store, new_id, utcnow
 
 #: what a structure's manager or an operator may change
-CHANGEABLE = frozenset({
-    "name", "requires_service_code", "requires_engagement_number", "reports_payment_status",
-    "is_active", "legal_payment_delay_days", "supplier_size",
-})  # fmt: skip
+CHANGEABLE = frozenset(
+    {
+        "name",
+        "requires_service_code",
+        "requires_engagement_number",
+        "reports_payment_status",
+        "is_active",
+        "legal_payment_delay_days",
+        "supplier_size",
+    }
+)
 _FLAGS = (
-    "is_public", "requires_engagement_number", "requires_service_code",
-    "reports_payment_status", "is_active", "vat_on_debits",
-)  # fmt: skip
+    "is_public",
+    "requires_engagement_number",
+    "requires_service_code",
+    "reports_payment_status",
+    "is_active",
+    "vat_on_debits",
+)
 
 
 def may_manage(caller: Caller, structure_id: str) -> None:
@@ -79,9 +90,12 @@ class Structures:
             raise PlatformError(422, "STR-01", "SIRET invalide.", "Invalid SIRET.", problem)
         if public_category is not None and public_category not in LEGAL_DELAY_DAYS:
             raise PlatformError(
-                422, "STR-02", "Catégorie publique inconnue.", "Unknown public category.",
+                422,
+                "STR-02",
+                "Catégorie publique inconnue.",
+                "Unknown public category.",
                 f"{public_category} (one of {', '.join(LEGAL_DELAY_DAYS)})",
-            )  # fmt: skip
+            )
         is_public = public_category is not None
         if public_category is not None and legal_payment_delay_days is None:
             legal_payment_delay_days = LEGAL_DELAY_DAYS[public_category]
@@ -124,9 +138,12 @@ class Structures:
         except sqlite3.IntegrityError as err:
             if "siret" in str(err):
                 raise PlatformError(
-                    409, "STR-03", "Une structure porte déjà ce SIRET.",
-                    "A structure already has this SIRET.", siret,
-                ) from None  # fmt: skip
+                    409,
+                    "STR-03",
+                    "Une structure porte déjà ce SIRET.",
+                    "A structure already has this SIRET.",
+                    siret,
+                ) from None
             raise
         created = self.get(record.structure_id)
         return StructureCreated(**created.model_dump(), api_key=api_key)
@@ -160,9 +177,12 @@ class Structures:
                 service_id = self._add_service(con, structure_id, **service)
         except sqlite3.IntegrityError:
             raise PlatformError(
-                409, "STR-04", "Ce code service existe déjà pour la structure.",
-                "This service code already exists for the structure.", service.get("code"),
-            ) from None  # fmt: skip
+                409,
+                "STR-04",
+                "Ce code service existe déjà pour la structure.",
+                "This service code already exists for the structure.",
+                service.get("code"),
+            ) from None
         row = self.store.read_one("select * from services where service_id = ?", (service_id,))
         assert row is not None
         return _service_out(row)

@@ -36,8 +36,12 @@ def signed_in(app, email: str, *, issued_hours_ago: float = 0.0):
     import time
 
     app.secrets["auth"] = dict(APPTEST_AUTH)
-    app.user = {"is_logged_in": True, "sub": f"sub-{email}", "email": email,
-                "iat": int(time.time() - issued_hours_ago * 3600)}  # fmt: skip
+    app.user = {
+        "is_logged_in": True,
+        "sub": f"sub-{email}",
+        "email": email,
+        "iat": int(time.time() - issued_hours_ago * 3600),
+    }
     return app
 
 

@@ -20,9 +20,11 @@ FRENCH_EXCEL = "CSV:59,34,76,1,,1036,false,true,false,false,false,-1,true"
 
 def soffice_or_skip() -> Path:
     return debian_program_or_skip(
-        SOFFICE, package="libreoffice-calc-nogui", variable="VIGIE_SOFFICE",
+        SOFFICE,
+        package="libreoffice-calc-nogui",
+        variable="VIGIE_SOFFICE",
         needed_for="open the downloads in a spreadsheet program",
-    )  # fmt: skip
+    )
 
 
 def open_like_excel(csv_path: Path, work: Path) -> list[list]:
@@ -34,10 +36,21 @@ def open_like_excel(csv_path: Path, work: Path) -> list[list]:
     source = work / "download.csv"
     source.write_bytes(csv_path.read_bytes())
     subprocess.run(
-        [str(soffice), "--headless", "--norestore", f"-env:UserInstallation=file://{work}/lo",
-         "--convert-to", "xlsx", "--infilter=" + FRENCH_EXCEL, "--outdir", str(work),
-         str(source)],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
+        [
+            str(soffice),
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{work}/lo",
+            "--convert-to",
+            "xlsx",
+            "--infilter=" + FRENCH_EXCEL,
+            "--outdir",
+            str(work),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     book = openpyxl.load_workbook(work / "download.xlsx", data_only=True)
     return [list(row) for row in book.active.iter_rows()]

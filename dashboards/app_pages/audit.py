@@ -19,14 +19,29 @@ entries = access.audit_entries(
 )
 frame = pl.DataFrame(
     entries,
-    schema={"entry_id": pl.Int64, "at": pl.String, "who": pl.String, "role": pl.String,
-            "action": pl.String, "page": pl.String, "detail": pl.String},
-)  # fmt: skip
+    schema={
+        "entry_id": pl.Int64,
+        "at": pl.String,
+        "who": pl.String,
+        "role": pl.String,
+        "action": pl.String,
+        "page": pl.String,
+        "detail": pl.String,
+    },
+)
 downloadable_table(
-    labelled(frame, {
-        "at": t("audit_at", lang), "who": t("audit_who", lang), "role": t("audit_role", lang),
-        "action": t("audit_action", lang), "page": t("audit_page", lang),
-        "detail": t("audit_detail", lang),
-    }),
-    "journal-audit", "audit", lang,
-)  # fmt: skip
+    labelled(
+        frame,
+        {
+            "at": t("audit_at", lang),
+            "who": t("audit_who", lang),
+            "role": t("audit_role", lang),
+            "action": t("audit_action", lang),
+            "page": t("audit_page", lang),
+            "detail": t("audit_detail", lang),
+        },
+    ),
+    "journal-audit",
+    "audit",
+    lang,
+)

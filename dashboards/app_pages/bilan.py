@@ -80,29 +80,49 @@ for tab, breakdown in zip(
     )
     tables.append((t(f"bd_{breakdown}", lang), frame))
     with tab:
-        downloadable_table(frame, f"bilan-{year}-{breakdown}", f"split_{breakdown}", lang,
-                           totals=[t("invoices", lang), t("previous_year", lang)])  # fmt: skip
+        downloadable_table(
+            frame,
+            f"bilan-{year}-{breakdown}",
+            f"split_{breakdown}",
+            lang,
+            totals=[t("invoices", lang), t("previous_year", lang)],
+        )
 
 
 def _report() -> str:
     return bilan_html(
-        title=f"{t('page_bilan', lang)} {year}", lang=lang, data_as_of=snapshot.published_at,
-        headline=headline, chart=chart, tables=tables,
-    )  # fmt: skip
+        title=f"{t('page_bilan', lang)} {year}",
+        lang=lang,
+        data_as_of=snapshot.published_at,
+        headline=headline,
+        chart=chart,
+        tables=tables,
+    )
 
 
 with st.container(horizontal=True):
     # made when the user clicks (vl-convert draws the chart as SVG): page renders stay fast
     download_button(
-        t("export_html", lang), _report, file_name=f"bilan-annuel-{year}.html",
-        mime="text/html", key="export_html", icon=":material/download:",
-    )  # fmt: skip
+        t("export_html", lang),
+        _report,
+        file_name=f"bilan-annuel-{year}.html",
+        mime="text/html",
+        key="export_html",
+        icon=":material/download:",
+    )
     if report_pdf.chromium() is not None:
         download_button(
-            t("export_pdf", lang), lambda: report_pdf.html_to_pdf(_report()),
-            file_name=f"bilan-annuel-{year}.pdf", mime="application/pdf", key="export_pdf",
+            t("export_pdf", lang),
+            lambda: report_pdf.html_to_pdf(_report()),
+            file_name=f"bilan-annuel-{year}.pdf",
+            mime="application/pdf",
+            key="export_pdf",
             icon=":material/picture_as_pdf:",
-        )  # fmt: skip
+        )
     else:
-        st.button(t("export_pdf", lang), disabled=True, key="export_pdf_off",
-                  help=t("export_pdf_needs_chromium", lang))  # fmt: skip
+        st.button(
+            t("export_pdf", lang),
+            disabled=True,
+            key="export_pdf_off",
+            help=t("export_pdf_needs_chromium", lang),
+        )

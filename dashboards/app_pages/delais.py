@@ -27,20 +27,26 @@ if reader.scope.role == "supplier":
     st.subheader(t("buyers_title", lang))
     buyers = reader.query(queries.SUPPLIER_BUYERS_SQL, (year,))
     downloadable_table(
-        labelled(buyers, {
-            "recipient_name": t("buyer", lang),
-            "recipient_siret": t("buyer_siret", lang),
-            "paid_invoice_count": t("paid_invoices", lang),
-            "mean_delay_days": t("mean_delay", lang),
-            "median_delay_days": t("median_delay", lang),
-            "late_invoice_count": t("late_count", lang),
-            "late_interest_eur": t("interest_eur", lang),
-            "recovery_indemnity_eur": t("indemnity_eur", lang),
-        }),
-        f"delais-clients-{year}", "buyers", lang,
-        totals=[t(k, lang) for k in ("paid_invoices", "late_count", "interest_eur",
-                                     "indemnity_eur")],
-    )  # fmt: skip
+        labelled(
+            buyers,
+            {
+                "recipient_name": t("buyer", lang),
+                "recipient_siret": t("buyer_siret", lang),
+                "paid_invoice_count": t("paid_invoices", lang),
+                "mean_delay_days": t("mean_delay", lang),
+                "median_delay_days": t("median_delay", lang),
+                "late_invoice_count": t("late_count", lang),
+                "late_interest_eur": t("interest_eur", lang),
+                "recovery_indemnity_eur": t("indemnity_eur", lang),
+            },
+        ),
+        f"delais-clients-{year}",
+        "buyers",
+        lang,
+        totals=[
+            t(k, lang) for k in ("paid_invoices", "late_count", "interest_eur", "indemnity_eur")
+        ],
+    )
     st.stop()
 
 years = reader.query(queries.DELAY_YEARS_SQL).get_column("year").to_list()
@@ -55,9 +61,12 @@ legal_delays = {
 views = ["entity", "category"]
 with st.container(horizontal=True):
     view = url_selectbox(
-        t("delay_view", lang), views, "view", key="view",
+        t("delay_view", lang),
+        views,
+        "view",
+        key="view",
         format_func=lambda v: t(f"delay_by_{v}", lang),
-    )  # fmt: skip
+    )
     year = url_selectbox(t("year", lang), years, "year", key="delay_year", parse=int)
 
 entity = None
@@ -69,8 +78,9 @@ if view == "entity":
     search = st.text_input(t("entity_search", lang), key="entity_search")
     found = reader.query(queries.ENTITY_SEARCH_SQL, (search, search))
     if wanted and wanted not in found.get_column("structure_id").to_list():
-        found = pl.concat([reader.query(queries.ENTITY_SQL, (wanted,)).drop(
-            "reports_payment_status"), found])  # fmt: skip
+        found = pl.concat(
+            [reader.query(queries.ENTITY_SQL, (wanted,)).drop("reports_payment_status"), found]
+        )
     if found.is_empty():
         st.info(t("no_rows", lang))
         st.stop()
@@ -84,9 +94,12 @@ if view == "entity":
 else:
     categories = reader.query(queries.DELAY_CATEGORIES_SQL).get_column("public_category")
     category = url_selectbox(
-        t("category", lang), categories.to_list(), "category", key="category",
+        t("category", lang),
+        categories.to_list(),
+        "category",
+        key="category",
         format_func=lambda c: legal_delays.get(c, {}).get(f"label_{lang}", c),
-    )  # fmt: skip
+    )
     legal_days = legal_delays.get(category, {}).get("legal_delay_days")
     entity_id = None
 
@@ -166,11 +179,16 @@ with st.container(horizontal=True):
     for label, value in compared:
         st.metric(t(label, lang), _figure(value), border=True, help=HELP[label][lang])
 if view == "entity" and theirs:
-    st.caption(t(
-        "vs_category", lang, category=category_label, mean=_days(theirs["mean_delay_days"]),
-        median=_days(theirs["median_delay_days"]),
-        within=_pct(theirs["paid_within_30_days_pct"]),
-    ))  # fmt: skip
+    st.caption(
+        t(
+            "vs_category",
+            lang,
+            category=category_label,
+            mean=_days(theirs["mean_delay_days"]),
+            median=_days(theirs["median_delay_days"]),
+            within=_pct(theirs["paid_within_30_days_pct"]),
+        )
+    )
 
 category_months = reader.query(queries.CATEGORY_MONTHS_SQL, (category, year))
 if view == "entity":
@@ -184,8 +202,10 @@ if view == "entity":
         category_months.select(
             "payment_month_start_date", pl.col("mean_delay_days").alias("category_mean")
         ),
-        on="payment_month_start_date", how="full", coalesce=True,
-    ).sort("payment_month_start_date")  # fmt: skip
+        on="payment_month_start_date",
+        how="full",
+        coalesce=True,
+    ).sort("payment_month_start_date")
     series["category_mean"] = t("category_mean", lang)
 if not trend.is_empty():
     chart(
@@ -201,13 +221,16 @@ if not trend.is_empty():
         labelled(trend, {"payment_month_start_date": t("month", lang), **series}),
         "trend_data",
         lang,
-    )  # fmt: skip
+    )
 distribution = queries.distribution_shares(
     reader.query(queries.DISTRIBUTION_SQL, (year, category, entity_id))
 )
 if not distribution.is_empty():
-    grains = {"category": category_label} if view == "category" else {
-        "entity": entity["structure_name"], "category": category_label}  # fmt: skip
+    grains = (
+        {"category": category_label}
+        if view == "category"
+        else {"entity": entity["structure_name"], "category": category_label}
+    )
     shown = distribution.filter(pl.col("grain").is_in(list(grains)))
     chart(
         charts.delay_distribution(
@@ -220,12 +243,16 @@ if not distribution.is_empty():
         ),
         labelled(
             shown.with_columns(pl.col("grain").replace_strict(grains)),
-            {"grain": t("measure", lang), "delay_bucket_start_days": t("delay_bucket_from", lang),
-             "share_pct": t("share_axis", lang), "paid_invoice_count": t("paid_invoices", lang)},
+            {
+                "grain": t("measure", lang),
+                "delay_bucket_start_days": t("delay_bucket_from", lang),
+                "share_pct": t("share_axis", lang),
+                "paid_invoice_count": t("paid_invoices", lang),
+            },
         ),
         "distribution_data",
         lang,
-    )  # fmt: skip
+    )
 if view == "entity":
     st.caption(t("pick_a_month", lang))
 month_picked = downloadable_table(
@@ -242,7 +269,7 @@ month_picked = downloadable_table(
             "median_delay_days": t("median_delay", lang),
             "paid_within_30_days_pct": t("within_30_pct", lang),
         },
-    ),  # fmt: skip
+    ),
     f"delais-{entity_id or category}-{year}",
     "delay_months",
     lang,
@@ -277,8 +304,13 @@ INVOICE_LABELS = {
 
 
 #: what a list of invoices to chase adds up to (its CSV's totals row)
-INVOICE_TOTALS = ("amount_owed_eur", "late_interest_eur", "accrued_interest_eur",
-                  "recovery_indemnity_eur", "amount_incl_vat")  # fmt: skip
+INVOICE_TOTALS = (
+    "amount_owed_eur",
+    "late_interest_eur",
+    "accrued_interest_eur",
+    "recovery_indemnity_eur",
+    "amount_incl_vat",
+)
 
 
 def invoice_labels(columns: list[str]) -> dict[str, str]:
@@ -289,8 +321,9 @@ def invoice_list(frame: pl.DataFrame, name: str, key: str) -> None:
     """A list of invoices to chase; a row picked in it is the invoice drilled into (URL)."""
     labels = invoice_labels(frame.columns)
     amounts = [labels[c] for c in INVOICE_TOTALS if c in labels]
-    picked = downloadable_table(labelled(frame, labels), name, key, lang, selectable=True,
-                                totals=amounts)  # fmt: skip
+    picked = downloadable_table(
+        labelled(frame, labels), name, key, lang, selectable=True, totals=amounts
+    )
     if new_pick(key, picked) is not None:
         st.query_params["invoice"] = frame.get_column("invoice_id")[picked]
 
@@ -309,8 +342,11 @@ if view == "entity":
     else:
         overdue, day = None, None
     # without any overdue invoice the list has no day of data to say
-    st.subheader(t("overdue_title", lang, day=format_date(day, lang)) if day
-                 else t("overdue_title_undated", lang))  # fmt: skip
+    st.subheader(
+        t("overdue_title", lang, day=format_date(day, lang))
+        if day
+        else t("overdue_title_undated", lang)
+    )
     st.caption(t("overdue_caption", lang))
     if overdue is None:
         st.info(t("needs_new_build", lang))
@@ -326,8 +362,9 @@ if view == "entity":
         month = None
     if month is not None and month.year == year:
         paid = reader.query(queries.PAID_IN_MONTH_SQL, (entity_id, month))
-        st.subheader(t("paid_in_month_title", lang, month=f"{MONTHS[lang][month.month - 1]} "
-                                                           f"{month.year}"))  # fmt: skip
+        st.subheader(
+            t("paid_in_month_title", lang, month=f"{MONTHS[lang][month.month - 1]} {month.year}")
+        )
         invoice_list(paid, f"payees-{entity['siret']}-{month:%Y-%m}", "paid_in_month")
         chase.append(paid)
     chase = pl.concat([frame.select("invoice_id", "invoice_number") for frame in chase])
@@ -346,9 +383,13 @@ if view == "entity":
                 del st.query_params["invoice"]
 
         st.selectbox(
-            t("timeline_of", lang), options, index=options.index(wanted),
-            key=f"late_invoice_{wanted}", on_change=_choose, placeholder=t("choose", lang),
+            t("timeline_of", lang),
+            options,
+            index=options.index(wanted),
+            key=f"late_invoice_{wanted}",
+            on_change=_choose,
+            placeholder=t("choose", lang),
             format_func=lambda i: "—" if i is None else numbers[i],
-        )  # fmt: skip
+        )
         if wanted:
             invoice_detail(reader, wanted, numbers[wanted], lang, key="timeline")

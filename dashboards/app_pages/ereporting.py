@@ -29,10 +29,13 @@ if not years:
     st.stop()
 #: the latest year first; "all" (kept in the URL like a year) lists every period
 chosen = url_selectbox(
-    t("year", lang), [*years, "all"], "year", key="er_year",
+    t("year", lang),
+    [*years, "all"],
+    "year",
+    key="er_year",
     format_func=lambda y: t("er_all_years", lang) if y == "all" else str(y),
     parse=lambda v: v if v == "all" else int(v),
-)  # fmt: skip
+)
 year = None if chosen == "all" else chosen
 
 # ---------------------------------------------------------------- every declarant
@@ -55,21 +58,28 @@ if year is not None:
     overview = queries.ereporting_overview(everyone)
     downloadable_table(
         overview.select(
-            pl.col("report_kind").replace_strict(
-                {k: t(f"er_{k}", lang) for k in ("transactions", "payments")}
-            ).alias(t("er_kind", lang)),
+            pl.col("report_kind")
+            .replace_strict({k: t(f"er_{k}", lang) for k in ("transactions", "payments")})
+            .alias(t("er_kind", lang)),
             pl.col("transmission_count").alias(t("er_transmissions", lang)),
             pl.col("not_sent_late_count").alias(t("er_not_sent_late", lang)),
             pl.col("received_late_count").alias(t("er_received_late", lang)),
-            *[pl.col(f"{s}_count").alias(t(f"er_status_{s}", lang).capitalize())
-              for s in queries.EXPORT_STATUSES],
+            *[
+                pl.col(f"{s}_count").alias(t(f"er_status_{s}", lang).capitalize())
+                for s in queries.EXPORT_STATUSES
+            ],
             pl.col("earliest_late_deadline").alias(t("er_earliest_late", lang)),
         ),
-        f"e-reporting-{year}-vue-d-ensemble", "er_overview", lang,
-        totals=[t("er_transmissions", lang), t("er_not_sent_late", lang),
-                t("er_received_late", lang),
-                *[t(f"er_status_{s}", lang).capitalize() for s in queries.EXPORT_STATUSES]],
-    )  # fmt: skip
+        f"e-reporting-{year}-vue-d-ensemble",
+        "er_overview",
+        lang,
+        totals=[
+            t("er_transmissions", lang),
+            t("er_not_sent_late", lang),
+            t("er_received_late", lang),
+            *[t(f"er_status_{s}", lang).capitalize() for s in queries.EXPORT_STATUSES],
+        ],
+    )
     st.subheader(t("er_late_list", lang))
     late = everyone.filter(pl.col("is_late"))
     if late.is_empty():
@@ -77,9 +87,12 @@ if year is not None:
     else:
         st.caption(t("er_late_pick", lang))
         picked = downloadable_table(
-            queries.late_transmissions_table(late, lang), f"e-reporting-{year}-en-retard",
-            "er_late_list", lang, selectable=True,
-        )  # fmt: skip
+            queries.late_transmissions_table(late, lang),
+            f"e-reporting-{year}-en-retard",
+            "er_late_list",
+            lang,
+            selectable=True,
+        )
         if new_pick("er_late_list", picked) is not None:
             st.query_params["declarant"] = late.get_column("declarant_siren")[picked]
 
@@ -91,23 +104,34 @@ names = dict(found.iter_rows())
 wanted = st.query_params.get("declarant")
 with st.container(horizontal=True):
     declarant = st.selectbox(
-        t("er_declarant", lang), declarants,
+        t("er_declarant", lang),
+        declarants,
         index=declarants.index(wanted) if wanted in declarants else 0,
-        format_func=lambda s: f"{s} — {names.get(s) or ''}", key=f"declarant_{wanted}",
+        format_func=lambda s: f"{s} — {names.get(s) or ''}",
+        key=f"declarant_{wanted}",
         placeholder=t("choose", lang),
-    )  # fmt: skip
+    )
     kinds = ["transactions", "payments"]
     kind = st.segmented_control(
-        t("er_kind", lang), kinds, format_func=lambda k: t(f"er_{k}", lang),
+        t("er_kind", lang),
+        kinds,
+        format_func=lambda k: t(f"er_{k}", lang),
         default=st.query_params.get("kind") if st.query_params.get("kind") in kinds else None,
         key="kind",
-    )  # fmt: skip
+    )
     # a period within the year: one month, or all
-    month = url_selectbox(
-        t("er_month", lang), ["all", *range(1, 13)], "month", key="er_month",
-        format_func=lambda m: t("er_all_months", lang) if m == "all" else MONTHS[lang][m - 1],
-        parse=lambda v: v if v == "all" else int(v),
-    ) if year is not None else "all"  # fmt: skip
+    month = (
+        url_selectbox(
+            t("er_month", lang),
+            ["all", *range(1, 13)],
+            "month",
+            key="er_month",
+            format_func=lambda m: t("er_all_months", lang) if m == "all" else MONTHS[lang][m - 1],
+            parse=lambda v: v if v == "all" else int(v),
+        )
+        if year is not None
+        else "all"
+    )
 st.query_params["declarant"] = declarant
 if kind:
     st.query_params["kind"] = kind
@@ -138,31 +162,38 @@ with st.container(horizontal=True):
         vat = sales.get_column("tax_amount").sum() or 0
         st.metric(t("er_vat_metric", lang), format_eur(vat, lang), border=True)
     if received.height:
-        st.metric(t("er_received_metric", lang),
-                  format_eur(received.get_column("received_amount").sum() or 0, lang),
-                  border=True)  # fmt: skip
+        st.metric(
+            t("er_received_metric", lang),
+            format_eur(received.get_column("received_amount").sum() or 0, lang),
+            border=True,
+        )
 
 downloadable_table(
-    queries.ereporting_table(rows, lang), f"e-reporting-{declarant}", "er", lang,
+    queries.ereporting_table(rows, lang),
+    f"e-reporting-{declarant}",
+    "er",
+    lang,
     totals=[t(k, lang) for k in ("er_records", "er_taxable", "er_vat", "er_received")],
-)  # fmt: skip
+)
 
 st.subheader(t("er_xml_title", lang))
 periods = rows.select("report_kind", "period_start_date").rows()
 choice = st.selectbox(
-    t("er_period", lang), periods,
-    format_func=lambda r: f"{t('er_' + r[0], lang)} {format_date(r[1], lang)}", key="er_period",
+    t("er_period", lang),
+    periods,
+    format_func=lambda r: f"{t('er_' + r[0], lang)} {format_date(r[1], lang)}",
+    key="er_period",
     placeholder=t("choose", lang),
-)  # fmt: skip
+)
 if choice is not None:
     chosen = rows.filter(
         (pl.col("report_kind") == choice[0]) & (pl.col("period_start_date") == choice[1])
     ).row(0, named=True)
     path = chosen["export_path"]
     if chosen["status"] == "invalid":
-        st.error(t("er_invalid", lang) + "\n\n" + "\n".join(
-            f"- {e}" for e in chosen["export_errors"]
-        ))  # fmt: skip
+        st.error(
+            t("er_invalid", lang) + "\n\n" + "\n".join(f"- {e}" for e in chosen["export_errors"])
+        )
     elif chosen["status"] == "built":
         end = chosen["period_end_date"]
         if end >= today:
@@ -180,6 +211,9 @@ if choice is not None:
             else:
                 st.caption(t("er_sent_file", lang, name=name, id=chosen["transmission_id"]))
             download_button(
-                t("er_download_xml", lang), data, file_name=name, mime="application/xml",
+                t("er_download_xml", lang),
+                data,
+                file_name=name,
+                mime="application/xml",
                 key="er_xml",
-            )  # fmt: skip
+            )

@@ -34,35 +34,56 @@ by_rule, by_producer, by_structure = st.tabs(
 with by_rule:
     frame = queries.quarantine_counts(records, "rule", lang)
     downloadable_table(
-        labelled(frame, {"rule_code": t("dq_rule", lang), f"label_{lang}": t("dq_rule_label", lang),
-                         **counts}),
-        "quarantine-by-rule", "dq_rule", lang, totals=[counts["records"]],
-    )  # fmt: skip
+        labelled(
+            frame,
+            {"rule_code": t("dq_rule", lang), f"label_{lang}": t("dq_rule_label", lang), **counts},
+        ),
+        "quarantine-by-rule",
+        "dq_rule",
+        lang,
+        totals=[counts["records"]],
+    )
 with by_producer:
     frame = queries.quarantine_counts(records, "producer", lang)
     downloadable_table(
         labelled(frame, {"producer": t("dq_producer", lang), **counts}),
-        "quarantine-by-producer", "dq_producer", lang, totals=[counts["records"]],
-    )  # fmt: skip
+        "quarantine-by-producer",
+        "dq_producer",
+        lang,
+        totals=[counts["records"]],
+    )
 with by_structure:
     frame = queries.quarantine_counts(records, "structure", lang)
     downloadable_table(
         labelled(frame, {"siret": "SIRET", "structure_name": t("dq_structure", lang), **counts}),
-        "quarantine-by-structure", "dq_structure", lang, totals=[counts["records"]],
-    )  # fmt: skip
+        "quarantine-by-structure",
+        "dq_structure",
+        lang,
+        totals=[counts["records"]],
+    )
 
 st.subheader(t("dq_records_title", lang))
 rules = records.get_column("rule_code").unique().sort().to_list()
 chosen = st.multiselect(t("dq_rule", lang), rules, key="dq_rules", placeholder=t("dq_all", lang))
 shown = records.filter(pl.col("rule_code").is_in(chosen)) if chosen else records
 downloadable_table(
-    labelled(shown, {
-        "detected_date": t("dq_detected", lang), "rule_code": t("dq_rule", lang),
-        f"label_{lang}": t("dq_rule_label", lang), f"left_out_of_{lang}": t("dq_left_out_of", lang),
-        "producer": t("dq_producer", lang), "siret": "SIRET",
-        "structure_name": t("dq_structure", lang), "record_table": t("dq_table", lang),
-        "record_id": t("dq_record", lang), "invoice_id": t("dq_invoice", lang),
-        "detail": t("dq_detail", lang),
-    }),
-    "quarantined-records", "dq_all_records", lang,
-)  # fmt: skip
+    labelled(
+        shown,
+        {
+            "detected_date": t("dq_detected", lang),
+            "rule_code": t("dq_rule", lang),
+            f"label_{lang}": t("dq_rule_label", lang),
+            f"left_out_of_{lang}": t("dq_left_out_of", lang),
+            "producer": t("dq_producer", lang),
+            "siret": "SIRET",
+            "structure_name": t("dq_structure", lang),
+            "record_table": t("dq_table", lang),
+            "record_id": t("dq_record", lang),
+            "invoice_id": t("dq_invoice", lang),
+            "detail": t("dq_detail", lang),
+        },
+    ),
+    "quarantined-records",
+    "dq_all_records",
+    lang,
+)

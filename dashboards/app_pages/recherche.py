@@ -43,16 +43,20 @@ for invoice in found.to_dicts():
             st.metric(t("recipient", lang), invoice["recipient_name"] or "—")
             if latest:
                 when = format_date(latest[0]["occurred_at"], lang)
-                st.metric(t("current_status", lang),
-                      latest[0][f"status_label_{lang}"] or latest[0]["status_code"],
-                          delta=t("status_since", lang, when=when), delta_color="off",
-                          delta_arrow="off")  # fmt: skip
+                st.metric(
+                    t("current_status", lang),
+                    latest[0][f"status_label_{lang}"] or latest[0]["status_code"],
+                    delta=t("status_since", lang, when=when),
+                    delta_color="off",
+                    delta_arrow="off",
+                )
             st.metric(t("amount_incl_vat", lang), format_eur(invoice["total_incl_vat"], lang))
-            st.metric(t("deposited_at", lang),
-                      format_date(invoice["deposited_at"], lang))  # fmt: skip
+            st.metric(t("deposited_at", lang), format_date(invoice["deposited_at"], lang))
             st.metric(t("channel", lang), invoice[f"channel_label_{lang}"] or invoice["channel"])
-        st.caption(f"{t('supplier_siret', lang)} {invoice['supplier_siret']} · "
-                   f"{t('recipient', lang)} {invoice['recipient_siret']}")  # fmt: skip
+        st.caption(
+            f"{t('supplier_siret', lang)} {invoice['supplier_siret']} · "
+            f"{t('recipient', lang)} {invoice['recipient_siret']}"
+        )
         invoice_delay(
             reader,
             invoice["invoice_id"],

@@ -29,40 +29,68 @@ if not reader.scope.is_operator:
         .alias("reason")
     )
     downloadable_table(
-        labelled(mine, {
-            "invoice_number": t("invoice_number", lang),
-            "supplier_name": t("supplier", lang),
-            "supplier_siret": t("supplier_siret", lang),
-            "recipient_name": t("recipient", lang),
-            "recipient_siret": t("recipient_siret", lang),
-            "total_incl_vat": t("amount_incl_vat", lang),
-            "rejected_at": t("rejected_at", lang),
-            "reason": t("reason", lang),
-            "reason_code": t("reason_code", lang),
-        }),
-        f"rejets-{year}", "my_rejections", lang, totals=[t("amount_incl_vat", lang)],
-    )  # fmt: skip
+        labelled(
+            mine,
+            {
+                "invoice_number": t("invoice_number", lang),
+                "supplier_name": t("supplier", lang),
+                "supplier_siret": t("supplier_siret", lang),
+                "recipient_name": t("recipient", lang),
+                "recipient_siret": t("recipient_siret", lang),
+                "total_incl_vat": t("amount_incl_vat", lang),
+                "rejected_at": t("rejected_at", lang),
+                "reason": t("reason", lang),
+                "reason_code": t("reason_code", lang),
+            },
+        ),
+        f"rejets-{year}",
+        "my_rejections",
+        lang,
+        totals=[t("amount_incl_vat", lang)],
+    )
     st.stop()
 
 year = year_selectbox(reader, queries.REJECTION_YEARS_SQL, lang, key="rejection_year")
 rows = reader.query(queries.REJECTIONS_SQL, (year,))
 total = rows.filter(pl.col("breakdown") == "total")
-MEASURES = ("deposited_count", "platform_refusal_count", "recipient_rejection_count",
-            "recycling_count")  # fmt: skip
+MEASURES = (
+    "deposited_count",
+    "platform_refusal_count",
+    "recipient_rejection_count",
+    "recycling_count",
+)
 sums = {c: int(total.get_column(c).sum() or 0) for c in MEASURES}
 submitted = sums["deposited_count"] + sums["platform_refusal_count"]
 with st.container(horizontal=True):
     st.metric(t("deposited", lang), format_number(sums["deposited_count"], lang), border=True)
-    st.metric(t("platform_refusals", lang), format_number(sums["platform_refusal_count"], lang),
-              border=True)  # fmt: skip
-    st.metric(t("refusal_rate", lang), format_percent(
-        sums["platform_refusal_count"] / submitted if submitted else None, lang, signed=False),
-        border=True)  # fmt: skip
-    st.metric(t("recipient_rejections", lang),
-              format_number(sums["recipient_rejection_count"], lang), border=True)  # fmt: skip
-    st.metric(t("rejection_rate", lang), format_percent(
-        sums["recipient_rejection_count"] / sums["deposited_count"]
-        if sums["deposited_count"] else None, lang, signed=False), border=True)  # fmt: skip
+    st.metric(
+        t("platform_refusals", lang),
+        format_number(sums["platform_refusal_count"], lang),
+        border=True,
+    )
+    st.metric(
+        t("refusal_rate", lang),
+        format_percent(
+            sums["platform_refusal_count"] / submitted if submitted else None, lang, signed=False
+        ),
+        border=True,
+    )
+    st.metric(
+        t("recipient_rejections", lang),
+        format_number(sums["recipient_rejection_count"], lang),
+        border=True,
+    )
+    st.metric(
+        t("rejection_rate", lang),
+        format_percent(
+            sums["recipient_rejection_count"] / sums["deposited_count"]
+            if sums["deposited_count"]
+            else None,
+            lang,
+            signed=False,
+        ),
+        border=True,
+    )
     st.metric(t("recyclings", lang), format_number(sums["recycling_count"], lang), border=True)
 
 RATES = {
@@ -71,13 +99,17 @@ RATES = {
 }
 chart(
     charts.lines_by_month(
-        total, "month_start_date", RATES, title=t("rates_title", lang, year=year),
-        y_title=t("rate_axis", lang), lang=lang,
+        total,
+        "month_start_date",
+        RATES,
+        title=t("rates_title", lang, year=year),
+        y_title=t("rate_axis", lang),
+        lang=lang,
     ),
     labelled(total.sort("month_start_date"), {"month_start_date": t("month", lang), **RATES}),
     "rates_data",
     lang,
-)  # fmt: skip
+)
 
 COUNTS = {
     "deposited_count": t("deposited", lang),
@@ -90,10 +122,11 @@ by_channel, by_reason = st.tabs([t("by_channel", lang), t("by_reason", lang)])
 with by_channel:
     channels = (
         rows.filter(pl.col("breakdown") == "channel")
-        .group_by("breakdown_value").agg(pl.col(list(COUNTS)).sum())
+        .group_by("breakdown_value")
+        .agg(pl.col(list(COUNTS)).sum())
         .sort("breakdown_value")
         .with_columns(queries.in_words("breakdown_value", words["channel"]))
-    )  # fmt: skip
+    )
     downloadable_table(
         labelled(channels, {"breakdown_value": t("channel", lang), **COUNTS}),
         f"rejets-{year}-canal",
@@ -106,17 +139,24 @@ with by_reason:
         rows.filter(pl.col("breakdown").is_in(["platform_rule", "rejection_reason"]))
         .group_by("breakdown", "breakdown_value")
         .agg(
-            (pl.col("platform_refusal_count") + pl.col("recipient_rejection_count")
-             + pl.col("recycling_count")).sum().alias("count")
+            (
+                pl.col("platform_refusal_count")
+                + pl.col("recipient_rejection_count")
+                + pl.col("recycling_count")
+            )
+            .sum()
+            .alias("count")
         )
         .with_columns(
             pl.col("breakdown").replace_strict(
-                {b: t(f"kind_{b}", lang) for b in ("platform_rule", "rejection_reason")}),
-            pl.col("breakdown_value").map_elements(
-                lambda c: reason_label(c, lang), return_dtype=pl.String).alias("reason"),
+                {b: t(f"kind_{b}", lang) for b in ("platform_rule", "rejection_reason")}
+            ),
+            pl.col("breakdown_value")
+            .map_elements(lambda c: reason_label(c, lang), return_dtype=pl.String)
+            .alias("reason"),
         )
         .sort("count", "breakdown_value", descending=[True, False])
-    )  # fmt: skip
+    )
     st.caption(t("pick_a_reason", lang))
     reason_picked = downloadable_table(
         labelled(
@@ -127,7 +167,7 @@ with by_reason:
                 "count": t("occurrences", lang),
                 "breakdown_value": t("reason_code", lang),
             },
-        ),  # fmt: skip
+        ),
         f"rejets-{year}-motif",
         "rej_reason",
         lang,
@@ -152,11 +192,14 @@ if new_pick("rej_reason", reason_picked) is not None:
 parties = reader.query(queries.TOP_PARTIES_SQL, (year,))
 PARTY = {
     # the ranking first, then what it ranks by, then the rest
-    "rank": t("rank", lang), "structure_name": t("name", lang),
+    "rank": t("rank", lang),
+    "structure_name": t("name", lang),
     "rejection_count": t("recipient_rejections", lang),
-    "rejection_rate_pct": t("rejection_rate", lang), "deposited_count": t("deposited", lang),
-    "recycling_count": t("recyclings", lang), "siret": t("siret", lang),
-}  # fmt: skip
+    "rejection_rate_pct": t("rejection_rate", lang),
+    "deposited_count": t("deposited", lang),
+    "recycling_count": t("recyclings", lang),
+    "siret": t("siret", lang),
+}
 # one under the other: side by side, half a screen hid the columns they rank by
 for role in ("supplier", "recipient"):
     st.subheader(t(f"top_{role}s", lang))
@@ -195,24 +238,30 @@ if reason or supplier or recipient:
             pl.col("status_code").replace_strict(
                 {s: t(f"returned_{s}", lang) for s in ("REJETEE", "A_RECYCLER")}
             ),
-        )  # fmt: skip
+        )
         st.caption(t("pick_an_invoice", lang))
         invoice_picked = downloadable_table(
-            labelled(behind, {
-                "invoice_number": t("invoice_number", lang),
-                "supplier_name": t("supplier", lang),
-                "recipient_name": t("recipient", lang),
-                "status_code": t("kind", lang),
-                "reason": t("reason", lang),
-                "rejected_at": t("rejected_at", lang),
-                "total_incl_vat": t("amount_incl_vat", lang),
-                "supplier_siret": t("supplier_siret", lang),
-                "recipient_siret": t("recipient_siret", lang),
-                "reason_code": t("reason_code", lang),
-            }),
-            f"rejets-{year}-factures", "behind", lang, selectable=True,
+            labelled(
+                behind,
+                {
+                    "invoice_number": t("invoice_number", lang),
+                    "supplier_name": t("supplier", lang),
+                    "recipient_name": t("recipient", lang),
+                    "status_code": t("kind", lang),
+                    "reason": t("reason", lang),
+                    "rejected_at": t("rejected_at", lang),
+                    "total_incl_vat": t("amount_incl_vat", lang),
+                    "supplier_siret": t("supplier_siret", lang),
+                    "recipient_siret": t("recipient_siret", lang),
+                    "reason_code": t("reason_code", lang),
+                },
+            ),
+            f"rejets-{year}-factures",
+            "behind",
+            lang,
+            selectable=True,
             totals=[t("amount_incl_vat", lang)],
-        )  # fmt: skip
+        )
         if new_pick("behind", invoice_picked) is not None:
             st.query_params["invoice"] = behind.get_column("invoice_id")[invoice_picked]
         numbers = dict(behind.select("invoice_id", "invoice_number").iter_rows())
@@ -236,7 +285,7 @@ downloadable_table(
             "max_days_lost": t("max_days_lost", lang),
             "amount_incl_vat": t("amount_incl_vat", lang),
         },
-    ),  # fmt: skip
+    ),
     f"delais-caches-{year}",
     "hidden",
     lang,

@@ -42,8 +42,11 @@ WORKS_INVOICES = {2019: 483_000, 2020: 966_136}
 WORKS_A15_DAYS = (3, 8)
 WORKS_A19_DAYS = (5, 15)
 #: subcontractor / co-contractor invoices (A9, A12): the valideur's answer (§2.3)
-VALIDATION_OUTCOME_SHARES = {"VALIDEE_1": 0.85, "ABSENCE_VALIDATION_1_HORS_DELAI": 0.10,
-                             "REFUSEE_1": 0.05}  # fmt: skip
+VALIDATION_OUTCOME_SHARES = {
+    "VALIDEE_1": 0.85,
+    "ABSENCE_VALIDATION_1_HORS_DELAI": 0.10,
+    "REFUSEE_1": 0.05,
+}
 #: factored invoices (type code 393) among ordinary invoices
 FACTORED_SHARE = 0.025
 CREDIT_NOTE_SHARE = 0.04

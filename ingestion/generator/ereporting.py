@@ -76,9 +76,11 @@ def pick_declarants(structures: pl.DataFrame, seed: int) -> Declarants:
     private = structures.filter(~pl.col("is_public"))
     ids = private.get_column("structure_id").to_numpy()
     created = (
-        private.get_column("created_at").dt.convert_time_zone("Europe/Paris")
-        .dt.replace_time_zone(None).to_numpy()
-    )  # fmt: skip
+        private.get_column("created_at")
+        .dt.convert_time_zone("Europe/Paris")
+        .dt.replace_time_zone(None)
+        .to_numpy()
+    )
     debits = private.get_column("vat_on_debits").to_numpy()
     n = len(ids)
     b2c = np.flatnonzero(rng.random(n) < B2C_SELLER_SHARE)
@@ -140,8 +142,9 @@ def b2c_for_day(
     idx = np.repeat(pair_seller, k)
     cat = np.repeat(pair_cat, k)
     rank = np.arange(len(idx)) - np.repeat(np.cumsum(k) - k, k)
-    table = np.array([[float(r) for r in B2C_RATES[c]] + [0.0] * (4 - len(B2C_RATES[c]))
-                      for c in B2C_CATEGORIES])  # fmt: skip
+    table = np.array(
+        [[float(r) for r in B2C_RATES[c]] + [0.0] * (4 - len(B2C_RATES[c])) for c in B2C_CATEGORIES]
+    )
     rate = table[cat, rank]
     rows = idx
     count = rng.poisson(25, len(rows)) + 1
@@ -154,8 +157,9 @@ def b2c_for_day(
     low, high = cal.LATE_B2C_SUMMARY_DAYS
     late_days = np.where(
         month.random(len(alive)) < cal.LATE_B2C_SUMMARY_SHARE,
-        month.integers(low, high + 1, len(alive)), 0,
-    )  # fmt: skip
+        month.integers(low, high + 1, len(alive)),
+        0,
+    )
     received = pl.Series([received_at] * len(rows)) + pl.Series(
         late_days[idx].astype("timedelta64[D]").astype("timedelta64[us]")
     )
@@ -175,23 +179,23 @@ def b2c_for_day(
             "tax_amount": _money(vat),
             "received_at": received,
         }
-    ).with_columns(  # fmt: skip
-        pl.col("line_number").cum_count().over("summary_id").cast(pl.Int64)
-    )
+    ).with_columns(pl.col("line_number").cum_count().over("summary_id").cast(pl.Int64))
     # services paid on the day (VAT due on receipt unless the seller opted for debits)
     paid = (cat == 1) & ~d.b2c_on_debits[idx]
     p = np.flatnonzero(paid)
-    payments = pl.DataFrame({
-        "payment_id": f"PB{day:%Y%m%d}-" + pl.Series(np.arange(len(p))).cast(pl.String),
-        "declarant_structure_id": pl.Series(d.b2c_ids[idx[p]], dtype=pl.String),
-        "invoice_id": pl.Series([None] * len(p), dtype=pl.String),
-        "scope": "B2C",
-        "payment_date": pl.Series([day] * len(p), dtype=pl.Date),
-        "currency_code": "EUR",
-        "vat_rate": sales.get_column("vat_rate").gather(p),
-        "amount_incl_vat": _money(net[p] + vat[p]),
-        "received_at": received.gather(p),
-    })  # fmt: skip
+    payments = pl.DataFrame(
+        {
+            "payment_id": f"PB{day:%Y%m%d}-" + pl.Series(np.arange(len(p))).cast(pl.String),
+            "declarant_structure_id": pl.Series(d.b2c_ids[idx[p]], dtype=pl.String),
+            "invoice_id": pl.Series([None] * len(p), dtype=pl.String),
+            "scope": "B2C",
+            "payment_date": pl.Series([day] * len(p), dtype=pl.Date),
+            "currency_code": "EUR",
+            "vat_rate": sales.get_column("vat_rate").gather(p),
+            "amount_incl_vat": _money(net[p] + vat[p]),
+            "received_at": received.gather(p),
+        }
+    )
     return sales, payments
 
 
@@ -213,14 +217,20 @@ def b2bi_for_day(
     nature = np.array(["goods", "services", "mixed"])[kind]
     eu = rng.random(n) < 0.7
     country = np.where(
-        eu, np.array(EU_COUNTRIES)[rng.integers(0, len(EU_COUNTRIES), n)],
+        eu,
+        np.array(EU_COUNTRIES)[rng.integers(0, len(EU_COUNTRIES), n)],
         np.array(NON_EU_COUNTRIES)[rng.integers(0, len(NON_EU_COUNTRIES), n)],
-    )  # fmt: skip
+    )
     buyer_no = rng.integers(100_000_000, 999_999_999, n)
     vat_id = pl.Series(country) + pl.Series(buyer_no).cast(pl.String)
     buyer_name = "Client " + pl.Series(buyer_no).cast(pl.String)
-    buyer_id = pl.Series(np.where(eu, vat_id.to_numpy(), (pl.Series(country) + "CLIENT"
-                                   + pl.Series(buyer_no).cast(pl.String)).to_numpy()))  # fmt: skip
+    buyer_id = pl.Series(
+        np.where(
+            eu,
+            vat_id.to_numpy(),
+            (pl.Series(country) + "CLIENT" + pl.Series(buyer_no).cast(pl.String)).to_numpy(),
+        )
+    )
     # French VAT on some services (place of supply in France): 20 %; otherwise exempt
     # intra-EU goods (K), exports (G) or reverse-charged services (AE), at 0 %
     french_vat = (kind == 1) & (rng.random(n) < 0.3)
@@ -235,9 +245,8 @@ def b2bi_for_day(
         np.array(day, dtype="datetime64[D]") - rng.integers(0, 6, n).astype("timedelta64[D]")
     ).cast(pl.Date)
     due = pl.Series(
-        np.array(day, dtype="datetime64[D]")
-        + rng.choice([30, 45, 60], n).astype("timedelta64[D]")
-    ).cast(pl.Date)  # fmt: skip
+        np.array(day, dtype="datetime64[D]") + rng.choice([30, 45, 60], n).astype("timedelta64[D]")
+    ).cast(pl.Date)
     deposited_s = pl.Series(deposited).dt.replace_time_zone("UTC")
     reasons = {
         "K": ("Exoneration TVA, article 262 ter I du CGI", "VATEX-EU-IC"),
@@ -250,83 +259,92 @@ def b2bi_for_day(
     exemption_code = pl.Series(category).replace_strict(
         {k: v[1] for k, v in reasons.items()}, default=None, return_dtype=pl.String
     )
-    invoices = pl.DataFrame({
-        "invoice_id": ids,
-        "invoice_number": "EX-" + ids.str.slice(2),
-        "type_code": np.where(credit, "381", "380"),
-        "supplier_structure_id": d.exporter_ids[who],
-        "recipient_structure_id": pl.Series([None] * n, dtype=pl.String),
-        "service_code": pl.Series([None] * n, dtype=pl.String),
-        "engagement_number": pl.Series([None] * n, dtype=pl.String),
-        "billing_framework": framework,
-        "channel": np.array(["api", "edi"])[rng.integers(0, 2, n)],
-        "syntax": np.array(["UBL", "CII"])[rng.integers(0, 2, n)],
-        "scope": "B2Bi",
-        "goods_services_nature": nature,
-        "issue_date": pl.Series(issue, dtype=pl.Date),
-        "deposited_at": deposited_s,
-        "currency_code": "EUR",
-        "total_excl_vat": _money(net),
-        "total_vat": _money(vat),
-        "total_incl_vat": _money(net + vat),
-        "amount_due": _money(net + vat),
-        "line_count": pl.Series(rng.integers(1, 8, n), dtype=pl.Int64),
-        "original_invoice_number": pl.Series([None] * n, dtype=pl.String),
-        "document_sha256": pl.Series(
-            [f"{h:064x}" for h in rng.integers(0, 2**62, n, dtype=np.int64)]
-        ),
-        "updated_at": deposited_s,
-        "buyer_identifier": buyer_id.str.slice(0, 18),
-        "buyer_identifier_scheme": np.where(eu, "0223", "0227"),
-        "buyer_vat_id": vat_id.zip_with(pl.Series(eu), pl.Series([None] * n, dtype=pl.String)),
-        "buyer_country_code": country,
-        "buyer_name": buyer_name,
-        "due_date": due,
-        # services have no delivery: their operation date is the issue date
-        "delivery_date": delivery.zip_with(pl.Series(kind != 1), due.clear(n)),
-    })  # fmt: skip
-    vat_lines = pl.DataFrame({
-        "invoice_id": ids,
-        "line_number": pl.Series(np.ones(n, dtype=np.int64)),
-        "deposited_at": deposited_s,
-        "vat_category_code": category,
-        "vat_rate": pl.Series([f"{r:.2f}" for r in rate]).cast(pl.Decimal(5, 2)),
-        "taxable_amount": _money(net),
-        "tax_amount": _money(vat),
-        "exemption_reason": pl.Series(exemption, dtype=pl.String),
-        "exemption_reason_code": pl.Series(exemption_code, dtype=pl.String),
-    })  # fmt: skip
-    events = pl.DataFrame({
-        "event_id": "EX" + ids.str.slice(2) + "-1",
-        "invoice_id": ids,
-        "status_code": "DEPOSEE",
-        "occurred_at": deposited_s,
-        "actor_role": "platform",
-        "reason_code": pl.Series([None] * n, dtype=pl.String),
-        "comment": pl.Series([None] * n, dtype=pl.String),
-        "payment_date": pl.Series([None] * n, dtype=pl.Date),
-        "payment_amount": pl.Series([None] * n, dtype=pl.Decimal(18, 2)),
-    })  # fmt: skip
+    invoices = pl.DataFrame(
+        {
+            "invoice_id": ids,
+            "invoice_number": "EX-" + ids.str.slice(2),
+            "type_code": np.where(credit, "381", "380"),
+            "supplier_structure_id": d.exporter_ids[who],
+            "recipient_structure_id": pl.Series([None] * n, dtype=pl.String),
+            "service_code": pl.Series([None] * n, dtype=pl.String),
+            "engagement_number": pl.Series([None] * n, dtype=pl.String),
+            "billing_framework": framework,
+            "channel": np.array(["api", "edi"])[rng.integers(0, 2, n)],
+            "syntax": np.array(["UBL", "CII"])[rng.integers(0, 2, n)],
+            "scope": "B2Bi",
+            "goods_services_nature": nature,
+            "issue_date": pl.Series(issue, dtype=pl.Date),
+            "deposited_at": deposited_s,
+            "currency_code": "EUR",
+            "total_excl_vat": _money(net),
+            "total_vat": _money(vat),
+            "total_incl_vat": _money(net + vat),
+            "amount_due": _money(net + vat),
+            "line_count": pl.Series(rng.integers(1, 8, n), dtype=pl.Int64),
+            "original_invoice_number": pl.Series([None] * n, dtype=pl.String),
+            "document_sha256": pl.Series(
+                [f"{h:064x}" for h in rng.integers(0, 2**62, n, dtype=np.int64)]
+            ),
+            "updated_at": deposited_s,
+            "buyer_identifier": buyer_id.str.slice(0, 18),
+            "buyer_identifier_scheme": np.where(eu, "0223", "0227"),
+            "buyer_vat_id": vat_id.zip_with(pl.Series(eu), pl.Series([None] * n, dtype=pl.String)),
+            "buyer_country_code": country,
+            "buyer_name": buyer_name,
+            "due_date": due,
+            # services have no delivery: their operation date is the issue date
+            "delivery_date": delivery.zip_with(pl.Series(kind != 1), due.clear(n)),
+        }
+    )
+    vat_lines = pl.DataFrame(
+        {
+            "invoice_id": ids,
+            "line_number": pl.Series(np.ones(n, dtype=np.int64)),
+            "deposited_at": deposited_s,
+            "vat_category_code": category,
+            "vat_rate": pl.Series([f"{r:.2f}" for r in rate]).cast(pl.Decimal(5, 2)),
+            "taxable_amount": _money(net),
+            "tax_amount": _money(vat),
+            "exemption_reason": pl.Series(exemption, dtype=pl.String),
+            "exemption_reason_code": pl.Series(exemption_code, dtype=pl.String),
+        }
+    )
+    events = pl.DataFrame(
+        {
+            "event_id": "EX" + ids.str.slice(2) + "-1",
+            "invoice_id": ids,
+            "status_code": "DEPOSEE",
+            "occurred_at": deposited_s,
+            "actor_role": "platform",
+            "reason_code": pl.Series([None] * n, dtype=pl.String),
+            "comment": pl.Series([None] * n, dtype=pl.String),
+            "payment_date": pl.Series([None] * n, dtype=pl.Date),
+            "payment_amount": pl.Series([None] * n, dtype=pl.Decimal(18, 2)),
+        }
+    )
     # receipts of the services invoices with French VAT, 10 to 90 days later
     p = np.flatnonzero(french_vat & ~credit & ~d.exporter_on_debits[who])
     pay_day = pl.Series(
-        np.array(day, dtype="datetime64[D]") + rng.integers(10, 91, len(p)).astype(
-            "timedelta64[D]")
-    ).cast(pl.Date)  # fmt: skip
-    payments = pl.DataFrame({
-        "payment_id": "PX" + ids.gather(p).str.slice(2),
-        "declarant_structure_id": pl.Series(d.exporter_ids[who[p]], dtype=pl.String),
-        "invoice_id": ids.gather(p),
-        "scope": "B2Bi",
-        "payment_date": pay_day,
-        "currency_code": "EUR",
-        "vat_rate": vat_lines.get_column("vat_rate").gather(p),
-        "amount_incl_vat": _money(net[p] + vat[p]),
-        "received_at": pl.Series(
-            [datetime(x.year, x.month, x.day, 12) for x in pay_day.to_list()],
-            dtype=pl.Datetime("us"),
-        ).dt.replace_time_zone("Europe/Paris").dt.convert_time_zone("UTC"),
-    })  # fmt: skip
+        np.array(day, dtype="datetime64[D]") + rng.integers(10, 91, len(p)).astype("timedelta64[D]")
+    ).cast(pl.Date)
+    payments = pl.DataFrame(
+        {
+            "payment_id": "PX" + ids.gather(p).str.slice(2),
+            "declarant_structure_id": pl.Series(d.exporter_ids[who[p]], dtype=pl.String),
+            "invoice_id": ids.gather(p),
+            "scope": "B2Bi",
+            "payment_date": pay_day,
+            "currency_code": "EUR",
+            "vat_rate": vat_lines.get_column("vat_rate").gather(p),
+            "amount_incl_vat": _money(net[p] + vat[p]),
+            "received_at": pl.Series(
+                [datetime(x.year, x.month, x.day, 12) for x in pay_day.to_list()],
+                dtype=pl.Datetime("us"),
+            )
+            .dt.replace_time_zone("Europe/Paris")
+            .dt.convert_time_zone("UTC"),
+        }
+    )
     return invoices, vat_lines, events, payments
 
 

@@ -59,8 +59,9 @@ CHANNELS = ["portal", "edi", "api"]
 SYNTAXES = ["UBL", "CII", "FACTURX", "PDF"]
 #: billing framework codes: the ordinary ones first (calibration order), then works
 FRAMEWORKS = [*cal.FRAMEWORK_SHARES, "A4", "A15", "A19"]
-A1, A2, A9, A12, A4, A15, A19 = (FRAMEWORKS.index(f) for f in
-                                 ("A1", "A2", "A9", "A12", "A4", "A15", "A19"))  # fmt: skip
+A1, A2, A9, A12, A4, A15, A19 = (
+    FRAMEWORKS.index(f) for f in ("A1", "A2", "A9", "A12", "A4", "A15", "A19")
+)
 PUBLIC_CATEGORY_STRUCTURE_SHARES = [0.25, 0.55, 0.08, 0.12]
 SUPPLIER_SIZES = ["large", "intermediate", "sme", "micro"]
 SUPPLIER_SIZE_STRUCTURE_SHARES = [0.01, 0.04, 0.35, 0.60]
@@ -180,10 +181,12 @@ class Population:
         t = np.datetime64(day, "us")
 
         def count(created, offsets, counts):
-            return np.array([
-                np.searchsorted(created[o : o + c], t, side="left")
-                for o, c in zip(offsets, counts, strict=True)
-            ])  # fmt: skip
+            return np.array(
+                [
+                    np.searchsorted(created[o : o + c], t, side="left")
+                    for o, c in zip(offsets, counts, strict=True)
+                ]
+            )
 
         return (
             count(self.public_created, self.public_offsets, self.public_counts),
@@ -652,9 +655,15 @@ def invoices_for_day(
     if again is not None:
         twins, twin_lines, at = again
         twin_events = _status_events(
-            rng, twins, pop, recipient[at], category[at], paid_already[at],
-            np.zeros(at.size, dtype=np.int64), framework[at],
-        )  # fmt: skip
+            rng,
+            twins,
+            pop,
+            recipient[at],
+            category[at],
+            paid_already[at],
+            np.zeros(at.size, dtype=np.int64),
+            framework[at],
+        )
         invoices = pl.concat([invoices, twins])
         vat_lines = pl.concat([vat_lines, twin_lines])
         events = pl.concat([events, twin_events])
@@ -663,9 +672,12 @@ def invoices_for_day(
 
 
 def _redeposits(
-    rng: np.random.Generator, invoices: pl.DataFrame, vat_lines: pl.DataFrame,
-    events: pl.DataFrame, chain_step: np.ndarray,
-) -> tuple[pl.DataFrame, pl.DataFrame, np.ndarray] | None:  # fmt: skip
+    rng: np.random.Generator,
+    invoices: pl.DataFrame,
+    vat_lines: pl.DataFrame,
+    events: pl.DataFrame,
+    chain_step: np.ndarray,
+) -> tuple[pl.DataFrame, pl.DataFrame, np.ndarray] | None:
     """The rejected invoices that their suppliers deposit again (``cal.REDEPOSIT_*``): a
     new invoice (its own id, number and document) with the same parties, lines and amount,
     deposited on a working day 1 to 15 days after the rejection. Returns the new invoices,
@@ -698,29 +710,29 @@ def _redeposits(
     day = day + np.where(weekday >= 5, 7 - weekday, 0).astype("timedelta64[D]")
     local = day.astype("datetime64[us]") + pd_seconds((7 + rng.random(at.size) * 12.5) * 3600)
     deposited = (
-        pl.Series(local).dt.replace_time_zone(PARIS).dt.convert_time_zone(UTC)
+        pl.Series(local)
+        .dt.replace_time_zone(PARIS)
+        .dt.convert_time_zone(UTC)
         .dt.cast_time_unit("us")
-    )  # fmt: skip
-    twins = (
-        invoices[at]
-        .with_columns(
-            (pl.col("invoice_id") + "R").alias("invoice_id"),
-            (pl.col("invoice_number") + "-R").alias("invoice_number"),
-            pl.Series("issue_date", day - rng.integers(0, 4, at.size).astype("timedelta64[D]")),
-            deposited.alias("deposited_at"),
-            _hex_digests(rng, at.size).alias("document_sha256"),
-            deposited.alias("updated_at"),
-        )
-    )  # fmt: skip
+    )
+    twins = invoices[at].with_columns(
+        (pl.col("invoice_id") + "R").alias("invoice_id"),
+        (pl.col("invoice_number") + "-R").alias("invoice_number"),
+        pl.Series("issue_date", day - rng.integers(0, 4, at.size).astype("timedelta64[D]")),
+        deposited.alias("deposited_at"),
+        _hex_digests(rng, at.size).alias("document_sha256"),
+        deposited.alias("updated_at"),
+    )
     new_deposit = pl.DataFrame(
         {"invoice_id": invoices.get_column("invoice_id").gather(at), "new_at": deposited}
     )
     twin_lines = (
         vat_lines.join(new_deposit, on="invoice_id")
-        .with_columns((pl.col("invoice_id") + "R").alias("invoice_id"),
-                      pl.col("new_at").alias("deposited_at"))
+        .with_columns(
+            (pl.col("invoice_id") + "R").alias("invoice_id"), pl.col("new_at").alias("deposited_at")
+        )
         .drop("new_at")
-    )  # fmt: skip
+    )
     return twins, twin_lines, at
 
 
@@ -756,8 +768,11 @@ def _status_events(
         t_ask + pd_seconds((0.2 + rng.random(n) * 12) * day_s),
     )
     add(validated, "A_VALIDER_1", t_ask, "platform")
-    for status, actor in (("VALIDEE_1", "validator"), ("REFUSEE_1", "validator"),
-                          ("ABSENCE_VALIDATION_1_HORS_DELAI", "platform")):  # fmt: skip
+    for status, actor in (
+        ("VALIDEE_1", "validator"),
+        ("REFUSEE_1", "validator"),
+        ("ABSENCE_VALIDATION_1_HORS_DELAI", "platform"),
+    ):
         reason = ["ERREUR_MONTANT", "AUTRE"] if status == "REFUSEE_1" else None
         add(validated & (outcome == status), status, t_answer, actor, reason)
     refused_by_validator = validated & (outcome == "REFUSEE_1")
@@ -991,8 +1006,9 @@ def _generate(writer: _Writer, start, end, scale, seed, progress) -> None:
         if sales.height:
             writer.write("b2c_sales", sales)
         hold_payments(b2c_payments)
-        n = int(np.random.default_rng([seed, 10, day.toordinal()]).poisson(
-            er.daily_b2bi(day, scale)))  # fmt: skip
+        n = int(
+            np.random.default_rng([seed, 10, day.toordinal()]).poisson(er.daily_b2bi(day, scale))
+        )
         rng = np.random.default_rng([seed, 11, day.toordinal()])
         deposited = np.datetime64(_paris_midnight_utc(day), "us") + pd_seconds(
             (8 + rng.random(n) * 10) * 3600

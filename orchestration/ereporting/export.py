@@ -312,7 +312,7 @@ def _b2c_records(rows: list[B2cRow]) -> tuple[X.B2cRecord, ...]:
                 )
                 for r in rates
             ),
-        )  # fmt: skip
+        )
         for (day, currency, category), rates in days.items()
     )
 
@@ -332,10 +332,11 @@ def _payment_records(
             X.RateAmounts(rate=b.vat_rate, currency_code=b.currency_code, amount=b.amount_incl_vat)
         )
     for_invoices = tuple(
-        X.PaymentRecord(day=day, invoice_number=number, invoice_issue_date=issued,
-                        rates=tuple(rates))
+        X.PaymentRecord(
+            day=day, invoice_number=number, invoice_issue_date=issued, rates=tuple(rates)
+        )
         for (number, issued, day), rates in per_invoice.items()
-    )  # fmt: skip
+    )
     return for_invoices + tuple(
         X.PaymentRecord(day=day, rates=tuple(rates)) for day, rates in per_day.items()
     )
@@ -375,11 +376,15 @@ def _header(
     rectifications = sum(row["type_code"] == "RE" for row in earlier)
     return X.Header(
         transmission_id=transmission_id(p, type_code, rectifications + 1),
-        issued_at=issued_at, type_code=type_code,
-        sender_id=settings.platform_matricule, sender_name=settings.platform_name,
-        declarant_siren=p.declarant_siren, declarant_name=p.declarant_name,
-        declarant_role=p.declarant_role, name=report_name(p),
-    )  # fmt: skip
+        issued_at=issued_at,
+        type_code=type_code,
+        sender_id=settings.platform_matricule,
+        sender_name=settings.platform_name,
+        declarant_siren=p.declarant_siren,
+        declarant_name=p.declarant_name,
+        declarant_role=p.declarant_role,
+        name=report_name(p),
+    )
 
 
 def _content_digest(root: etree._Element) -> str:
@@ -422,9 +427,15 @@ def export_transmissions(
     try:
         for p in planned:
             if issued_at.date() <= p.period_end:
-                outcomes.append(Outcome(p, "not_due", errors=[
-                    f"the period ends on {p.period_end}: it is transmitted after that day"
-                ]))  # fmt: skip
+                outcomes.append(
+                    Outcome(
+                        p,
+                        "not_due",
+                        errors=[
+                            f"the period ends on {p.period_end}: it is transmitted after that day"
+                        ],
+                    )
+                )
                 continue
             done = _earlier(hist, p)
             previous = done[-1] if done else None
@@ -434,8 +445,11 @@ def export_transmissions(
             digest = _content_digest(root)
             if previous is not None and previous["content_sha256"] == digest:
                 _clear_failed_check(hist, p)
-                outcomes.append(Outcome(p, "unchanged", previous["transmission_id"],
-                                        out_dir / previous["file_name"]))  # fmt: skip
+                outcomes.append(
+                    Outcome(
+                        p, "unchanged", previous["transmission_id"], out_dir / previous["file_name"]
+                    )
+                )
                 continue
             errors = [str(e) for e in X.xsd_errors(root)]
             errors += [str(f) for f in check_report(root, today=today)]
@@ -468,11 +482,18 @@ def _write(
             " report_kind, period_start, period_end, type_code, issued_at, content_sha256,"
             " file_name, record_count) values (?,?,?,?,?,?,?,?,?,'',?)",
             (
-                header.transmission_id, p.declarant_siren, p.declarant_role, p.report_kind,
-                p.period_start.isoformat(), p.period_end.isoformat(), header.type_code,
-                header.issued_at.isoformat(), digest, _record_count(t),
+                header.transmission_id,
+                p.declarant_siren,
+                p.declarant_role,
+                p.report_kind,
+                p.period_start.isoformat(),
+                p.period_end.isoformat(),
+                header.type_code,
+                header.issued_at.isoformat(),
+                digest,
+                _record_count(t),
             ),
-        ).lastrowid  # fmt: skip
+        ).lastrowid
         assert seq is not None
         name = file_name(settings, seq)
         final = out_dir / name

@@ -105,8 +105,11 @@ def check_report(root: etree._Element, *, today: date) -> list[Finding]:
         if issued is None:
             add("G7.53", stamp, text)
         else:
-            ends = [_day((e.text or "").strip()) for e in root.iter("EndDate")
-                    if e.getparent().tag == "ReportPeriod"]  # fmt: skip
+            ends = [
+                _day((e.text or "").strip())
+                for e in root.iter("EndDate")
+                if e.getparent().tag == "ReportPeriod"
+            ]
             for end in ends:
                 if end is not None and issued.date() <= end:
                     add("G7.43", stamp, f"{text} not after the period end {end:%Y%m%d}")
@@ -135,16 +138,20 @@ def check_report(root: etree._Element, *, today: date) -> list[Finding]:
 def _check_invoice(inv: etree._Element, add) -> None:
     buyer = inv.find("Buyer/CompanyId")
     if buyer is None or buyer.get("schemeId") == "0226":
-        add("G6.28", inv.find("Buyer") if inv.find("Buyer") is not None else inv,
-            "no buyer identifier" if buyer is None else "scheme 0226")  # fmt: skip
+        add(
+            "G6.28",
+            inv.find("Buyer") if inv.find("Buyer") is not None else inv,
+            "no buyer identifier" if buyer is None else "scheme 0226",
+        )
     tax_total = inv.find("MonetaryTotal/TaxAmount")
     if tax_total is not None and tax_total.get("CurrencyCode") != "EUR":
         add("G6.23", tax_total, f"CurrencyCode={tax_total.get('CurrencyCode')}")
     subtotals = inv.findall("TaxSubTotal")
     net = _decimal(inv.find("MonetaryTotal/TaxExclusiveAmount"))
     if net is not None and subtotals:
-        lines = sum((_decimal(s.find("TaxableAmount")) or Decimal(0) for s in subtotals),
-                    Decimal(0))  # fmt: skip
+        lines = sum(
+            (_decimal(s.find("TaxableAmount")) or Decimal(0) for s in subtotals), Decimal(0)
+        )
         if abs(net - lines) > TOLERANCE:
             add("G1.53", inv.find("MonetaryTotal/TaxExclusiveAmount"), f"{net} ≠ Σ {lines}")
     currency = (inv.findtext("CurrencyCode") or "").strip()
@@ -159,8 +166,9 @@ def _check_b2c(rec: etree._Element, add) -> None:
     subtotals = rec.findall("TaxSubtotal")
     net = _decimal(rec.find("TaxExclusiveAmount"))
     vat = _decimal(rec.find("TaxTotal"))
-    lines_net = sum((_decimal(s.find("TaxableAmount")) or Decimal(0) for s in subtotals),
-                    Decimal(0))  # fmt: skip
+    lines_net = sum(
+        (_decimal(s.find("TaxableAmount")) or Decimal(0) for s in subtotals), Decimal(0)
+    )
     lines_vat = sum((_decimal(s.find("TaxTotal")) or Decimal(0) for s in subtotals), Decimal(0))
     if net is not None and abs(net - lines_net) > TOLERANCE:
         add("G1.53", rec.find("TaxExclusiveAmount"), f"{net} ≠ Σ {lines_net}")

@@ -108,8 +108,12 @@ def states(settings: Settings, declarant: str | None = None) -> dict[PeriodKey, 
     a period it has not is ``built``."""
     out: dict[PeriodKey, ExportState] = {}
     for row in history(settings, declarant):
-        key = (row["declarant_siren"], row["declarant_role"], row["report_kind"],
-               row["period_start"])  # fmt: skip
+        key = (
+            row["declarant_siren"],
+            row["declarant_role"],
+            row["report_kind"],
+            row["period_start"],
+        )
         status: ExportStatus = "rectified" if row["type_code"] == "RE" else "exported"
         path = Path(row["path"]) if row["path"] else None
         out[key] = ExportState(status, row["transmission_id"], path)
@@ -118,8 +122,12 @@ def states(settings: Settings, declarant: str | None = None) -> dict[PeriodKey, 
     with closing(connect(settings)) as con:
         where, params = _of(declarant)
         for row in con.execute(f"select * from failed_checks{where}", params):
-            key = (row["declarant_siren"], row["declarant_role"], row["report_kind"],
-                   row["period_start"])  # fmt: skip
+            key = (
+                row["declarant_siren"],
+                row["declarant_role"],
+                row["report_kind"],
+                row["period_start"],
+            )
             errors = tuple(json.loads(row["errors"]))
             sent = out.get(key)  # the last file written stays what was sent
             path = sent.path if sent is not None else None

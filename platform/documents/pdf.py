@@ -71,8 +71,14 @@ def read_plain_pdf(fields: PdfHeaderFields) -> InvoiceDocument:
     vat: tuple[VatBreakdown, ...] = ()
     if fields.total_excl_vat is not None and fields.total_vat is not None:
         category = "S" if fields.total_vat else "E"
-        vat = (VatBreakdown(category=category, rate=fields.vat_rate,
-                            taxable=fields.total_excl_vat, tax=fields.total_vat),)  # fmt: skip
+        vat = (
+            VatBreakdown(
+                category=category,
+                rate=fields.vat_rate,
+                taxable=fields.total_excl_vat,
+                tax=fields.total_vat,
+            ),
+        )
     return InvoiceDocument(
         syntax="PDF",
         invoice_number=fields.invoice_number,

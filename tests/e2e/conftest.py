@@ -31,9 +31,14 @@ SCREENSHOTS = Path(
 )
 #: the flags that keep Chromium from calling home on a closed network
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LOCAL = re.compile(r"^(https?://(127\.0\.0\.1|localhost)(:\d+)?/|data:|blob:|about:)")
 #: a shell whose PATH does not hold .venv/bin, as a newcomer's
 NEWCOMER_PATH = "/usr/local/bin:/usr/bin:/bin"
@@ -68,21 +73,32 @@ class Served:
 def served(demo_home, tmp_path_factory) -> Iterator[Served]:
     """``vigie serve`` on the session's demo home, from a shell that never activated .venv
     (one for the whole session: the test of Ctrl-C runs last, see below)."""
-    ports = {"api": free_port(), "dagster": free_port(), "dashboards": free_port(),
-             "sign_in": free_port()}  # fmt: skip
+    ports = {
+        "api": free_port(),
+        "dagster": free_port(),
+        "dashboards": free_port(),
+        "sign_in": free_port(),
+    }
     log_path = tmp_path_factory.mktemp("serve") / "serve.log"
     with log_path.open("w", encoding="utf-8") as log:
         proc = subprocess.Popen(
             [
-                str(Path(sys.executable).parent / "vigie"), "serve",
-                "--api-port", str(ports["api"]),
-                "--dagster-port", str(ports["dagster"]),
-                "--dashboards-port", str(ports["dashboards"]),
-                "--sign-in-port", str(ports["sign_in"]),
+                str(Path(sys.executable).parent / "vigie"),
+                "serve",
+                "--api-port",
+                str(ports["api"]),
+                "--dagster-port",
+                str(ports["dagster"]),
+                "--dashboards-port",
+                str(ports["dashboards"]),
+                "--sign-in-port",
+                str(ports["sign_in"]),
             ],
             env={**os.environ, "VIGIE_HOME": str(demo_home.home), "PATH": NEWCOMER_PATH},
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     served = Served(proc, log_path, ports)
     try:
         deadline = time.monotonic() + 240

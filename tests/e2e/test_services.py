@@ -27,9 +27,15 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.browser]
 
 #: the demo fixture's history ends on this landing day: the demo's run is its partition
 DEMO_LAST_DAY = "2020-03-31"
-PAGES = {"": "page_bilan", "delais": "page_delais", "rejets": "page_rejets",
-         "ereporting": "page_ereporting", "recherche": "page_recherche",
-         "qualite": "page_qualite", "audit": "page_audit"}  # fmt: skip
+PAGES = {
+    "": "page_bilan",
+    "delais": "page_delais",
+    "rejets": "page_rejets",
+    "ereporting": "page_ereporting",
+    "recherche": "page_recherche",
+    "qualite": "page_qualite",
+    "audit": "page_audit",
+}
 #: granted by `vigie demo` (vigie.orchestration.demo_people)
 OPERATOR = "operateur@vigie.invalid"
 
@@ -50,9 +56,13 @@ def test_the_four_urls_and_the_demo_people_are_printed_and_the_api_is_healthy(se
     assert {int(re.search(r":(\d+)/", u).group(1)) for u in served.urls} == set(
         served.ports.values()
     )
-    for line in ("operateur@vigie.invalid", "daf.entite-a@vigie.invalid",
-                 "daf.entite-b@vigie.invalid", "fournisseur@vigie.invalid",
-                 "dgfip@vigie.invalid"):  # fmt: skip
+    for line in (
+        "operateur@vigie.invalid",
+        "daf.entite-a@vigie.invalid",
+        "daf.entite-b@vigie.invalid",
+        "fournisseur@vigie.invalid",
+        "dgfip@vigie.invalid",
+    ):
         assert line in served.output()
     with urllib.request.urlopen(served.base("api") + "/v1/health", timeout=10) as r:  # noqa: S310
         assert json.load(r)["status"] == "ok"
@@ -132,10 +142,12 @@ def test_the_api_documentation_renders_offline(served, browser):
     browser.screenshot("api-docs")
     assert page.locator(".opblock").count() == len(operations)
     shown = {
-        (b.locator(".opblock-summary-method").inner_text(),
-         b.locator(".opblock-summary-path").inner_text().replace("\u200b", ""))
+        (
+            b.locator(".opblock-summary-method").inner_text(),
+            b.locator(".opblock-summary-path").inner_text().replace("\u200b", ""),
+        )
         for b in page.locator(".opblock").all()
-    }  # fmt: skip
+    }
     assert shown == {(m, p) for m, p, _ in operations}
 
     page.goto(served.base("api") + "/redoc")

@@ -69,14 +69,23 @@ def _open(page, served, path: str) -> None:
 def test_nobody_signed_in_sees_the_sign_in_page_and_nothing_else(served, browser, people):
     page = browser.page
     b = people[ENTITY_B]["structure_id"]
-    for path in ("", "delais?view=entity&entity=" + b, "recherche?number=F1", "audit",
-                 "qualite", "ereporting"):  # fmt: skip
+    for path in (
+        "",
+        "delais?view=entity&entity=" + b,
+        "recherche?number=F1",
+        "audit",
+        "qualite",
+        "ereporting",
+    ):
         _open(page, served, path)
         assert page.get_by_role("heading", name=t("sign_in_title", "fr")).is_visible()
         assert page.get_by_role("button", name=t("sign_in", "fr")).is_visible()
         assert _nav_titles(page) == []
-        for selector in ('[data-testid="stDataFrame"]', '[data-testid="stMetric"]',
-                         '[data-testid="stDownloadButton"]'):  # fmt: skip
+        for selector in (
+            '[data-testid="stDataFrame"]',
+            '[data-testid="stMetric"]',
+            '[data-testid="stDownloadButton"]',
+        ):
             assert page.locator(selector).count() == 0, (path, selector)
     browser.screenshot("sign-in-page")
     assert browser.problems == []
@@ -85,14 +94,24 @@ def test_nobody_signed_in_sees_the_sign_in_page_and_nothing_else(served, browser
 @pytest.mark.parametrize(
     "who, pages",
     [
-        (OPERATOR, ["page_bilan", "page_delais", "page_rejets", "page_ereporting",
-                    "page_recherche", "page_qualite", "page_audit"]),
+        (
+            OPERATOR,
+            [
+                "page_bilan",
+                "page_delais",
+                "page_rejets",
+                "page_ereporting",
+                "page_recherche",
+                "page_qualite",
+                "page_audit",
+            ],
+        ),
         (ENTITY_A, ["page_accueil", "page_delais", "page_rejets", "page_recherche"]),
         (SUPPLIER, ["page_accueil", "page_delais", "page_rejets", "page_recherche"]),
         (TAX, ["page_accueil", "page_ereporting"]),
     ],
     ids=["operator", "public_entity", "supplier", "tax_administration"],
-)  # fmt: skip
+)
 def test_each_role_signs_in_through_the_provider_and_gets_its_pages(served, browser, who, pages):
     sign_in(browser, served, who)
     page = browser.page
@@ -116,10 +135,11 @@ def test_entity_a_never_sees_entity_b_on_pages_or_downloads(
     ).fetchone()
     year, count_a = late_a
     numbers_b = {
-        n for (n,) in snap.execute(
+        n
+        for (n,) in snap.execute(
             "select invoice_number from marts.fct_invoices where recipient_structure_id = ?", [b]
         ).fetchall()
-    }  # fmt: skip
+    }
     assert numbers_b and count_a > 0
     sign_in(browser, served, ENTITY_A)
     page = browser.page
@@ -142,10 +162,13 @@ def test_entity_a_never_sees_entity_b_on_pages_or_downloads(
     header = [c.value for c in cells[0]]
     rows = [dict(zip(header, row, strict=True)) for row in cells[1:-1]]
     got = {r[t("invoice_number", "fr")].value for r in rows}
-    expected = dict(snap.execute(
-        "select invoice_number, supplier_siret from reports.rpt_late_invoices"
-        " where recipient_structure_id = ? and year(payment_date) = ?", [a, year]
-    ).fetchall())  # fmt: skip
+    expected = dict(
+        snap.execute(
+            "select invoice_number, supplier_siret from reports.rpt_late_invoices"
+            " where recipient_structure_id = ? and year(payment_date) = ?",
+            [a, year],
+        ).fetchall()
+    )
     assert len(rows) == count_a and got == set(expected)
     assert not got & numbers_b
     # the SIRET stays a 14-digit text (bare digits became 1,3E+13); dates are dates
@@ -159,8 +182,9 @@ def test_entity_a_never_sees_entity_b_on_pages_or_downloads(
     totals = dict(zip(header, (c.value for c in cells[-1]), strict=True))
     interest = snap.execute(
         "select sum(late_interest_eur) from reports.rpt_late_invoices"
-        " where recipient_structure_id = ? and year(payment_date) = ?", [a, year]
-    ).fetchone()[0]  # fmt: skip
+        " where recipient_structure_id = ? and year(payment_date) = ?",
+        [a, year],
+    ).fetchone()[0]
     assert totals[t("invoice_number", "fr")] == t("total", "fr")
     assert Decimal(str(totals[t("interest_eur", "fr")])).quantize(Decimal("0.01")) == interest
     browser.screenshot("entity-a-own-late-invoices")
@@ -241,9 +265,11 @@ def test_the_operator_prints_the_bilan_and_reads_the_downloads_in_the_audit_log(
         page.locator('[data-testid="stDownloadButton"] button').filter(
             has_text=t("download_csv", "fr")
         ).first.click()
-    rows = list(csv.DictReader(
-        io.StringIO(download.value.path().read_bytes().decode("utf-8-sig")), delimiter=";"
-    ))  # fmt: skip
+    rows = list(
+        csv.DictReader(
+            io.StringIO(download.value.path().read_bytes().decode("utf-8-sig")), delimiter=";"
+        )
+    )
     assert rows and {r[t("audit_action", "fr")] for r in rows} == {"download"}
     files = [json.loads(r[t("audit_detail", "fr")])["file"] for r in rows]
     assert "bilan-annuel-2020.pdf" in files

@@ -10,8 +10,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 def test_bench_dashboards_times_every_page(vigie_cli, demo_home):
-    proc = vigie_cli(["bench", "dashboards", "--repeats", "3", "--renders", "1", "--json"],
-                     demo_home.home)  # fmt: skip
+    proc = vigie_cli(
+        ["bench", "dashboards", "--repeats", "3", "--renders", "1", "--json"], demo_home.home
+    )
     assert proc.returncode == 0, proc.stderr
     timings = {t["page"]: t for t in json.loads(proc.stdout)}
     pages = {"bilan", "delais", "rejets", "ereporting", "recherche"}
@@ -24,13 +25,22 @@ def test_bench_dashboards_times_every_page(vigie_cli, demo_home):
 
 def test_bench_national_runs_the_whole_chain_at_small_scale(vigie_cli, tmp_path):
     home = tmp_path / "national"
-    proc = vigie_cli(["bench", "national", "--scale", "0.001", "--home", str(home), "--json"],
-                     tmp_path / "unused")  # fmt: skip
+    proc = vigie_cli(
+        ["bench", "national", "--scale", "0.001", "--home", str(home), "--json"],
+        tmp_path / "unused",
+    )
     assert proc.returncode == 0, proc.stderr
     run = json.loads(proc.stdout)
     steps = {s["name"]: s for s in run["steps"]}
-    assert list(steps) == ["generate", "extract", "full build", "publish", "dashboards",
-                           "e-reporting month", "one more day"]  # fmt: skip
+    assert list(steps) == [
+        "generate",
+        "extract",
+        "full build",
+        "publish",
+        "dashboards",
+        "e-reporting month",
+        "one more day",
+    ]
     assert 50_000 <= int(steps["generate"]["detail"].split()[0].replace(",", "")) <= 60_000
     assert all(s["seconds"] > 0 and s["peak_gib"] > 0 for s in run["steps"])
     assert "0 invalid" in steps["e-reporting month"]["detail"]

@@ -106,8 +106,13 @@ def test_a_file_is_taken_once_its_size_has_settled(
 
     old = time.time() - 10
     os.utime(path, (old, old))  # nobody wrote to it since
-    second = _tick(definitions, instance, cursor=json.dumps({f"{seller}/EDI-0100.xml": [
-        path.stat().st_size, path.stat().st_mtime_ns]}))  # fmt: skip
+    second = _tick(
+        definitions,
+        instance,
+        cursor=json.dumps(
+            {f"{seller}/EDI-0100.xml": [path.stat().st_size, path.stat().st_mtime_ns]}
+        ),
+    )
     assert len(second.run_requests) == 1 and not path.exists()
 
 

@@ -51,14 +51,16 @@ def test_bilan_headline_and_splits_match_the_invoices(app, snap):
     invoices, works, credit = snap.execute(
         "select count(*), count(*) filter (where is_works_invoice),"
         " count(*) filter (where is_credit_note) from marts.fct_invoices"
-        " where scope = 'B2G' and year(deposited_date) = ?", [year]
-    ).fetchone()  # fmt: skip
+        " where scope = 'B2G' and year(deposited_date) = ?",
+        [year],
+    ).fetchone()
     # each channel in words, as the reference table names it ("EDI", "Portail")
     channels = snap.execute(
         "select c.label_fr, count(*) from marts.fct_invoices i"
         " join reference.ref_channels c using (channel) where i.scope = 'B2G'"
-        " and year(i.deposited_date) = ? group by 1", [year]
-    ).fetchall()  # fmt: skip
+        " and year(i.deposited_date) = ? group by 1",
+        [year],
+    ).fetchall()
     app.query_params["year"] = str(year)
     app.run()
     assert not app.exception
@@ -72,17 +74,24 @@ def test_bilan_headline_and_splits_match_the_invoices(app, snap):
     )
     sizes = app.dataframe[5].value  # months, channel, syntax, framework, category, size
     assert len(sizes) and set(sizes["Taille du fournisseur"]) <= {
-        "Microentreprise", "PME", "ETI", "Grande entreprise"
-    }  # fmt: skip
+        "Microentreprise",
+        "PME",
+        "ETI",
+        "Grande entreprise",
+    }
     categories = app.dataframe[4].value
-    labels = dict(snap.execute("select public_category, label_fr from reference.ref_legal_delays"
-                               ).fetchall())  # fmt: skip
+    labels = dict(
+        snap.execute("select public_category, label_fr from reference.ref_legal_delays").fetchall()
+    )
     assert len(categories) and set(categories["Catégorie de destinataire"]) <= set(labels.values())
     # each billing framework by its code and its name
-    frameworks = dict(snap.execute(
-        "select billing_framework, count(*) from marts.fct_invoices where scope = 'B2G'"
-        " and year(deposited_date) = ? group by 1", [year]
-    ).fetchall())  # fmt: skip
+    frameworks = dict(
+        snap.execute(
+            "select billing_framework, count(*) from marts.fct_invoices where scope = 'B2G'"
+            " and year(deposited_date) = ? group by 1",
+            [year],
+        ).fetchall()
+    )
     shown = app.dataframe[3].value
     assert dict(zip(shown["Cadre de facturation"], shown["Factures reçues"], strict=True)) == {
         BILLING_FRAMEWORKS[code]["fr"]: n for code, n in frameworks.items()
@@ -103,11 +112,17 @@ def test_bilan_offers_a_self_contained_html_report(app, snap):
     # the report the button carries, built from the same frames as the page
     monthly = snap.execute(Scope("operator").apply(queries.MONTHLY_VOLUMES_SQL)).pl()
     chart = charts.monthly_comparison(queries.year_over_year(monthly, 2020), 2020, "fr")
-    table = queries.monthly_table(monthly, 2020, ["janv.", "févr.", "mars"] + [""] * 9,
-                                  ("Mois", "Factures"))  # fmt: skip
-    page = bilan_html(title="Bilan annuel 2020", lang="fr", data_as_of=datetime.now(UTC),
-                      headline=[("Factures reçues", "1 234")], chart=chart,
-                      tables=[("Détail mensuel", table)])  # fmt: skip
+    table = queries.monthly_table(
+        monthly, 2020, ["janv.", "févr.", "mars"] + [""] * 9, ("Mois", "Factures")
+    )
+    page = bilan_html(
+        title="Bilan annuel 2020",
+        lang="fr",
+        data_as_of=datetime.now(UTC),
+        headline=[("Factures reçues", "1 234")],
+        chart=chart,
+        tables=[("Détail mensuel", table)],
+    )
     assert "<svg" in page and "<script" not in page
     assert not re.search(r'(src|href)="https?://', page), "nothing to fetch from the network"
     first = table.row(0)
@@ -128,12 +143,14 @@ def test_delais_page_shows_an_entitys_figures_from_its_invoices(app, snap):
         " count(*) filter (where observed_delay_days <= 30) * 1.0 / count(*),"
         " count(*) filter (where is_late), sum(late_interest_eur)"
         " from marts.fct_payment_delays where recipient_structure_id = ?"
-        " and year(payment_date) = ? and observed_delay_days is not null", [entity, year]
-    ).fetchone()  # fmt: skip
+        " and year(payment_date) = ? and observed_delay_days is not null",
+        [entity, year],
+    ).fetchone()
     late_rows = snap.execute(
         "select count(*) from marts.fct_payment_delays where recipient_structure_id = ?"
-        " and year(payment_date) = ? and is_late", [entity, year]
-    ).fetchone()[0]  # fmt: skip
+        " and year(payment_date) = ? and is_late",
+        [entity, year],
+    ).fetchone()[0]
     app.switch_page("app_pages/delais.py")
     app.query_params.update({"view": "entity", "entity": entity, "year": str(year)})
     app.run()
@@ -147,8 +164,9 @@ def test_delais_page_shows_an_entitys_figures_from_its_invoices(app, snap):
     assert metrics["Intérêts moratoires dus"] == format_eur(interest or Decimal(0), "fr")
     late_table = table_with(app, "Total dû (€)").value
     assert len(late_table) == late_rows
-    assert (late_table["Total dû (€)"] == late_table["Intérêts (€)"]
-            + late_table["Indemnité (€)"]).all()  # fmt: skip
+    assert (
+        late_table["Total dû (€)"] == late_table["Intérêts (€)"] + late_table["Indemnité (€)"]
+    ).all()
     assert app.query_params["entity"] == entity  # the view can be shared by its URL
 
 
@@ -164,8 +182,9 @@ def test_delais_page_drills_down_to_an_invoice_timeline_in_english(app, snap):
     timeline = app.dataframe[-1].value  # the timeline comes last
     events = snap.execute(
         "select s.label_en from marts.fct_status_events e join reference.ref_statuses s"
-        " using (status_code) where invoice_id = ? order by event_sequence", [chosen]
-    ).fetchall()  # fmt: skip
+        " using (status_code) where invoice_id = ? order by event_sequence",
+        [chosen],
+    ).fetchall()
     assert chosen and len(events) >= 2
     assert list(timeline["Status"]) == [e for (e,) in events]
 
@@ -179,8 +198,9 @@ def test_a_late_invoice_named_in_the_url_opens_with_its_delay_and_timeline(app, 
         [entity, year],
     ).fetchone()
     app.switch_page("app_pages/delais.py")
-    app.query_params.update({"view": "entity", "entity": entity, "year": str(year),
-                             "invoice": invoice_id})  # fmt: skip
+    app.query_params.update(
+        {"view": "entity", "entity": entity, "year": str(year), "invoice": invoice_id}
+    )
     app.run()
     assert not app.exception
     assert f"Facture {number}" in [h.value for h in app.subheader]
@@ -200,17 +220,26 @@ def test_a_month_of_the_delais_table_drills_down_to_the_invoices_paid_in_it(app,
         "select date_trunc('month', payment_date)::date as m, count(*)"
         " from marts.fct_payment_delays where recipient_structure_id = ?"
         " and payment_status = 'paid' and year(payment_date) = ?"
-        " group by m order by count(*) desc, m limit 1", [entity, year]
-    ).fetchone()  # fmt: skip
+        " group by m order by count(*) desc, m limit 1",
+        [entity, year],
+    ).fetchone()
     slowest_id, slowest, delay = snap.execute(
         "select invoice_id, invoice_number, observed_delay_days from marts.fct_payment_delays"
         " where recipient_structure_id = ? and payment_status = 'paid'"
         " and date_trunc('month', payment_date) = ?"
-        " order by observed_delay_days desc, invoice_number limit 1", [entity, month]
-    ).fetchone()  # fmt: skip
+        " order by observed_delay_days desc, invoice_number limit 1",
+        [entity, month],
+    ).fetchone()
     app.switch_page("app_pages/delais.py")
-    app.query_params.update({"view": "entity", "entity": entity, "year": str(year),
-                             "month": month.isoformat(), "invoice": slowest_id})  # fmt: skip
+    app.query_params.update(
+        {
+            "view": "entity",
+            "entity": entity,
+            "year": str(year),
+            "month": month.isoformat(),
+            "invoice": slowest_id,
+        }
+    )
     app.run()
     assert not app.exception
     title = f"Factures payées en {MONTHS['fr'][month.month - 1]} {month.year}"
@@ -234,7 +263,7 @@ def test_a_rejection_reason_and_a_supplier_drill_down_to_their_invoices(app, sna
         "select year(occurred_date), reason_code, count(*) from marts.fct_status_events"
         " where status_code in ('REJETEE', 'A_RECYCLER')"
         " group by all order by count(*) desc, 2 limit 1"
-    ).fetchone()  # fmt: skip
+    ).fetchone()
     app.switch_page("app_pages/rejets.py")
     app.query_params.update({"year": str(year), "reason": reason})
     app.run()
@@ -250,8 +279,9 @@ def test_a_rejection_reason_and_a_supplier_drill_down_to_their_invoices(app, sna
         " join marts.fct_invoices i using (invoice_id)"
         " join marts.dim_structures s on i.supplier_structure_id = s.structure_id"
         " where e.status_code in ('REJETEE', 'A_RECYCLER') and year(e.occurred_date) = ?"
-        " group by 1 order by 2 desc, 1 limit 1", [year]
-    ).fetchone()  # fmt: skip
+        " group by 1 order by 2 desc, 1 limit 1",
+        [year],
+    ).fetchone()
     app.query_params.update({"year": str(year), "supplier": supplier})
     del app.query_params["reason"]
     app.run()
@@ -266,11 +296,12 @@ def test_the_demo_fills_the_hidden_delays_of_rejected_invoices_deposited_again(a
     year, rows, redeposited = snap.execute(
         "select year(month_start_date) as y, count(*), sum(redeposited_invoice_count)"
         " from reports.rpt_hidden_delays_monthly group by y order by y desc limit 1"
-    ).fetchone()  # fmt: skip
+    ).fetchone()
     (matched,) = snap.execute(
         "select count(*) from marts.fct_hidden_delays where year(new_deposited_date) = ?"
-        " and new_invoice_id = rejected_invoice_id || 'R'", [year]
-    ).fetchone()  # fmt: skip
+        " and new_invoice_id = rejected_invoice_id || 'R'",
+        [year],
+    ).fetchone()
     assert redeposited > 0 and matched == redeposited  # each found its own new deposit
     app.switch_page("app_pages/rejets.py")
     app.query_params["year"] = str(year)
@@ -284,11 +315,13 @@ def test_an_invoice_of_another_entity_in_the_url_opens_nothing(app, snap):
     entity, year = _busiest_entity(snap)
     (other,) = snap.execute(
         "select invoice_id from reports.rpt_late_invoices where recipient_structure_id <> ?"
-        " limit 1", [entity]
-    ).fetchone()  # fmt: skip
+        " limit 1",
+        [entity],
+    ).fetchone()
     app.switch_page("app_pages/delais.py")
-    app.query_params.update({"view": "entity", "entity": entity, "year": str(year),
-                             "invoice": other})  # fmt: skip
+    app.query_params.update(
+        {"view": "entity", "entity": entity, "year": str(year), "invoice": other}
+    )
     app.run()
     assert not app.exception
     assert not [h.value for h in app.subheader if h.value.startswith("Facture ")]
@@ -300,8 +333,9 @@ def test_delais_page_lists_the_unpaid_invoices_past_due_with_interest_to_date(ap
     (day,) = snap.execute("select max(occurred_date) from marts.fct_status_events").fetchone()
     unpaid = snap.execute(
         "select recipient_structure_id, amount_incl_vat, due_date from marts.fct_payment_delays"
-        " where payment_status = 'unpaid' and due_date < ?", [day]
-    ).fetchall()  # fmt: skip
+        " where payment_status = 'unpaid' and due_date < ?",
+        [day],
+    ).fetchall()
     entity, count = Counter(r[0] for r in unpaid).most_common(1)[0]
     assert count >= 2, "the demo has an entity with several overdue invoices"
     rates = snap.execute(
@@ -353,14 +387,15 @@ def test_delais_page_on_a_snapshot_without_the_overdue_list_says_it_comes_later(
 def test_rejets_page_counts_refusals_and_rejections_apart(app, snap):
     year = 2020
     deposited = snap.execute(
-        "select count(*) from marts.fct_invoices where scope = 'B2G'"
-        " and year(deposited_date) = ?", [year]
-    ).fetchone()[0]  # fmt: skip
+        "select count(*) from marts.fct_invoices where scope = 'B2G' and year(deposited_date) = ?",
+        [year],
+    ).fetchone()[0]
     rejected = snap.execute(
         "select count(*) from marts.fct_status_events e join marts.fct_invoices i"
         " using (invoice_id) where i.scope = 'B2G' and e.status_code = 'REJETEE'"
-        " and year(e.occurred_date) = ?", [year]
-    ).fetchone()[0]  # fmt: skip
+        " and year(e.occurred_date) = ?",
+        [year],
+    ).fetchone()[0]
     app.switch_page("app_pages/rejets.py")
     app.query_params["year"] = str(year)
     app.run()
@@ -378,9 +413,14 @@ def test_rejets_page_counts_refusals_and_rejections_apart(app, snap):
     reasons = table_with(app, "Motif ou règle").value
     assert list(reasons.columns) == ["Nature", "Motif ou règle", "Occurrences", "Code"]
     by_code = dict(zip(reasons["Code"], reasons["Motif ou règle"], strict=True))
-    rejected_reasons = {c for (c,) in snap.execute(
-        "select distinct reason_code from marts.fct_status_events where status_code = 'REJETEE'"
-        " and year(occurred_date) = ?", [year]).fetchall()}  # fmt: skip
+    rejected_reasons = {
+        c
+        for (c,) in snap.execute(
+            "select distinct reason_code from marts.fct_status_events where status_code = 'REJETEE'"
+            " and year(occurred_date) = ?",
+            [year],
+        ).fetchall()
+    }
     for code in rejected_reasons & set(RECIPIENT_REASONS):
         assert by_code[code] == RECIPIENT_REASONS[code]["fr"]
     assert all(label != code for code, label in by_code.items() if code in RECIPIENT_REASONS)
@@ -399,11 +439,12 @@ def test_recherche_page_gives_recipient_current_status_and_history(app, snap):
         "select i.invoice_id, i.invoice_number, r.structure_name from marts.fct_invoices i"
         " join marts.dim_structures r on r.structure_id = i.recipient_structure_id"
         " where i.scope = 'B2G' order by i.invoice_id limit 1 offset 7"
-    ).fetchone()  # fmt: skip
+    ).fetchone()
     events = snap.execute(
         "select s.label_fr from marts.fct_status_events e join reference.ref_statuses s"
-        " using (status_code) where invoice_id = ? order by event_sequence", [invoice_id]
-    ).fetchall()  # fmt: skip
+        " using (status_code) where invoice_id = ? order by event_sequence",
+        [invoice_id],
+    ).fetchall()
     _look_up(app, number)
     metrics = _metrics(app)
     assert metrics["Destinataire"] == recipient
@@ -500,12 +541,13 @@ def test_recherche_page_says_dates_in_paris_and_every_code_in_words(app, snap):
         " and (select count(*) from marts.fct_invoices n"
         "   where n.invoice_number = i.invoice_number) = 1"
         " order by e.invoice_id limit 1"
-    ).fetchone()  # fmt: skip
+    ).fetchone()
     previous = snap.execute(
         "select p.label_fr from marts.fct_status_events e"
         " left join reference.ref_statuses p on p.status_code = e.previous_status_code"
-        " where e.invoice_id = ? order by e.event_sequence", [invoice_id]
-    ).fetchall()  # fmt: skip
+        " where e.invoice_id = ? order by e.event_sequence",
+        [invoice_id],
+    ).fetchall()
     _look_up(app, number)
     [status] = [m for m in app.metric if m.label == "Statut actuel"]
     assert status.proto.delta == f"depuis le {paris_day:%d/%m/%Y}"
@@ -516,8 +558,12 @@ def test_recherche_page_says_dates_in_paris_and_every_code_in_words(app, snap):
     assert history["Statut précédent"].isna().tolist() == [True] + [False] * (len(previous) - 1)
     assert list(history["Statut précédent"])[1:] == [p for (p,) in previous[1:]]
     assert set(history["Acteur"]) <= {
-        "Plateforme", "Fournisseur", "Destinataire", "Valideur", "Comptable public"
-    }  # fmt: skip
+        "Plateforme",
+        "Fournisseur",
+        "Destinataire",
+        "Valideur",
+        "Comptable public",
+    }
 
 
 def test_delais_page_of_an_entity_with_nothing_overdue_says_so_without_a_day(app, snap):
@@ -526,7 +572,7 @@ def test_delais_page_of_an_entity_with_nothing_overdue_says_so_without_a_day(app
         " where recipient_structure_id not in"
         "   (select recipient_structure_id from reports.rpt_overdue_invoices)"
         " group by 1 order by count(*) desc, 1 limit 1"
-    ).fetchone()  # fmt: skip
+    ).fetchone()
     app.switch_page("app_pages/delais.py")
     app.query_params.update({"view": "entity", "entity": entity, "year": str(year)})
     app.run()
@@ -551,8 +597,9 @@ def test_delais_page_gives_the_italian_spanish_and_uk_indicators_and_the_rank(ap
         " count(*) filter (where observed_delay_days between 31 and 60) * 1.0 / count(*)"
         " from marts.fct_payment_delays where recipient_structure_id = ?"
         " and payment_status = 'paid' and year(payment_date) = ?"
-        " and observed_delay_days is not null", [entity, year]
-    ).fetchone()  # fmt: skip
+        " and observed_delay_days is not null",
+        [entity, year],
+    ).fetchone()
     (last_day,) = snap.execute(
         "select max(last_event_date) from marts.fct_payment_delays"
     ).fetchone()
@@ -562,15 +609,16 @@ def test_delais_page_gives_the_italian_spanish_and_uk_indicators_and_the_rank(ap
         " coalesce(sum(amount_incl_vat * date_diff('day', receipt_date, ?)), 0)"
         " from marts.fct_payment_delays where recipient_structure_id = ?"
         " and payment_status in ('paid', 'unpaid') and receipt_date <= ?"
-        " and (payment_date is null or payment_date > ?)", [as_of, entity, as_of, as_of]
-    ).fetchone()  # fmt: skip
+        " and (payment_date is null or payment_date > ?)",
+        [as_of, entity, as_of, as_of],
+    ).fetchone()
     pmp = (paid_days + pending_days) / (paid_amount + pending_amount)
     means = snap.execute(
         "select recipient_structure_id, round(avg(observed_delay_days), 1) as mean"
         " from marts.fct_payment_delays where public_category = ? and payment_status = 'paid'"
         " and year(payment_date) = ? and observed_delay_days is not null group by 1",
         [category, year],
-    ).fetchall()  # fmt: skip
+    ).fetchall()
     mine = dict(means)[entity]
     rank = 1 + sum(1 for _, m in means if m < mine)
     app.switch_page("app_pages/delais.py")
@@ -609,10 +657,14 @@ def test_an_entity_that_does_not_report_payments_reads_not_reported_not_zero(app
     assert not app.exception
     metrics = _metrics(app)
     unknown = (
-        "Factures payées", "Délai moyen (jours)", "Intérêts moratoires dus",
-        "Indemnités forfaitaires (40 €)", "Indicateur de ponctualité (ITP, Italie)",
-        "Période moyenne de paiement (PMP, Espagne)", "Rang dans la catégorie",
-    )  # fmt: skip
+        "Factures payées",
+        "Délai moyen (jours)",
+        "Intérêts moratoires dus",
+        "Indemnités forfaitaires (40 €)",
+        "Indicateur de ponctualité (ITP, Italie)",
+        "Période moyenne de paiement (PMP, Espagne)",
+        "Rang dans la catégorie",
+    )
     for label in unknown:
         assert metrics[label] == "Non communiqué", label
     assert not any(v.endswith("0,00 €") for v in metrics.values())
@@ -672,10 +724,16 @@ def test_bilan_pdf_holds_the_figures_the_page_shows(app, snap):
     months = pl.from_pandas(app.dataframe[0].value)  # the monthly table, as the page shows it
     monthly = snap.execute(Scope("operator").apply(queries.MONTHLY_VOLUMES_SQL)).pl()
     chart = charts.monthly_comparison(queries.year_over_year(monthly, 2020), 2020, "fr")
-    pdf = report_pdf.html_to_pdf(bilan_html(
-        title="Bilan annuel 2020", lang="fr", data_as_of=datetime.now(UTC),
-        headline=headline, chart=chart, tables=[("Détail mensuel", months)],
-    ))  # fmt: skip
+    pdf = report_pdf.html_to_pdf(
+        bilan_html(
+            title="Bilan annuel 2020",
+            lang="fr",
+            data_as_of=datetime.now(UTC),
+            headline=headline,
+            chart=chart,
+            tables=[("Détail mensuel", months)],
+        )
+    )
     reader = PdfReader(io.BytesIO(pdf))
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4, points
@@ -701,9 +759,10 @@ def test_delais_page_by_category_reads_its_figures_and_legal_delay(app, snap):
     assert "Délai légal : 50 jours" in [c.value for c in app.caption]
     # the trend chart draws it: a dashed rule at 50 days, labelled, and says so in its text
     (trend,) = [
-        json.loads(c.proto.spec) for c in app.get("vega_lite_chart")
+        json.loads(c.proto.spec)
+        for c in app.get("vega_lite_chart")
         if json.loads(c.proto.spec).get("layer")
-    ]  # fmt: skip
+    ]
     rule = trend["layer"][1]["layer"][0] if "layer" in trend["layer"][1] else trend["layer"][1]
     assert rule["mark"]["type"] == "rule" and rule["mark"]["strokeDash"] == [8, 4]
     assert "Ligne du délai légal à 50 jours." in trend["description"]
@@ -724,8 +783,13 @@ def test_ereporting_offers_the_file_the_export_sent_byte_for_byte(app, demo_home
     last = sent[-1]
     period = date.fromisoformat(last["period_start"])
     app.switch_page("app_pages/ereporting.py")
-    app.query_params.update({"declarant": last["declarant_siren"], "year": str(period.year),
-                             "kind": last["report_kind"]})  # fmt: skip
+    app.query_params.update(
+        {
+            "declarant": last["declarant_siren"],
+            "year": str(period.year),
+            "kind": last["report_kind"],
+        }
+    )
     app.run()
     assert not app.exception
     app.selectbox(key="er_period").set_value((last["report_kind"], period)).run()

@@ -92,10 +92,11 @@ def test_entity_a_gets_its_own_late_invoices_and_rejections(home, snap):
     assert len(late_frame) == late
     # its entity selector lists its own structures only
     assert app.selectbox(key="entity").options == [
-        f"{n} — {s}" for n, s in snap.execute(
+        f"{n} — {s}"
+        for n, s in snap.execute(
             "select structure_name, siret from marts.dim_structures where structure_id = ?", [a]
         ).fetchall()
-    ]  # fmt: skip
+    ]
 
     rejected = snap.execute(
         "select year(e.occurred_date) as y, count(*) from marts.fct_status_events e"

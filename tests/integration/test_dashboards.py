@@ -143,11 +143,17 @@ def test_ereporting_overview_counts_every_declarant_and_lists_the_late_ones_firs
     }
     listed = app.dataframe[1].value
     expected = sorted((r[2], r[1], r[0]) for r in of_year if r[5])
-    assert list(zip(
-        [d.date() for d in listed["Début de période"]],
-        listed["Type"].map({"Transactions": "transactions", "Paiements": "payments"}),
-        listed["Déclarant (SIREN)"], strict=True,
-    )) == expected  # fmt: skip
+    assert (
+        list(
+            zip(
+                [d.date() for d in listed["Début de période"]],
+                listed["Type"].map({"Transactions": "transactions", "Paiements": "payments"}),
+                listed["Déclarant (SIREN)"],
+                strict=True,
+            )
+        )
+        == expected
+    )
     assert set(listed["En retard"]) == {"données tardives"}
     # the declarant's table marks them too, in the same words
     assert set(app.dataframe[-1].value["En retard"]) <= {"", "données tardives"}
@@ -163,8 +169,9 @@ def test_ereporting_page_in_english_filters_by_kind(app, demo_home):
     table = app.dataframe[-1].value  # the declarant's, under the year's overview
     assert set(table["Kind"]) == {"Payments"}
     latest = max(r[2].year for r in rows)
-    assert len(table) == sum(1 for r in rows if r[0] == declarant and r[1] == "payments"
-                             and r[2].year == latest)  # fmt: skip
+    assert len(table) == sum(
+        1 for r in rows if r[0] == declarant and r[1] == "payments" and r[2].year == latest
+    )
 
 
 def test_ereporting_payments_show_what_was_received_not_a_vat_of_zero(app, demo_home):
@@ -179,6 +186,7 @@ def test_ereporting_payments_show_what_was_received_not_a_vat_of_zero(app, demo_
     with duckdb.connect(str(current_snapshot(demo_home).path), read_only=True) as con:
         (received,) = con.execute(
             "select sum(received_amount) from reports.rpt_ereporting_transmissions"
-            " where declarant_siren = ? and report_kind = 'payments'", [declarant]
-        ).fetchone()  # fmt: skip
+            " where declarant_siren = ? and report_kind = 'payments'",
+            [declarant],
+        ).fetchone()
     assert metrics["Encaissé TTC (paiements)"] == format_eur(received, "fr")

@@ -40,11 +40,16 @@ def example_home(tmp_path_factory):
     proc, api = start_api(home, env)
     try:
         with api.client(api.operator_key) as c:
-            made = c.post("/v1/structures", json={
-                "siret": "12345678200010", "name": "ATELIER EXEMPLE SAS",
-                "supplier_size": "sme", "vat_id": "FR11123456782",
-                "vat_regime": "reel_normal_mensuel",
-            })  # fmt: skip
+            made = c.post(
+                "/v1/structures",
+                json={
+                    "siret": "12345678200010",
+                    "name": "ATELIER EXEMPLE SAS",
+                    "supplier_size": "sme",
+                    "vat_id": "FR11123456782",
+                    "vat_regime": "reel_normal_mensuel",
+                },
+            )
             assert made.status_code == 201, made.text
         key = made.json()["api_key"]
         with api.client(key) as c:
@@ -57,16 +62,31 @@ def example_home(tmp_path_factory):
                 ("2026-09-02", "TPS1", [("20", "50.00", "10.00", 1)]),
             ]
             for day, category, lines in sales:
-                r = c.post("/v1/ereporting/b2c-sales", json={
-                    "sale_date": day, "category_code": category,
-                    "lines": [{"vat_rate": rate, "taxable_amount": net, "tax_amount": vat,
-                               "transaction_count": n} for rate, net, vat, n in lines],
-                })  # fmt: skip
+                r = c.post(
+                    "/v1/ereporting/b2c-sales",
+                    json={
+                        "sale_date": day,
+                        "category_code": category,
+                        "lines": [
+                            {
+                                "vat_rate": rate,
+                                "taxable_amount": net,
+                                "tax_amount": vat,
+                                "transaction_count": n,
+                            }
+                            for rate, net, vat, n in lines
+                        ],
+                    },
+                )
                 assert r.status_code == 201, r.text
             for day, amount in (("2026-09-02", "60.00"), ("2026-09-05", "24.00")):
-                r = c.post("/v1/ereporting/payments", json={
-                    "payment_date": day, "lines": [{"vat_rate": "20", "amount_incl_vat": amount}],
-                })  # fmt: skip
+                r = c.post(
+                    "/v1/ereporting/payments",
+                    json={
+                        "payment_date": day,
+                        "lines": [{"vat_rate": "20", "amount_incl_vat": amount}],
+                    },
+                )
                 assert r.status_code == 201, r.text
     finally:
         proc.terminate()
@@ -79,16 +99,20 @@ def example_home(tmp_path_factory):
 def _extract_and_build(run_env) -> None:
     """Land what the platform recorded, build and publish."""
     for args in (["extract"], ["pipeline", "run"]):
-        done = subprocess.run([VIGIE, *args], env=run_env, capture_output=True, text=True,
-                              timeout=600)  # fmt: skip
+        done = subprocess.run(
+            [VIGIE, *args], env=run_env, capture_output=True, text=True, timeout=600
+        )
         assert done.returncode == 0, done.stdout + done.stderr
 
 
 def _export(run_env, out: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [VIGIE, "ereporting", "export", "--out", str(out), *args],
-        env=run_env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        env=run_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_worked_example_reproduces_both_example_files(example_home, tmp_path):
@@ -124,11 +148,21 @@ def test_a_late_sale_is_sent_again_whole_as_a_rectificative(example_home, tmp_pa
     proc, api = start_api(home, {"VIGIE_PLATFORM_NAME": "PLATEFORME EXEMPLE"})
     try:
         with api.client(key) as c:
-            r = c.post("/v1/ereporting/b2c-sales", json={
-                "sale_date": "2026-09-03", "category_code": "TLB1",
-                "lines": [{"vat_rate": "20", "taxable_amount": "10.00", "tax_amount": "2.00",
-                           "transaction_count": 1}],
-            })  # fmt: skip
+            r = c.post(
+                "/v1/ereporting/b2c-sales",
+                json={
+                    "sale_date": "2026-09-03",
+                    "category_code": "TLB1",
+                    "lines": [
+                        {
+                            "vat_rate": "20",
+                            "taxable_amount": "10.00",
+                            "tax_amount": "2.00",
+                            "transaction_count": 1,
+                        }
+                    ],
+                },
+            )
             assert r.status_code == 201, r.text
     finally:
         proc.terminate()
@@ -143,13 +177,18 @@ def test_a_late_sale_is_sent_again_whole_as_a_rectificative(example_home, tmp_pa
     # the whole décade again: the invoice and the four day × category records
     body = root.find("TransactionsReport")
     assert [i.findtext("ID") for i in body.iter("Invoice")] == ["F2026-0912"]
-    assert [(t.findtext("Date"), t.findtext("CategoryCode"), t.findtext("TaxExclusiveAmount"))
-            for t in body.iter("Transactions")] == [
-        ("20260901", "TLB1", "26.50"), ("20260902", "TLB1", "45.00"),
-        ("20260902", "TPS1", "50.00"), ("20260903", "TLB1", "10.00"),
-    ]  # fmt: skip
-    listing = subprocess.run([VIGIE, "ereporting", "list"], env=run_env, capture_output=True,
-                             text=True, timeout=120)  # fmt: skip
+    assert [
+        (t.findtext("Date"), t.findtext("CategoryCode"), t.findtext("TaxExclusiveAmount"))
+        for t in body.iter("Transactions")
+    ] == [
+        ("20260901", "TLB1", "26.50"),
+        ("20260902", "TLB1", "45.00"),
+        ("20260902", "TPS1", "50.00"),
+        ("20260903", "TLB1", "10.00"),
+    ]
+    listing = subprocess.run(
+        [VIGIE, "ereporting", "list"], env=run_env, capture_output=True, text=True, timeout=120
+    )
     assert listing.returncode == 0, listing.stderr
     line = next(x for x in listing.stdout.splitlines() if "transactions" in x and "2026-09-01" in x)
     assert "due 2026-09-20" in line and "rectified" in line
@@ -162,10 +201,14 @@ def capture_api(tmp_path_factory):
     proc, api = start_api(home)
     try:
         with api.client(api.operator_key) as c:
-            declarant = c.post("/v1/structures", json={
-                "siret": "12345678200010", "name": "ATELIER EXEMPLE SAS",
-                "vat_regime": "reel_normal_mensuel",
-            }).json()  # fmt: skip
+            declarant = c.post(
+                "/v1/structures",
+                json={
+                    "siret": "12345678200010",
+                    "name": "ATELIER EXEMPLE SAS",
+                    "vat_regime": "reel_normal_mensuel",
+                },
+            ).json()
             plain = c.post("/v1/structures", json={"siret": "73282932000074", "name": "X"}).json()
         yield api, declarant["api_key"], plain["api_key"]
     finally:
@@ -175,10 +218,12 @@ def capture_api(tmp_path_factory):
 
 def _sale(day="2026-09-01", rate="20", net="10.00", vat="2.00", currency="EUR", lines=None):
     return {
-        "sale_date": day, "currency_code": currency, "category_code": "TLB1",
-        "lines": lines or [{"vat_rate": rate, "taxable_amount": net, "tax_amount": vat,
-                            "transaction_count": 1}],
-    }  # fmt: skip
+        "sale_date": day,
+        "currency_code": currency,
+        "category_code": "TLB1",
+        "lines": lines
+        or [{"vat_rate": rate, "taxable_amount": net, "tax_amount": vat, "transaction_count": 1}],
+    }
 
 
 @pytest.mark.parametrize(
@@ -188,11 +233,23 @@ def _sale(day="2026-09-01", rate="20", net="10.00", vat="2.00", currency="EUR", 
         (_sale(vat="2.50"), "ER-03"),
         (_sale(day="2099-01-01"), "ER-04"),
         (_sale(net="10.001", vat="2.00"), "ER-05"),
-        (_sale(lines=[{"vat_rate": "20", "taxable_amount": "1.00", "tax_amount": "0.20",
-                       "transaction_count": 1}] * 2), "ER-06"),
+        (
+            _sale(
+                lines=[
+                    {
+                        "vat_rate": "20",
+                        "taxable_amount": "1.00",
+                        "tax_amount": "0.20",
+                        "transaction_count": 1,
+                    }
+                ]
+                * 2
+            ),
+            "ER-06",
+        ),
         (_sale(currency="USD"), "ER-07"),
     ],
-)  # fmt: skip
+)
 def test_a_bad_b2c_summary_is_refused_with_its_rule_and_nothing_is_kept(capture_api, body, code):
     api, key, _ = capture_api
     with api.client(key) as c:
@@ -274,8 +331,9 @@ def test_an_invalid_transmission_is_not_written_and_its_element_is_named(example
     assert any(
         e.startswith("G1.07 /Report/TransactionsReport/Invoice/IssueDate") for e in refused.errors
     )
-    listing = subprocess.run([VIGIE, "ereporting", "list"], env=run_env, capture_output=True,
-                             text=True, timeout=120)  # fmt: skip
+    listing = subprocess.run(
+        [VIGIE, "ereporting", "list"], env=run_env, capture_output=True, text=True, timeout=120
+    )
     assert "2026-11-01–2026-11-10" in listing.stdout
     [line] = [x for x in listing.stdout.splitlines() if "transactions 2026-11-01" in x]
     assert line.endswith("invalid ER-123456782-2026-11-D1-IN"), line

@@ -37,16 +37,21 @@ def _fill_platform(home: Path, invoices: int) -> dict[str, int]:
     me = Caller("structure", supplier.id, "F")
     them = Caller("structure", state.id, "E")
     for i in range(invoices):
-        data = ubl_invoice(f"X-{i:05d}", seller_siret=supplier.siret,
-                           buyer_siret=state.siret, seed=i, lines=2)  # fmt: skip
+        data = ubl_invoice(
+            f"X-{i:05d}", seller_siret=supplier.siret, buyer_siret=state.siret, seed=i, lines=2
+        )
         [out] = platform.deposit(me, data, f"{i}.xml")
         assert out.accepted, out.errors
         if i % 3 == 0:
             platform.change_status(them, out.invoice_id, "SERVICE_FAIT")
         if i % 10 == 0:
-            platform.change_status(them, out.invoice_id, "MISE_EN_PAIEMENT",
-                                   payment_date=today_in_paris(),  # paid the day it came
-                                   payment_amount=Decimal("10.00"))  # fmt: skip
+            platform.change_status(
+                them,
+                out.invoice_id,
+                "MISE_EN_PAIEMENT",
+                payment_date=today_in_paris(),  # paid the day it came
+                payment_amount=Decimal("10.00"),
+            )
         if i % 25 == 1 and i % 3 != 0:  # a processed invoice can no longer be recycled
             platform.change_status(them, out.invoice_id, "A_RECYCLER")
             platform.change_status(me, out.invoice_id, "DEPOSEE", recipient_siret=local.siret)
@@ -103,8 +108,12 @@ def test_extract_killed_mid_way_then_rerun_matches_an_uninterrupted_extract(tmp_
     total = sum(counts.values())
     killed_at = None
     for _attempt in range(5):  # bounded: try to land the kill strictly inside the run
-        proc = subprocess.Popen([VIGIE, "extract", "--batch-size", "25"], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        proc = subprocess.Popen(
+            [VIGIE, "extract", "--batch-size", "25"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and proc.poll() is None:
             if read_watermark(settings) > 0:
@@ -117,12 +126,21 @@ def test_extract_killed_mid_way_then_rerun_matches_an_uninterrupted_extract(tmp_
             break
     assert 0 < killed_at < total, "the extract finished before it could be killed"
 
-    rerun = subprocess.run([VIGIE, "extract", "--batch-size", "25"], env=env,
-                           capture_output=True, text=True, timeout=300)  # fmt: skip
+    rerun = subprocess.run(
+        [VIGIE, "extract", "--batch-size", "25"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert rerun.returncode == 0, rerun.stderr
-    ref = subprocess.run([VIGIE, "extract", "--batch-size", "1000"],
-                         env={**os.environ, "VIGIE_HOME": str(reference)},
-                         capture_output=True, text=True, timeout=300)  # fmt: skip
+    ref = subprocess.run(
+        [VIGIE, "extract", "--batch-size", "1000"],
+        env={**os.environ, "VIGIE_HOME": str(reference)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert ref.returncode == 0, ref.stderr
 
     got, want = _landed(home), _landed(reference)

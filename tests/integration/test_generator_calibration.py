@@ -58,8 +58,11 @@ def test_support_requests_split_between_assistant_and_humans(year_2020):
 def test_works_invoices_and_channel_mix_follow_the_figures(year_2020):
     _, t = year_2020
     inv = t["invoices"].select("billing_framework", "channel").collect()
-    assert _within(inv.filter(pl.col("billing_framework") == "A19").height,
-                   cal.WORKS_INVOICES[2020] * SCALE, 0.03)  # fmt: skip
+    assert _within(
+        inv.filter(pl.col("billing_framework") == "A19").height,
+        cal.WORKS_INVOICES[2020] * SCALE,
+        0.03,
+    )
     shares = inv.get_column("channel").value_counts(normalize=True)
     share = dict(zip(shares.get_column("channel"), shares.get_column("proportion"), strict=True))
     assert abs(share["edi"] - 0.50) < 0.02
@@ -80,14 +83,26 @@ def test_no_invoice_before_its_structures_were_created(year_2020):
 
 def test_rejected_invoices_come_back_at_the_calibrated_rate_after_their_rejection(year_2020):
     _, t = year_2020
-    invoices = t["invoices"].filter(pl.col("scope") == "B2G").select(
-        "invoice_id", "supplier_structure_id", "recipient_structure_id", "total_incl_vat",
-        "deposited_at", "billing_framework",
-    ).collect()  # fmt: skip
+    invoices = (
+        t["invoices"]
+        .filter(pl.col("scope") == "B2G")
+        .select(
+            "invoice_id",
+            "supplier_structure_id",
+            "recipient_structure_id",
+            "total_incl_vat",
+            "deposited_at",
+            "billing_framework",
+        )
+        .collect()
+    )
     again = invoices.filter(pl.col("invoice_id").str.ends_with("R"))
-    rejections = t["invoice_status_events"].filter(pl.col("status_code") == "REJETEE").select(
-        "invoice_id", "reason_code", pl.col("occurred_at").alias("rejected_at")
-    ).collect()  # fmt: skip
+    rejections = (
+        t["invoice_status_events"]
+        .filter(pl.col("status_code") == "REJETEE")
+        .select("invoice_id", "reason_code", pl.col("occurred_at").alias("rejected_at"))
+        .collect()
+    )
     # a rejection of an ordinary document, for a reason that calls for a new deposit, early
     # enough in the year for the new one to land in it
     eligible = rejections.join(invoices, on="invoice_id").filter(

@@ -26,10 +26,26 @@ from vigie.platform.settings import get_settings
 pytestmark = pytest.mark.integration
 PARIS = ZoneInfo("Europe/Paris")
 SUPPLIER, RECIPIENT = siret(700), siret(701)
-INVOICE_COLUMNS = ["invoice_id", "supplier_siret", "recipient_siret", "deposited_at", "channel",
-                   "billing_framework", "document"]  # fmt: skip
-EVENT_COLUMNS = ["event_id", "invoice_id", "status_code", "occurred_at", "actor_role",
-                 "reason_code", "comment", "payment_date", "payment_amount"]  # fmt: skip
+INVOICE_COLUMNS = [
+    "invoice_id",
+    "supplier_siret",
+    "recipient_siret",
+    "deposited_at",
+    "channel",
+    "billing_framework",
+    "document",
+]
+EVENT_COLUMNS = [
+    "event_id",
+    "invoice_id",
+    "status_code",
+    "occurred_at",
+    "actor_role",
+    "reason_code",
+    "comment",
+    "payment_date",
+    "payment_amount",
+]
 
 
 def _home(tmp_path) -> Path:
@@ -59,10 +75,16 @@ def _history(folder: Path, count: int = 3) -> None:
     for i in range(count):
         name = f"old-{i}.xml"
         deposited = date(2019, 3, 1) + timedelta(days=i % 200)
-        (folder / name).write_bytes(ubl_invoice(
-            f"HIST-{i:04d}", seller_siret=SUPPLIER, buyer_siret=RECIPIENT,
-            issue_date=deposited - timedelta(days=2), lines=3, seed=i,
-        ))  # fmt: skip
+        (folder / name).write_bytes(
+            ubl_invoice(
+                f"HIST-{i:04d}",
+                seller_siret=SUPPLIER,
+                buyer_siret=RECIPIENT,
+                issue_date=deposited - timedelta(days=2),
+                lines=3,
+                seed=i,
+            )
+        )
         invoices.append(
             {
                 "invoice_id": f"P{i}",
@@ -72,34 +94,72 @@ def _history(folder: Path, count: int = 3) -> None:
                 "document": name,
             }
         )
-        events.append({"event_id": f"E{i}a", "invoice_id": f"P{i}", "status_code": "SERVICE_FAIT",
-                       "occurred_at": _at(deposited + timedelta(days=3)),
-                       "actor_role": "recipient"})  # fmt: skip
-        events.append({"event_id": f"E{i}b", "invoice_id": f"P{i}",
-                       "status_code": "MISE_EN_PAIEMENT",
-                       "occurred_at": _at(deposited + timedelta(days=20)), "actor_role": "helios",
-                       "payment_date": (deposited + timedelta(days=20)).isoformat(),
-                       "payment_amount": "10.00"})  # fmt: skip
+        events.append(
+            {
+                "event_id": f"E{i}a",
+                "invoice_id": f"P{i}",
+                "status_code": "SERVICE_FAIT",
+                "occurred_at": _at(deposited + timedelta(days=3)),
+                "actor_role": "recipient",
+            }
+        )
+        events.append(
+            {
+                "event_id": f"E{i}b",
+                "invoice_id": f"P{i}",
+                "status_code": "MISE_EN_PAIEMENT",
+                "occurred_at": _at(deposited + timedelta(days=20)),
+                "actor_role": "helios",
+                "payment_date": (deposited + timedelta(days=20)).isoformat(),
+                "payment_amount": "10.00",
+            }
+        )
     # refused invoices: the official rules (BR-CO-10, BR-CO-15), an unknown supplier, no zone
     bad = "invalid/not_validating_full_invoice_based_onTest_EeISI_300_CENfullmodel.ubl.xml"
     (folder / "bad.xml").write_bytes((CORPUS / bad).read_bytes())
     invoices += [
-        {"invoice_id": "BAD-RULES", "supplier_siret": SUPPLIER, "recipient_siret": RECIPIENT,
-         "deposited_at": _at(date(2019, 5, 2)), "channel": "api", "document": "bad.xml"},
-        {"invoice_id": "BAD-SUPPLIER", "supplier_siret": siret(799),
-         "deposited_at": _at(date(2019, 5, 2)), "channel": "api", "document": "old-0.xml"},
-        {"invoice_id": "BAD-TIME", "supplier_siret": SUPPLIER,
-         "deposited_at": "2019-05-02 10:00:00", "channel": "api", "document": "old-1.xml"},
-    ]  # fmt: skip
+        {
+            "invoice_id": "BAD-RULES",
+            "supplier_siret": SUPPLIER,
+            "recipient_siret": RECIPIENT,
+            "deposited_at": _at(date(2019, 5, 2)),
+            "channel": "api",
+            "document": "bad.xml",
+        },
+        {
+            "invoice_id": "BAD-SUPPLIER",
+            "supplier_siret": siret(799),
+            "deposited_at": _at(date(2019, 5, 2)),
+            "channel": "api",
+            "document": "old-0.xml",
+        },
+        {
+            "invoice_id": "BAD-TIME",
+            "supplier_siret": SUPPLIER,
+            "deposited_at": "2019-05-02 10:00:00",
+            "channel": "api",
+            "document": "old-1.xml",
+        },
+    ]
     # refused events: a payment dated before the deposit (and the event after it), a completion
     # with no suspension, an event of an invoice that was not imported
     events[1] = {**events[1], "payment_date": "2018-12-31"}
     events += [
-        {"event_id": "LATE", "invoice_id": "P0", "status_code": "MANDATEE",
-         "occurred_at": _at(date(2019, 4, 1)), "actor_role": "helios"},
-        {"event_id": "ORPHAN", "invoice_id": "BAD-RULES", "status_code": "SERVICE_FAIT",
-         "occurred_at": _at(date(2019, 5, 3)), "actor_role": "recipient"},
-    ]  # fmt: skip
+        {
+            "event_id": "LATE",
+            "invoice_id": "P0",
+            "status_code": "MANDATEE",
+            "occurred_at": _at(date(2019, 4, 1)),
+            "actor_role": "helios",
+        },
+        {
+            "event_id": "ORPHAN",
+            "invoice_id": "BAD-RULES",
+            "status_code": "SERVICE_FAIT",
+            "occurred_at": _at(date(2019, 5, 3)),
+            "actor_role": "recipient",
+        },
+    ]
     if count > 1:
         events[2] = {**events[2], "status_code": "COMPLETEE", "actor_role": "supplier"}
     _write(folder / "invoices.csv", INVOICE_COLUMNS, invoices)
@@ -131,12 +191,16 @@ def test_import_lands_what_passes_as_of_its_time_and_rejects_the_rest(tmp_path, 
     )
     assert "vigie pipeline backfill --from 2019-03-01 --to 2019-03-23" in proc.stdout
     assert _rejects(folder / "rejects.csv") == {
-        ("invoices", "BAD-RULES", "BR-CO-10"), ("invoices", "BAD-RULES", "BR-CO-15"),
-        ("invoices", "BAD-SUPPLIER", "IMP-02"), ("invoices", "BAD-TIME", "IMP-01"),
-        ("invoice_status_events", "E0b", "LC-09"), ("invoice_status_events", "LATE", "IMP-06"),
-        ("invoice_status_events", "E1a", "LC-01"), ("invoice_status_events", "E1b", "IMP-06"),
+        ("invoices", "BAD-RULES", "BR-CO-10"),
+        ("invoices", "BAD-RULES", "BR-CO-15"),
+        ("invoices", "BAD-SUPPLIER", "IMP-02"),
+        ("invoices", "BAD-TIME", "IMP-01"),
+        ("invoice_status_events", "E0b", "LC-09"),
+        ("invoice_status_events", "LATE", "IMP-06"),
+        ("invoice_status_events", "E1a", "LC-01"),
+        ("invoice_status_events", "E1b", "IMP-06"),
         ("invoice_status_events", "ORPHAN", "IMP-05"),
-    }  # fmt: skip
+    }
     with sqlite3.connect(home / "platform.sqlite") as con:
         rows = con.execute(
             "select i.invoice_number, i.deposited_at, i.channel, i.status,"
@@ -145,13 +209,22 @@ def test_import_lands_what_passes_as_of_its_time_and_rejects_the_rest(tmp_path, 
             " group by i.invoice_id order by i.invoice_number"
         ).fetchall()
     assert [(n, d[:10], c, s, h) for n, d, c, s, h in rows] == [
-        ("HIST-0000", "2019-03-01", "portal", "SERVICE_FAIT",
-         "DEPOSEE MISE_A_DISPOSITION SERVICE_FAIT"),
-        ("HIST-0001", "2019-03-02", "portal", "MISE_A_DISPOSITION",
-         "DEPOSEE MISE_A_DISPOSITION"),
-        ("HIST-0002", "2019-03-03", "portal", "MISE_EN_PAIEMENT",
-         "DEPOSEE MISE_A_DISPOSITION SERVICE_FAIT MISE_EN_PAIEMENT"),
-    ]  # fmt: skip
+        (
+            "HIST-0000",
+            "2019-03-01",
+            "portal",
+            "SERVICE_FAIT",
+            "DEPOSEE MISE_A_DISPOSITION SERVICE_FAIT",
+        ),
+        ("HIST-0001", "2019-03-02", "portal", "MISE_A_DISPOSITION", "DEPOSEE MISE_A_DISPOSITION"),
+        (
+            "HIST-0002",
+            "2019-03-03",
+            "portal",
+            "MISE_EN_PAIEMENT",
+            "DEPOSEE MISE_A_DISPOSITION SERVICE_FAIT MISE_EN_PAIEMENT",
+        ),
+    ]
 
     # the same files again: nothing changes, nothing is refused twice over
     before = _counts(home)
@@ -182,8 +255,10 @@ def test_an_import_stopped_half_way_leaves_nothing_imported(tmp_path):
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "vigie"), "import", str(folder)],
         env={**os.environ, "VIGIE_HOME": str(home)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 120
         # half-way: the import archives each document it accepts, inside its transaction

@@ -41,8 +41,10 @@ UTF16_XXE = (
 @pytest.fixture(scope="module")
 def supplier(api):
     op = api.client(api.operator_key)
-    recipient = op.post("/v1/structures", json={"siret": siret(300), "name": "Préfecture",
-                                                 "public_category": "state"}).json()  # fmt: skip
+    recipient = op.post(
+        "/v1/structures",
+        json={"siret": siret(300), "name": "Préfecture", "public_category": "state"},
+    ).json()
     me = op.post("/v1/structures", json={"siret": siret(301), "name": "Attaquant"}).json()
     return {"key": me["api_key"], "recipient": recipient["siret"]}
 
@@ -92,13 +94,15 @@ CASES = {
     "claims_pdf": ("invoice.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 20, "FMT-03"),
     "claims_xml": ("invoice.xml", b"<?xml version='1.0'?>\x00\xff\xfe garbage", "XML-01"),
     "random_bytes": ("invoice.pdf", bytes(range(256)) * 10, "FMT-01"),
-    "truncated_xml": ("t.xml", (CORPUS / "ubl/EN16931_Einfach.ubl.xml").read_bytes()[:2000],
-                      "XML-01"),
-    "truncated_pdf": ("t.pdf", (CORPUS / "facturx/EN16931_Einfach.pdf").read_bytes()[:30000],
-                      None),
+    "truncated_xml": (
+        "t.xml",
+        (CORPUS / "ubl/EN16931_Einfach.ubl.xml").read_bytes()[:2000],
+        "XML-01",
+    ),
+    "truncated_pdf": ("t.pdf", (CORPUS / "facturx/EN16931_Einfach.pdf").read_bytes()[:30000], None),
     "empty_file": ("e.xml", b"", "FMT-01"),
     "not_an_invoice": ("n.xml", b"<html><body>hello</body></html>", "FMT-02"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -124,8 +128,14 @@ def test_xxe_never_leaks_the_file_it_points_to(api, supplier):
 
 def test_zip_entries_with_absolute_or_parent_paths_are_refused(api, supplier):
     valid = (CORPUS / "cii/CII_example1.xml").read_bytes()
-    data = _zip({"../../etc/cron.d/x.xml": valid, "/abs/x.xml": valid,
-                 "C:\\\\windows\\\\x.xml": valid, "ok/../../x.xml": valid})  # fmt: skip
+    data = _zip(
+        {
+            "../../etc/cron.d/x.xml": valid,
+            "/abs/x.xml": valid,
+            "C:\\\\windows\\\\x.xml": valid,
+            "ok/../../x.xml": valid,
+        }
+    )
     before = _stored(api)
     r = _post(api, supplier, "paths.zip", data)
     assert r.status_code == 200

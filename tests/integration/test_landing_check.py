@@ -22,9 +22,11 @@ def test_a_broken_landing_file_is_refused_with_path_row_and_column(demo_home, tm
     [first, *_] = landing.list_files(landing_dir, "invoices")
     frame = pl.read_parquet(first)
     broken = frame.with_columns(
-        pl.when(pl.int_range(pl.len()) == 3).then(pl.lit("ZZZ")).otherwise(pl.col("channel"))
+        pl.when(pl.int_range(pl.len()) == 3)
+        .then(pl.lit("ZZZ"))
+        .otherwise(pl.col("channel"))
         .alias("channel")
-    )  # fmt: skip
+    )
     broken.write_parquet(first)
 
     with pytest.raises(landing.ContractViolation) as err:

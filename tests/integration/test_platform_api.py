@@ -36,11 +36,14 @@ def world(api):
         "state": {"siret": siret(200), "name": "Ministère", "public_category": "state"},
         "local": {"siret": siret(201), "name": "Commune", "public_category": "local"},
         "hospital": {
-            "siret": siret(202), "name": "CHU", "public_category": "health",
-            "requires_service_code": True, "requires_engagement_number": False,
+            "siret": siret(202),
+            "name": "CHU",
+            "public_category": "health",
+            "requires_service_code": True,
+            "requires_engagement_number": False,
             "services": [{"code": "04011000-12345-03", "name": "Pharmacie"}],
         },
-    }.items():  # fmt: skip
+    }.items():
         r = op.post("/v1/structures", json=body)
         assert r.status_code == 201, r.text
         made[name] = r.json()
@@ -81,10 +84,17 @@ def test_each_syntax_is_deposited_and_made_available(api, world):
     cii = deposit(api, world["supplier_a"], CII, recipient_siret=state, channel="edi")
     fx = deposit(api, world["supplier_a"], FACTURX, recipient_siret=state, channel="portal")
     pdf = deposit(
-        api, world["supplier_a"], PLAIN_PDF, recipient_siret=state, invoice_number="PDF-0001",
-        issue_date="2026-11-02", total_excl_vat="100.00", total_vat="20.00",
-        total_incl_vat="120.00", vat_rate="20",
-    )  # fmt: skip
+        api,
+        world["supplier_a"],
+        PLAIN_PDF,
+        recipient_siret=state,
+        invoice_number="PDF-0001",
+        issue_date="2026-11-02",
+        total_excl_vat="100.00",
+        total_vat="20.00",
+        total_incl_vat="120.00",
+        vat_rate="20",
+    )
     for r, syntax in ((ubl, "UBL"), (cii, "CII"), (fx, "FACTURX"), (pdf, "PDF")):
         assert r.status_code == 201, r.text
         body = r.json()
@@ -146,9 +156,9 @@ def test_routing_rules_refuse_with_every_failed_rule_and_store_nothing(api, worl
             "select rule_code from deposit_refusals where refusal_id = ?", (body["refusal_id"],)
         ).fetchall()
         outbox = con.execute(
-            "select count(*) from outbox where table_name = 'deposit_refusals'"
-            " and record_id = ?", (body["refusal_id"],)
-        ).fetchone()[0]  # fmt: skip
+            "select count(*) from outbox where table_name = 'deposit_refusals' and record_id = ?",
+            (body["refusal_id"],),
+        ).fetchone()[0]
     assert codes == [("REG-03",)] and outbox == 1
 
 
@@ -185,8 +195,15 @@ def test_lifecycle_suspension_completion_payment_and_late_accounting_status(api,
     r = _status(api, state, inv, status="MISE_EN_PAIEMENT")
     assert r.status_code == 422 and r.json()["error"]["code"] == "LC-04"
     paid = today_in_paris().isoformat()  # received today: paid today at the earliest
-    r = _status(api, state, inv, status="MISE_EN_PAIEMENT", payment_date=paid,
-                payment_amount="1000.00", actor="helios")  # fmt: skip
+    r = _status(
+        api,
+        state,
+        inv,
+        status="MISE_EN_PAIEMENT",
+        payment_date=paid,
+        payment_amount="1000.00",
+        actor="helios",
+    )
     assert r.status_code == 200 and r.json()["status"] == "MISE_EN_PAIEMENT"
     late = _status(api, state, inv, status="MANDATEE", actor="helios")
     assert late.status_code == 200
@@ -196,12 +213,23 @@ def test_lifecycle_suspension_completion_payment_and_late_accounting_status(api,
 
     events = api.client(supplier["api_key"]).get(f"/v1/invoices/{inv}/history").json()["events"]
     assert [e["status"] for e in events] == [
-        "DEPOSEE", "MISE_A_DISPOSITION", "SUSPENDUE", "COMPLETEE", "SERVICE_FAIT",
-        "MISE_EN_PAIEMENT", "MANDATEE",
-    ]  # fmt: skip
+        "DEPOSEE",
+        "MISE_A_DISPOSITION",
+        "SUSPENDUE",
+        "COMPLETEE",
+        "SERVICE_FAIT",
+        "MISE_EN_PAIEMENT",
+        "MANDATEE",
+    ]
     assert [e["actor"] for e in events] == [
-        "platform", "platform", "recipient", "supplier", "recipient", "helios", "helios",
-    ]  # fmt: skip
+        "platform",
+        "platform",
+        "recipient",
+        "supplier",
+        "recipient",
+        "helios",
+        "helios",
+    ]
     assert events[2]["reason"] == "PJ_MANQUANTE"
     assert (events[5]["payment_date"], events[5]["payment_amount"]) == (paid, "1000.00")
     assert [e["out_of_order"] for e in events][-2:] == [False, True]
@@ -228,8 +256,15 @@ def test_status_events_are_checked_in_time_and_a_refused_one_leaves_the_history_
         "LC-10": {"payment_date": (today + timedelta(days=1)).isoformat()},  # tomorrow in Paris
     }
     for code, when in cases.items():
-        r = _status(api, state, inv, status="MISE_EN_PAIEMENT", payment_amount="10.00",
-                    occurred_at=at(3), **when)  # fmt: skip
+        r = _status(
+            api,
+            state,
+            inv,
+            status="MISE_EN_PAIEMENT",
+            payment_amount="10.00",
+            occurred_at=at(3),
+            **when,
+        )
         assert r.status_code == 422, r.text
         error = r.json()["error"]
         assert error["code"] == code and error["message"] and error["message_en"]
@@ -244,20 +279,34 @@ def test_status_events_are_checked_in_time_and_a_refused_one_leaves_the_history_
     r = _status(api, supplier, inv, status="COMPLETEE", occurred_at=at(2.5))
     assert r.status_code == 422 and r.json()["error"]["code"] == "LC-11"
     assert [e["status"] for e in api.client(state["api_key"]).get(history).json()["events"]] == [
-        "DEPOSEE", "MISE_A_DISPOSITION", "SERVICE_FAIT", "SUSPENDUE",
-    ]  # fmt: skip
+        "DEPOSEE",
+        "MISE_A_DISPOSITION",
+        "SERVICE_FAIT",
+        "SUSPENDUE",
+    ]
     # in order, and paid the day it was received: accepted
     assert _status(api, supplier, inv, status="COMPLETEE", occurred_at=at(3.5)).status_code == 200
     assert _status(api, state, inv, status="SERVICE_FAIT", occurred_at=at(4)).status_code == 200
-    r = _status(api, state, inv, status="MISE_EN_PAIEMENT", payment_amount="10.00",
-                payment_date=today.isoformat(), occurred_at=at(4.5))  # fmt: skip
+    r = _status(
+        api,
+        state,
+        inv,
+        status="MISE_EN_PAIEMENT",
+        payment_amount="10.00",
+        payment_date=today.isoformat(),
+        occurred_at=at(4.5),
+    )
     assert r.status_code == 200, r.text
 
 
 def test_rejection_closes_the_invoice(api, world):
     local, supplier = world["local"], world["supplier_a"]
-    inv = deposit(api, supplier, CORPUS / "ubl/Invoice-Min_content_with_VAT.xml",
-                  recipient_siret=local["siret"]).json()["id"]  # fmt: skip
+    inv = deposit(
+        api,
+        supplier,
+        CORPUS / "ubl/Invoice-Min_content_with_VAT.xml",
+        recipient_siret=local["siret"],
+    ).json()["id"]
     assert _status(api, local, inv, status="REJETEE").json()["error"]["code"] == "LC-03"
     r = _status(api, local, inv, status="REJETEE", reason="MONTANT_ERRONE")
     assert r.status_code == 200 and r.json()["status"] == "REJETEE"
@@ -267,8 +316,9 @@ def test_rejection_closes_the_invoice(api, world):
 
 def test_recycling_reroutes_the_same_number_to_the_corrected_recipient(api, world):
     state, local, supplier = world["state"], world["local"], world["supplier_a"]
-    inv = deposit(api, supplier, CORPUS / "ubl/ubl-tc434-example7.xml",
-                  recipient_siret=state["siret"]).json()["id"]  # fmt: skip
+    inv = deposit(
+        api, supplier, CORPUS / "ubl/ubl-tc434-example7.xml", recipient_siret=state["siret"]
+    ).json()["id"]
     assert _status(api, state, inv, status="A_RECYCLER", comment="mauvais destinataire").is_success
     r = _status(api, supplier, inv, status="DEPOSEE")
     assert r.status_code == 422 and r.json()["error"]["code"] == "LC-07"
@@ -279,17 +329,25 @@ def test_recycling_reroutes_the_same_number_to_the_corrected_recipient(api, worl
     assert api.client(state["api_key"]).get(f"/v1/invoices/{inv}").status_code == 404
     got = api.client(local["api_key"]).get(f"/v1/invoices/{inv}").json()
     assert got["invoice_number"] == "INVOICE_test_7" and got["recipient"]["siret"] == local["siret"]
-    statuses = [e["status"] for e in api.client(local["api_key"]).get(
-        f"/v1/invoices/{inv}/history").json()["events"]]  # fmt: skip
-    assert statuses == ["DEPOSEE", "MISE_A_DISPOSITION", "A_RECYCLER", "DEPOSEE",
-                        "MISE_A_DISPOSITION"]  # fmt: skip
+    statuses = [
+        e["status"]
+        for e in api.client(local["api_key"]).get(f"/v1/invoices/{inv}/history").json()["events"]
+    ]
+    assert statuses == [
+        "DEPOSEE",
+        "MISE_A_DISPOSITION",
+        "A_RECYCLER",
+        "DEPOSEE",
+        "MISE_A_DISPOSITION",
+    ]
     assert _status(api, local, inv, status="SERVICE_FAIT").status_code == 200
 
 
 def test_a_supplier_never_sees_another_suppliers_invoices(api, world):
     a, b = world["supplier_a"], world["supplier_b"]
-    inv = deposit(api, a, CORPUS / "cii/CII_example2.xml",
-                  recipient_siret=world["state"]["siret"]).json()["id"]  # fmt: skip
+    inv = deposit(
+        api, a, CORPUS / "cii/CII_example2.xml", recipient_siret=world["state"]["siret"]
+    ).json()["id"]
     assert api.client(b["api_key"]).get(f"/v1/invoices/{inv}").status_code == 404
     assert api.client(b["api_key"]).get(f"/v1/invoices/{inv}/history").status_code == 404
     assert api.client(b["api_key"]).get("/v1/invoices/inv_doesnotexist").status_code == 404
@@ -316,9 +374,11 @@ def test_listing_filters_and_paginates(api, world):
 
 
 def test_virtual_assistant_lookup_gives_recipient_status_and_date(api, world):
-    found = api.client(world["supplier_a"]["api_key"]).get(
-        "/v1/invoices/lookup", params={"number": "2007-99123"}
-    ).json()["matches"]  # fmt: skip
+    found = (
+        api.client(world["supplier_a"]["api_key"])
+        .get("/v1/invoices/lookup", params={"number": "2007-99123"})
+        .json()["matches"]
+    )
     assert len(found) == 1
     assert found[0]["recipient"]["name"] == "Ministère"
     assert found[0]["status"] == "MISE_EN_PAIEMENT"
@@ -344,8 +404,16 @@ def test_outbox_sequence_is_gap_free_and_carries_every_kind_of_change(api, world
         invoices = con.execute("select count(*) from invoices").fetchone()[0]
         archived = len([p for p in (api.home / "documents").rglob("*") if p.is_file()])
     assert seqs == list(range(1, len(seqs) + 1))
-    assert {"structures", "services", "users", "invoices", "invoice_vat_lines",
-            "invoice_status_events", "deposit_refusals", "solicitations"} <= tables  # fmt: skip
+    assert {
+        "structures",
+        "services",
+        "users",
+        "invoices",
+        "invoice_vat_lines",
+        "invoice_status_events",
+        "deposit_refusals",
+        "solicitations",
+    } <= tables
     assert archived == invoices
 
 
@@ -354,10 +422,15 @@ def test_openapi_documents_every_route_under_v1_and_the_deposit_form(api):
     spec = api.client().get("/openapi.json").json()
     assert all(path.startswith("/v1/") for path in spec["paths"])
     expected = {
-        "/v1/invoices", "/v1/invoices/{invoice_id}", "/v1/invoices/{invoice_id}/history",
-        "/v1/invoices/{invoice_id}/status", "/v1/invoices/lookup", "/v1/solicitations",
-        "/v1/structures", "/v1/structures/{structure_id}/services",
-    }  # fmt: skip
+        "/v1/invoices",
+        "/v1/invoices/{invoice_id}",
+        "/v1/invoices/{invoice_id}/history",
+        "/v1/invoices/{invoice_id}/status",
+        "/v1/invoices/lookup",
+        "/v1/solicitations",
+        "/v1/structures",
+        "/v1/structures/{structure_id}/services",
+    }
     assert expected <= set(spec["paths"])
     form = spec["paths"]["/v1/invoices"]["post"]["requestBody"]["content"]["multipart/form-data"]
     assert form["schema"]["properties"]["file"]["format"] == "binary"

@@ -37,15 +37,29 @@ def test_invoice_check_exits_1_with_the_failed_rules(vigie_cli, tmp_path):
 
 
 def test_structure_create_prints_id_siret_and_key(vigie_cli, tmp_path):
-    proc = vigie_cli(["structure", "create", "--siret", siret(42), "--name", "CHU Test",
-                      "--public", "health", "--service", "PHARMA"], tmp_path)  # fmt: skip
+    proc = vigie_cli(
+        [
+            "structure",
+            "create",
+            "--siret",
+            siret(42),
+            "--name",
+            "CHU Test",
+            "--public",
+            "health",
+            "--service",
+            "PHARMA",
+        ],
+        tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["siret"] == siret(42) and out["id"] and out["api_key"].startswith("vk_")
     assert out["legal_payment_delay_days"] == 50
     assert [s["code"] for s in out["services"]] == ["PHARMA"]
-    bad = vigie_cli(["structure", "create", "--siret", "12345678912345", "--name", "X",
-                     "--private"], tmp_path)  # fmt: skip
+    bad = vigie_cli(
+        ["structure", "create", "--siret", "12345678912345", "--name", "X", "--private"], tmp_path
+    )
     assert bad.returncode != 0 and "STR-01" in bad.stderr
 
 
@@ -86,12 +100,34 @@ def test_access_commands_grant_list_revoke_and_refuse_a_grant_that_makes_no_sens
     vigie_cli, tmp_path
 ):
     entity = siret(701)
-    made = vigie_cli(["access", "grant", "--email", "DAF@Ville.fr", "--role", "public_entity",
-                      "--structure", entity], tmp_path)  # fmt: skip
+    made = vigie_cli(
+        [
+            "access",
+            "grant",
+            "--email",
+            "DAF@Ville.fr",
+            "--role",
+            "public_entity",
+            "--structure",
+            entity,
+        ],
+        tmp_path,
+    )
     assert made.returncode == 0, made.stderr
     assert made.stdout.strip() == f"granted public_entity to DAF@Ville.fr over {entity}"
-    again = vigie_cli(["access", "grant", "--email", "daf@ville.fr", "--role", "public_entity",
-                       "--structure", entity], tmp_path)  # fmt: skip
+    again = vigie_cli(
+        [
+            "access",
+            "grant",
+            "--email",
+            "daf@ville.fr",
+            "--role",
+            "public_entity",
+            "--structure",
+            entity,
+        ],
+        tmp_path,
+    )
     assert "(already in force)" in again.stdout
     listed = vigie_cli(["access", "list"], tmp_path).stdout.split()
     assert listed == ["daf@ville.fr", "public_entity", entity]

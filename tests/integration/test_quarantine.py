@@ -29,10 +29,12 @@ def _break_one(path, condition, **changes) -> dict:
     frame = pl.read_parquet(path)
     index = frame.with_row_index().filter(condition).item(0, "index")
     broken = frame.with_columns(
-        pl.when(pl.int_range(pl.len()) == index).then(pl.lit(v, dtype=frame.schema[c]))
-        .otherwise(pl.col(c)).alias(c)
+        pl.when(pl.int_range(pl.len()) == index)
+        .then(pl.lit(v, dtype=frame.schema[c]))
+        .otherwise(pl.col(c))
+        .alias(c)
         for c, v in changes.items()
-    )  # fmt: skip
+    )
     broken.write_parquet(path)
     return broken.row(index, named=True)
 
@@ -93,11 +95,23 @@ def test_a_build_with_bad_records_publishes_and_sets_them_apart(broken_home, dem
             " except all select * from demo.marts.fct_payment_delays)"
         ).fetchone()
     assert quarantined == [
-        (illegal["invoice_id"], "LC-PATH", "invoice_status_events", illegal["event_id"],
-         illegal["actor_role"], _paris_day(illegal["occurred_at"])),
-        (payment["invoice_id"], "PAY-01", "invoice_status_events", payment["event_id"],
-         payment["actor_role"], _paris_day(payment["occurred_at"])),
-    ]  # fmt: skip
+        (
+            illegal["invoice_id"],
+            "LC-PATH",
+            "invoice_status_events",
+            illegal["event_id"],
+            illegal["actor_role"],
+            _paris_day(illegal["occurred_at"]),
+        ),
+        (
+            payment["invoice_id"],
+            "PAY-01",
+            "invoice_status_events",
+            payment["event_id"],
+            payment["actor_role"],
+            _paris_day(payment["occurred_at"]),
+        ),
+    ]
     assert in_demo == 2 and left_in == 0
     assert missing == 0 and extra == 0
 

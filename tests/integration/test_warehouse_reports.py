@@ -20,9 +20,12 @@ def _landed_invoices(settings) -> pl.DataFrame:
     )
     latest = frame.sort("updated_at").unique("invoice_id", keep="last")
     return latest.with_columns(
-        pl.col("deposited_at").dt.convert_time_zone("Europe/Paris").dt.date()
-        .dt.truncate("1mo").alias("month_start_date")
-    )  # fmt: skip
+        pl.col("deposited_at")
+        .dt.convert_time_zone("Europe/Paris")
+        .dt.date()
+        .dt.truncate("1mo")
+        .alias("month_start_date")
+    )
 
 
 @pytest.mark.parametrize("breakdown", ["channel", "billing_framework", "syntax"])
@@ -57,8 +60,11 @@ def test_bilan_yearly_totals_match_the_monthly_report_and_the_landing_zone(demo_
         )
     by_year = landed.group_by(pl.col("month_start_date").dt.year().alias("y")).len()
     assert yearly == dict(zip(by_year["y"], by_year["len"], strict=True))
-    a19 = landed.filter(pl.col("billing_framework") == "A19").group_by(
-        pl.col("month_start_date").dt.year().alias("y")).len()  # fmt: skip
+    a19 = (
+        landed.filter(pl.col("billing_framework") == "A19")
+        .group_by(pl.col("month_start_date").dt.year().alias("y"))
+        .len()
+    )
     assert {y: n for y, n in works.items() if n} == dict(zip(a19["y"], a19["len"], strict=True))
 
 

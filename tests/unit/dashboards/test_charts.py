@@ -78,9 +78,14 @@ def test_a_delay_chart_marks_the_legal_delay_with_a_labelled_line():
         {"payment_month_start_date": [date(2020, 1, 1)], "mean_delay_days": [Decimal("41.5")]}
     )
     chart = charts.lines_by_month(
-        frame, "payment_month_start_date", {"mean_delay_days": "Délai moyen"},
-        title="Délai", y_title="Délai (jours)", lang="fr", legal_delay_days=50,
-    ).to_dict()  # fmt: skip
+        frame,
+        "payment_month_start_date",
+        {"mean_delay_days": "Délai moyen"},
+        title="Délai",
+        y_title="Délai (jours)",
+        lang="fr",
+        legal_delay_days=50,
+    ).to_dict()
 
     def walk(spec):  # every view of a (nested) layered chart, layers included
         yield spec
@@ -94,9 +99,13 @@ def test_a_delay_chart_marks_the_legal_delay_with_a_labelled_line():
     assert {"days": 50, "label": "Délai légal : 50 j"} in values
     # without a legal delay, the chart is the lines alone
     plain = charts.lines_by_month(
-        frame, "payment_month_start_date", {"mean_delay_days": "Délai moyen"},
-        title="Délai", y_title="Délai (jours)", lang="fr",
-    ).to_dict()  # fmt: skip
+        frame,
+        "payment_month_start_date",
+        {"mean_delay_days": "Délai moyen"},
+        title="Délai",
+        y_title="Délai (jours)",
+        lang="fr",
+    ).to_dict()
     assert "layer" not in plain and plain["mark"]["type"] == "line"
 
 
@@ -122,9 +131,14 @@ def test_a_chart_is_described_and_writes_numbers_in_the_pages_language():
         }
     )
     lines = charts.lines_by_month(
-        delays, "payment_month_start_date", {"mean_delay_days": "Délai moyen"},
-        title="Délais", y_title="jours", lang="fr", legal_delay_days=30,
-    ).to_dict()  # fmt: skip
+        delays,
+        "payment_month_start_date",
+        {"mean_delay_days": "Délai moyen"},
+        title="Délais",
+        y_title="jours",
+        lang="fr",
+        legal_delay_days=30,
+    ).to_dict()
     assert lines["description"] == (
         "Courbes par mois. Délai moyen : de 38 (févr. 2020) à 41,5 (janv. 2020). "
         "Ligne du délai légal à 30 jours. Données dans le tableau qui suit."

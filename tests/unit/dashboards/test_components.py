@@ -36,19 +36,36 @@ def test_a_transmission_not_sent_after_its_deadline_or_whose_data_came_late_is_l
 
     from vigie.dashboards.queries import ereporting_overview, mark_late
 
-    frame = pl.DataFrame({
-        "declarant_siren": ["111111111"] * 5,
-        "report_kind": ["transactions", "payments", "transactions", "transactions",
-                        "transactions"],
-        "period_start_date": [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1),
-                              date(2026, 8, 21), date(2026, 7, 1)],
-        "platform_deadline_date": [date(2026, 10, 20), date(2026, 11, 20), date(2026, 12, 20),
-                                   date(2026, 9, 10), date(2026, 8, 10)],
-        # the last one's export was refused by the checks: it was not sent either
-        "status": ["exported", "built", "built", "exported", "invalid"],
-        # the declarant's summaries of the fourth reached the hub after its deadline
-        "received_after_deadline": [False, False, False, True, False],
-    })  # fmt: skip
+    frame = pl.DataFrame(
+        {
+            "declarant_siren": ["111111111"] * 5,
+            "report_kind": [
+                "transactions",
+                "payments",
+                "transactions",
+                "transactions",
+                "transactions",
+            ],
+            "period_start_date": [
+                date(2026, 9, 1),
+                date(2026, 10, 1),
+                date(2026, 11, 1),
+                date(2026, 8, 21),
+                date(2026, 7, 1),
+            ],
+            "platform_deadline_date": [
+                date(2026, 10, 20),
+                date(2026, 11, 20),
+                date(2026, 12, 20),
+                date(2026, 9, 10),
+                date(2026, 8, 10),
+            ],
+            # the last one's export was refused by the checks: it was not sent either
+            "status": ["exported", "built", "built", "exported", "invalid"],
+            # the declarant's summaries of the fourth reached the hub after its deadline
+            "received_after_deadline": [False, False, False, True, False],
+        }
+    )
     marked = mark_late(frame, date(2026, 12, 3))
     assert marked.select("period_start_date", "late_reason").rows() == [
         (date(2026, 7, 1), "not_sent"),
@@ -60,15 +77,21 @@ def test_a_transmission_not_sent_after_its_deadline_or_whose_data_came_late_is_l
     # on its deadline day it is not late yet; data that came late stays late
     on_the_day = mark_late(frame, date(2026, 11, 20))
     assert on_the_day.filter("is_late").get_column("late_reason").to_list() == [
-        "not_sent", "received_late"
-    ]  # fmt: skip
+        "not_sent",
+        "received_late",
+    ]
     overview = ereporting_overview(marked).row(0, named=True)
     assert overview == {
-        "report_kind": "transactions", "transmission_count": 4, "built_count": 1,
-        "invalid_count": 1, "exported_count": 2, "rectified_count": 0,
-        "not_sent_late_count": 1, "received_late_count": 1,
+        "report_kind": "transactions",
+        "transmission_count": 4,
+        "built_count": 1,
+        "invalid_count": 1,
+        "exported_count": 2,
+        "rectified_count": 0,
+        "not_sent_late_count": 1,
+        "received_late_count": 1,
         "earliest_late_deadline": date(2026, 8, 10),
-    }  # fmt: skip
+    }
 
 
 def _wide_page(width: int) -> None:

@@ -29,10 +29,16 @@ class Issuer(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 (http.server's name)
         base = f"http://127.0.0.1:{self.server.server_port}"
         if self.path.endswith("/openid-configuration"):
-            kind, body = "application/json", json.dumps({
-                "issuer": base, "jwks_uri": f"{base}/jwks",
-                "userinfo_endpoint": f"{base}/userinfo",
-            }).encode()  # fmt: skip
+            kind, body = (
+                "application/json",
+                json.dumps(
+                    {
+                        "issuer": base,
+                        "jwks_uri": f"{base}/jwks",
+                        "userinfo_endpoint": f"{base}/userinfo",
+                    }
+                ).encode(),
+            )
         elif self.path == "/jwks":
             kind, body = "application/json", json.dumps({"keys": [KEY.as_dict(private=False)]})
             body = body.encode()
@@ -60,15 +66,25 @@ def issuer():
 
 
 def _answer(issuer: str, *, key=KEY, iss: str | None = None, aud: str = CLIENT_ID) -> None:
-    claims = {"sub": "agent-1", "email": "agent@ville.fr", "siret": "21750001600019",
-              "iss": iss or issuer, "aud": aud, "iat": int(time.time())}  # fmt: skip
-    Issuer.answer = ("application/jwt", jwt.encode({"alg": "RS256", "kid": "issuer-key"},
-                                                   claims, key).encode())  # fmt: skip
+    claims = {
+        "sub": "agent-1",
+        "email": "agent@ville.fr",
+        "siret": "21750001600019",
+        "iss": iss or issuer,
+        "aud": aud,
+        "iat": int(time.time()),
+    }
+    Issuer.answer = (
+        "application/jwt",
+        jwt.encode({"alg": "RS256", "kid": "issuer-key"}, claims, key).encode(),
+    )
 
 
 def _auth(issuer: str) -> dict:
-    return {"server_metadata_url": f"{issuer}/.well-known/openid-configuration",
-            "client_id": CLIENT_ID}  # fmt: skip
+    return {
+        "server_metadata_url": f"{issuer}/.well-known/openid-configuration",
+        "client_id": CLIENT_ID,
+    }
 
 
 def test_a_signed_userinfo_jwt_gives_its_claims(issuer):

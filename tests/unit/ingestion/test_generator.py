@@ -153,8 +153,14 @@ def test_works_chains_link_a4_a15_a19_and_only_a19_is_paid(history):
         pl.col("recipient_structure_id").alias("a4_recipient"),
     )
     linked = a19.join(heads, on="original_invoice_number")
-    assert linked.height == a19.filter(pl.col("original_invoice_number").is_in(
-        heads.get_column("original_invoice_number").implode())).height  # fmt: skip
+    assert (
+        linked.height
+        == a19.filter(
+            pl.col("original_invoice_number").is_in(
+                heads.get_column("original_invoice_number").implode()
+            )
+        ).height
+    )
     assert linked.filter(pl.col("deposited_at") <= pl.col("a4_at")).is_empty()
     assert (linked.get_column("recipient_structure_id") == linked.get_column("a4_recipient")).all()
     paid = t["invoice_status_events"].filter(pl.col("status_code") == "MISE_EN_PAIEMENT")
@@ -195,8 +201,11 @@ def test_ereporting_records_hold_their_invariants(history):
     private = structures.filter(~pl.col("is_public"))
     assert private.get_column("vat_regime").null_count() == 0
     assert set(private.get_column("vat_regime")) <= {
-        "reel_normal_mensuel", "reel_normal_trimestriel", "reel_simplifie", "franchise"
-    }  # fmt: skip
+        "reel_normal_mensuel",
+        "reel_normal_trimestriel",
+        "reel_simplifie",
+        "franchise",
+    }
     assert structures.filter(pl.col("is_public")).get_column("vat_regime").null_count() == (
         structures.filter(pl.col("is_public")).height
     )

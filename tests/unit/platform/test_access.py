@@ -20,8 +20,9 @@ def store(tmp_path):
 
 def test_a_person_resolves_to_their_role_and_structures_by_email_case_insensitively(store):
     a, a2 = siret(101), siret(102)
-    access.grant(store, role="public_entity", by="t", email="Daf@Ville.fr",
-                 structure_sirets=(a, a2))  # fmt: skip
+    access.grant(
+        store, role="public_entity", by="t", email="Daf@Ville.fr", structure_sirets=(a, a2)
+    )
     found = access.resolve(store, email="daf@ville.FR", organisation_siret=None)
     assert found == access.Access("daf@ville.fr", "public_entity", frozenset({a, a2}))
     assert access.resolve(store, email="other@ville.fr", organisation_siret=None) is None
@@ -29,8 +30,9 @@ def test_a_person_resolves_to_their_role_and_structures_by_email_case_insensitiv
 
 def test_an_organisation_grant_covers_everyone_proconnect_says_works_there(store):
     org, entity = siret(201), siret(202)
-    access.grant(store, role="public_entity", by="t", organisation_siret=org,
-                 structure_sirets=(entity,))  # fmt: skip
+    access.grant(
+        store, role="public_entity", by="t", organisation_siret=org, structure_sirets=(entity,)
+    )
     found = access.resolve(store, email="agent@anywhere.fr", organisation_siret=org)
     assert found.role == "public_entity" and found.sirets == {entity}
 
@@ -56,13 +58,15 @@ def test_a_revoked_grant_gives_nothing_and_stays_on_record(store):
     "kwargs, message",
     [
         ({"role": "public_entity", "email": "a@b.fr"}, "names its structures"),
-        ({"role": "operator", "email": "a@b.fr", "structure_sirets": ("12345678901234",)},
-         "no structure"),
+        (
+            {"role": "operator", "email": "a@b.fr", "structure_sirets": ("12345678901234",)},
+            "no structure",
+        ),
         ({"role": "boss", "email": "a@b.fr"}, "unknown role"),
         ({"role": "operator", "email": "nobody"}, "not an e-mail"),
         ({"role": "operator"}, "exactly one"),
     ],
-)  # fmt: skip
+)
 def test_a_grant_that_makes_no_sense_is_refused_in_words(store, kwargs, message):
     with pytest.raises(access.AccessError, match=message):
         access.grant(store, by="t", **kwargs)
@@ -70,8 +74,14 @@ def test_a_grant_that_makes_no_sense_is_refused_in_words(store, kwargs, message)
 
 
 def test_the_audit_log_is_append_only(store):
-    access.record(store, who="a@b.fr", role="operator", action="download", page="delais",
-                  detail={"file": "x.csv"})  # fmt: skip
+    access.record(
+        store,
+        who="a@b.fr",
+        role="operator",
+        action="download",
+        page="delais",
+        detail={"file": "x.csv"},
+    )
     (entry,) = access.audit_entries(store)
     assert (entry["who"], entry["action"], entry["page"]) == ("a@b.fr", "download", "delais")
     assert entry["detail"] == '{"file": "x.csv"}'

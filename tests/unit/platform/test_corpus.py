@@ -19,9 +19,17 @@ XSL = "http://www.w3.org/1999/XSL/Transform"
 SVRL = "http://purl.oclc.org/dsdl/svrl"
 AMOUNTS = ("sum_of_line_net", "total_without_vat", "total_vat", "total_with_vat", "amount_due")
 TEXTS = (
-    "invoice_number", "issue_date", "type_code", "currency", "seller_name", "seller_vat_id",
-    "buyer_name", "buyer_reference", "purchase_order_ref", "embedded_xml",
-)  # fmt: skip
+    "invoice_number",
+    "issue_date",
+    "type_code",
+    "currency",
+    "seller_name",
+    "seller_vat_id",
+    "buyer_name",
+    "buyer_reference",
+    "purchase_order_ref",
+    "embedded_xml",
+)
 
 
 def _dec(value: str | None) -> Decimal | None:
@@ -163,13 +171,23 @@ def test_a_refusal_names_the_official_rule_its_official_text_and_our_french_mess
 def test_same_invoice_in_three_syntaxes_gives_the_same_terms():
     verdicts = [
         check_bytes((CORPUS / f).read_bytes(), f)
-        for f in ("ubl/EN16931_Einfach.ubl.xml", "cii/EN16931_Einfach.cii.xml",
-                  "facturx/EN16931_Einfach.pdf")
-    ]  # fmt: skip
+        for f in (
+            "ubl/EN16931_Einfach.ubl.xml",
+            "cii/EN16931_Einfach.cii.xml",
+            "facturx/EN16931_Einfach.pdf",
+        )
+    ]
     assert [v["syntax"] for v in verdicts] == ["UBL", "CII", "FACTURX"]
     keys = ("invoice_number", "issue_date", "total_with_vat", "amount_due", "line_count")
-    assert len({tuple(str(_dec(v[k]) if "total" in k or "amount" in k else v[k]) for k in keys)
-                for v in verdicts}) == 1  # fmt: skip
+    assert (
+        len(
+            {
+                tuple(str(_dec(v[k]) if "total" in k or "amount" in k else v[k]) for k in keys)
+                for v in verdicts
+            }
+        )
+        == 1
+    )
 
 
 def test_a_document_that_claims_the_french_profile_also_meets_the_french_rules():

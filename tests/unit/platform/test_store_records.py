@@ -15,12 +15,23 @@ AT = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
 
 def _structure(**changes):
     fields = {
-        "structure_id": "str_1", "siret": "13000000000012", "siren": "130000000",
-        "vat_id": None, "name": "Mairie", "country_code": "FR", "is_public": False,
-        "public_category": None, "legal_payment_delay_days": None, "supplier_size": None,
-        "requires_engagement_number": False, "requires_service_code": True,
-        "reports_payment_status": True, "is_active": True, "created_at": AT, "updated_at": AT,
-    }  # fmt: skip
+        "structure_id": "str_1",
+        "siret": "13000000000012",
+        "siren": "130000000",
+        "vat_id": None,
+        "name": "Mairie",
+        "country_code": "FR",
+        "is_public": False,
+        "public_category": None,
+        "legal_payment_delay_days": None,
+        "supplier_size": None,
+        "requires_engagement_number": False,
+        "requires_service_code": True,
+        "reports_payment_status": True,
+        "is_active": True,
+        "created_at": AT,
+        "updated_at": AT,
+    }
     return L.Structure(**(fields | changes))
 
 
