@@ -62,3 +62,20 @@ def prepare_manifest(settings: Settings) -> Path:
     """``dbt parse`` into ``transformations/target`` so Dagster can load the dbt assets."""
     run_dbt(settings, ["parse", "--quiet"], target_path=MANIFEST_TARGET_DIR)
     return MANIFEST_TARGET_DIR / "manifest.json"
+
+
+def manifest_is_current() -> bool:
+    """The parsed manifest is newer than every file of the dbt project (what ``make setup``
+    checks before it parses again)."""
+    manifest = MANIFEST_TARGET_DIR / "manifest.json"
+    if not manifest.exists():
+        return False
+    built = manifest.stat().st_mtime
+    skipped = (MANIFEST_TARGET_DIR, DBT_PROJECT_DIR / "dbt_packages", DBT_PROJECT_DIR / "logs")
+    sources = (
+        path
+        for path in DBT_PROJECT_DIR.rglob("*")
+        if path.suffix in (".sql", ".yml", ".csv")
+        and not any(path.is_relative_to(folder) for folder in skipped)
+    )
+    return all(path.stat().st_mtime <= built for path in sources)

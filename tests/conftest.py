@@ -57,8 +57,12 @@ def demo_home(tmp_path_factory) -> Settings:
 
 @pytest.fixture(scope="session")
 def dbt_manifest(tmp_path_factory) -> Path:
-    """The dbt manifest Dagster loads, parsed once per session (never at import)."""
-    from vigie.orchestration.dbt import prepare_manifest
+    """The dbt manifest Dagster loads, parsed once per session (never at import), or the
+    one ``make setup`` parsed when no dbt file changed since."""
+    from vigie.orchestration.dbt import MANIFEST_TARGET_DIR, manifest_is_current, prepare_manifest
+
+    if manifest_is_current():
+        return MANIFEST_TARGET_DIR / "manifest.json"
 
     home = tmp_path_factory.mktemp("manifest")
     return prepare_manifest(get_settings({"VIGIE_HOME": str(home)}))

@@ -1,9 +1,12 @@
 """A publication whose sort spills to disk works on a home whose temporary folder is gone."""
 
 import duckdb
+import pytest
 
 from vigie.orchestration.publish import publish_snapshot
 from vigie.platform.settings import get_settings
+
+pytestmark = pytest.mark.integration
 
 
 def test_a_sort_that_spills_recreates_the_spill_folder(tmp_path):
