@@ -1,11 +1,14 @@
 """The Dagster code location: loads, has the lineage, and materializes the chain for real."""
 
+import difflib
+import os
+
 import dagster as dg
 import duckdb
 import pytest
 
 from vigie.platform.contracts.serving import current_snapshot, last_build
-from vigie.platform.settings import get_settings
+from vigie.platform.settings import REPO_ROOT, get_settings
 
 pytestmark = pytest.mark.integration
 
@@ -177,3 +180,28 @@ def test_a_build_whose_dbt_test_fails_keeps_the_previous_snapshot(
     assert json.loads((home / "serving" / "current.json").read_text()) == before
     status = last_build(get_settings())
     assert status is not None and not status.ok and day in status.message
+
+
+#: the asset graph as it was last accepted: one asset a line, "key [group] <- its deps"
+GRAPH_SNAPSHOT = REPO_ROOT / "tests" / "snapshots" / "asset_graph.txt"
+
+
+def _graph_lines(definitions) -> list[str]:
+    graph = definitions.resolve_asset_graph()
+    lines = []
+    for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
+        node = graph.get(key)
+        deps = ", ".join(sorted(p.to_user_string() for p in node.parent_keys))
+        lines.append(f"{key.to_user_string()} [{node.group_name}] <- {deps}".rstrip())
+    return lines
+
+
+def test_the_asset_graph_is_the_one_accepted(definitions):
+    """Any change of an asset key, group or dependency shows here as a diff. When the change
+    is meant, accept it: VIGIE_UPDATE_SNAPSHOTS=1 .venv/bin/pytest -k asset_graph."""
+    lines = _graph_lines(definitions)
+    if os.environ.get("VIGIE_UPDATE_SNAPSHOTS") == "1":
+        GRAPH_SNAPSHOT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    accepted = GRAPH_SNAPSHOT.read_text(encoding="utf-8").splitlines()
+    diff = "\n".join(difflib.unified_diff(accepted, lines, "accepted", "now", lineterm=""))
+    assert lines == accepted, f"the asset graph changed:\n{diff}"

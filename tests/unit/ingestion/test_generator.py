@@ -20,7 +20,7 @@ def _luhn_ok(number: str) -> bool:
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
     root = tmp_path_factory.mktemp("landing")
-    summary = generate(root, date(2020, 3, 1), date(2020, 5, 31), scale=0.0001, seed=11)
+    summary = generate(root, date(2020, 3, 1), date(2020, 4, 30), scale=0.0001, seed=11)
     tables = {t: landing.scan_table(root, t).collect() for t in summary.rows}
     return root, summary, tables
 
