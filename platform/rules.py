@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from vigie.platform.contracts.invoices import InvoiceDocument, RuleFinding
+from vigie.platform.contracts.types import CENT
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,6 @@ def official_violation(finding: RuleFinding) -> Violation:
 
 
 _ZERO = Decimal(0)
-_CENT = Decimal("0.01")
 
 
 def _sum(values: Iterable[Decimal | None]) -> Decimal:
@@ -346,7 +346,7 @@ def _check_numbers(doc: InvoiceDocument, add: Callable[[Violation], None]) -> No
         if (
             line.rate is not None
             and not (0 <= line.rate <= 100)
-            or (line.rate is not None and line.rate != line.rate.quantize(_CENT))
+            or (line.rate is not None and line.rate != line.rate.quantize(CENT))
         ):
             add(violation("DEC-02", f"BT-119 {line.rate}"))
     for term, value in amounts:
@@ -354,6 +354,6 @@ def _check_numbers(doc: InvoiceDocument, add: Callable[[Violation], None]) -> No
             continue
         if abs(value) >= _LIMIT:
             add(violation("DEC-02", f"{term} {value}"))
-        elif doc.syntax == "PDF" and value != value.quantize(_CENT):
+        elif doc.syntax == "PDF" and value != value.quantize(CENT):
             # the artefacts' BR-DEC rules check the structured documents
             add(violation("BR-DEC", f"{term} {value}"))

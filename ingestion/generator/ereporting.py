@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 
 import numpy as np
 import polars as pl
 
 from vigie.ingestion.generator import calibration as cal
+from vigie.platform.contracts.types import CENT
 
 VAT_REGIMES = ["reel_normal_mensuel", "reel_normal_trimestriel", "reel_simplifie", "franchise"]
 #: VAT regime shares by supplier size (large, intermediate, sme, micro)
@@ -45,7 +45,6 @@ B2C_RATES = {
 }
 EU_COUNTRIES = ["DE", "BE", "ES", "IT", "NL", "LU", "PT", "IE", "AT", "PL"]
 NON_EU_COUNTRIES = ["GB", "CH", "US", "CA", "MA", "JP"]
-_CENT = Decimal("0.01")
 
 
 def assign_regimes(rng: np.random.Generator, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -110,7 +109,7 @@ def _money(cents: np.ndarray) -> pl.Series:
     return pl.select(
         (
             pl.Series(cents, dtype=pl.Int64).cast(pl.Decimal(18, 0))
-            * pl.lit(_CENT, pl.Decimal(3, 2))
+            * pl.lit(CENT, pl.Decimal(3, 2))
         ).cast(pl.Decimal(18, 2))
     ).to_series()
 

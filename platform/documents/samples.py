@@ -8,9 +8,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from vigie.platform.contracts.types import CENT
 from vigie.platform.identifiers import fr_vat_id
-
-_CENT = Decimal("0.01")
 
 
 def _party(siret: str, name: str, city: str) -> str:
@@ -50,7 +49,7 @@ def ubl_invoice(
     for i in range(1, lines + 1):
         quantity = 1 + (seed + i) % 7
         price = Decimal(10 + (seed * 31 + i * 17) % 990) + Decimal((seed + i) % 100) / 100
-        net = (price * quantity).quantize(_CENT)
+        net = (price * quantity).quantize(CENT)
         net_total += net
         line_xml.append(
             f"<cac:InvoiceLine><cbc:ID>{i}</cbc:ID>"
@@ -61,7 +60,7 @@ def ubl_invoice(
             f'<cac:Price><cbc:PriceAmount currencyID="EUR">{price}</cbc:PriceAmount></cac:Price>'
             "</cac:InvoiceLine>"
         )
-    tax = (net_total * vat_rate / 100).quantize(_CENT)
+    tax = (net_total * vat_rate / 100).quantize(CENT)
     gross = net_total + tax
     refs = f"<cbc:BuyerReference>{service_code}</cbc:BuyerReference>" if service_code else ""
     if engagement_number:
