@@ -23,7 +23,7 @@ ALLOWED = {
 }
 #: the entry points that start every part (``vigie bench dashboards`` runs the dashboards'
 #: own benchmark)
-COMPOSITION_ROOTS = {"orchestration/cli.py", "orchestration/bench_national.py"}
+COMPOSITION_ROOTS = {"orchestration/cli/bench.py", "orchestration/bench_national.py"}
 
 
 def _imports(path: Path) -> set[str]:
