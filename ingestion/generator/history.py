@@ -467,6 +467,47 @@ def _works_lags(day: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return first, total, np.array([rates[int(y)] for y in years])
 
 
+@dataclass(frozen=True)
+class _Documents:
+    """The day's documents before they are frames: who deposits what to whom, how.
+
+    Arrays of one value per document; the last ``3 * chains`` documents are works chains
+    (A4, A15, A19), the ``regular`` ones before them ordinary documents."""
+
+    regular: int
+    chains: int
+    supplier: np.ndarray
+    recipient: np.ndarray
+    category: np.ndarray
+    channel: np.ndarray
+    syntax: np.ndarray
+    framework: np.ndarray
+    #: 0 for an ordinary document, 1..3 in a chain
+    chain_step: np.ndarray
+    #: the position of the chain's first document (a document's own for an ordinary one)
+    chain_head: np.ndarray
+    is_credit: np.ndarray
+    is_factored: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return self.regular + 3 * self.chains
+
+
+@dataclass(frozen=True)
+class _Amounts:
+    """Integer cents of the day's documents and of their one or two VAT lines."""
+
+    net: np.ndarray
+    tax: np.ndarray
+    #: per VAT line: its document, its number, net, rate (hundredths of a percent), tax
+    line_invoice: np.ndarray
+    line_number: np.ndarray
+    line_net: np.ndarray
+    line_rate: np.ndarray
+    line_tax: np.ndarray
+
+
 def invoices_for_day(
     pop: Population, day: date, n: int, seed: int, *, chains_only: bool = False
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -474,7 +515,8 @@ def invoices_for_day(
     (works chains deposit their A15 and A19 days later).
 
     ``chains_only``: only the works chains started that day (for the days before a history
-    begins, whose A15 / A19 land inside it).
+    begins, whose A15 / A19 land inside it). The random draws come in a fixed order, so a
+    seed gives the same history.
     """
     rng = np.random.default_rng([seed, 2, day.toordinal(), int(chains_only)])
     # works chains A4 -> A15 -> A19 take the last 3c documents; the others are ordinary.
@@ -488,12 +530,55 @@ def invoices_for_day(
     # come on top of them
     published = n
     regular = 0 if chains_only else round((n - 3 * chains) / (1 + REDEPOSIT_RATE))
-    n = regular + 3 * chains
-    if n == 0:
+    if regular + 3 * chains == 0:
         return tuple(
             pl.DataFrame(schema=landing.landing_schema(landing.model_for(t)))
             for t in ("invoices", "invoice_vat_lines", "invoice_status_events", "deposit_refusals")
         )
+    docs = _documents(rng, pop, day, regular, chains)
+    lags = rng.choice(lag_rates.size, chains, p=lag_rates / lag_rates.sum()) if chains else []
+    offset_days = np.zeros(docs.n, dtype=np.int64)
+    offset_days[docs.chain_step == 2] = lag_a15[lags]
+    offset_days[docs.chain_step == 3] = lag_a19[lags]
+    deposit_day, deposited = _deposit_times(rng, day, offset_days)
+    invoices, vat_lines = _frames(rng, pop, day, docs, deposit_day, deposited)
+    paid_already = docs.framework == A2
+    events = _status_events(
+        rng,
+        invoices,
+        pop,
+        docs.recipient,
+        docs.category,
+        paid_already,
+        docs.chain_step,
+        docs.framework,
+    )
+    again = _redeposits(rng, invoices, vat_lines, events, docs.chain_step)
+    if again is not None:
+        twins, twin_lines, at = again
+        twin_events = _status_events(
+            rng,
+            twins,
+            pop,
+            docs.recipient[at],
+            docs.category[at],
+            paid_already[at],
+            np.zeros(at.size, dtype=np.int64),
+            docs.framework[at],
+        )
+        invoices = pl.concat([invoices, twins])
+        vat_lines = pl.concat([vat_lines, twin_lines])
+        events = pl.concat([events, twin_events])
+    refusals = _refusals(rng, day, 0 if chains_only else published, pop, seed)
+    return invoices, vat_lines, events, refusals
+
+
+def _documents(
+    rng: np.random.Generator, pop: Population, day: date, regular: int, chains: int
+) -> _Documents:
+    """Supplier, recipient, channel, syntax and framework of each document; a chain's
+    documents share the titulaire and the public owner of its first one."""
+    n = regular + 3 * chains
     public_existing, suppliers_existing = pop.existing(day)
     size = rng.choice(4, n, p=list(cal.SUPPLIER_SIZE_SHARES.values()))
     # the oldest structures of a block trade most (skewed ranks), only existing ones trade
@@ -525,28 +610,37 @@ def invoices_for_day(
         len(cal.FRAMEWORK_SHARES), regular, p=list(cal.FRAMEWORK_SHARES.values())
     )
     framework[regular:] = np.tile([A4, A15, A19], chains)
-    chain_step = np.zeros(n, dtype=np.int64)  # 0 for ordinary documents, 1..3 in a chain
+    chain_step = np.zeros(n, dtype=np.int64)
     chain_step[regular:] = np.tile([1, 2, 3], chains)
     chain_head = np.arange(n)
     chain_head[regular:] = regular + (np.arange(3 * chains) // 3) * 3
-    # a chain's documents share the titulaire and the public owner of the first one
-    supplier = supplier[chain_head]
-    recipient = recipient[chain_head]
-    category = category[chain_head]
-    channel = channel[chain_head]
-    syntax = syntax[chain_head]
     is_credit = (rng.random(n) < cal.CREDIT_NOTE_SHARE) & (framework == A1)
     is_factored = ~is_credit & (framework == A1) & (rng.random(n) < cal.FACTORED_SHARE)
-    offset_days = np.zeros(n, dtype=np.int64)
-    a15 = chain_step == 2
-    a19 = chain_step == 3
-    lags = rng.choice(lag_rates.size, chains, p=lag_rates / lag_rates.sum()) if chains else []
-    offset_days[a15] = lag_a15[lags]
-    offset_days[a19] = lag_a19[lags]
+    return _Documents(
+        regular=regular,
+        chains=chains,
+        supplier=supplier[chain_head],
+        recipient=recipient[chain_head],
+        category=category[chain_head],
+        channel=channel[chain_head],
+        syntax=syntax[chain_head],
+        framework=framework,
+        chain_step=chain_step,
+        chain_head=chain_head,
+        is_credit=is_credit,
+        is_factored=is_factored,
+    )
+
+
+def _deposit_times(
+    rng: np.random.Generator, day: date, offset_days: np.ndarray
+) -> tuple[np.ndarray, pl.Series]:
+    """Each document's deposit day (``day`` plus its offset, a weekend moved to Monday) and
+    time stamp (office hours in Paris, stored in UTC)."""
     deposit_day = np.datetime64(day, "D") + offset_days.astype("timedelta64[D]")
     weekday = (deposit_day.astype(np.int64) + 3) % 7  # 0 = Monday
     deposit_day = deposit_day + np.where(weekday >= 5, 7 - weekday, 0).astype("timedelta64[D]")
-    seconds = (7 + rng.random(n) * 12.5) * 3600
+    seconds = (7 + rng.random(offset_days.size) * 12.5) * 3600
     local = deposit_day.astype("datetime64[us]") + pd_seconds(seconds)
     deposited = (
         pl.Series(local)
@@ -554,13 +648,11 @@ def invoices_for_day(
         .dt.convert_time_zone(UTC)
         .dt.cast_time_unit("us")
     )
-    ymd = day.strftime("%Y%m%d")
-    ids = _ids(f"FA{ymd}", n, 7)
-    number = _ids(f"F{ymd}-", n, 6)
-    service_rank = np.floor(rng.random(n) * pop.public_service_counts[recipient]).astype(int) + 1
-    needs_service = pop.public_requires_service[recipient] | (rng.random(n) < 0.5)
-    needs_ej = pop.public_requires_ej[recipient] | (rng.random(n) < 0.3)
-    # amounts in integer cents, one or two VAT lines
+    return deposit_day, deposited
+
+
+def _amounts(rng: np.random.Generator, n: int) -> _Amounts:
+    """Net amounts (log-normal, 9 € at the least) and one or two VAT lines per document."""
     net = np.maximum(100, np.round(np.exp(rng.normal(np.log(900.0), 1.25, n)) * 100)).astype(
         np.int64
     )
@@ -574,28 +666,56 @@ def invoices_for_day(
     first_net = np.where(two_lines, np.floor(net * (0.2 + 0.6 * rng.random(n))), net).astype(
         np.int64
     )
-    line_inv = np.concatenate([np.arange(n), np.flatnonzero(two_lines)])
-    line_no = np.concatenate([np.ones(n, np.int64), np.full(two_lines.sum(), 2)])
+    line_invoice = np.concatenate([np.arange(n), np.flatnonzero(two_lines)])
     line_net = np.concatenate([first_net, (net - first_net)[two_lines]])
     line_rate = np.concatenate([rates[rate_idx[:, 0]], rates[rate_idx[two_lines, 1]]])
     line_tax = (line_net * line_rate + 5000) // 10000  # half-up on positive cents
-    tax = np.bincount(line_inv, weights=line_tax, minlength=n).astype(np.int64)
-    paid_already = framework == A2
+    return _Amounts(
+        net=net,
+        tax=np.bincount(line_invoice, weights=line_tax, minlength=n).astype(np.int64),
+        line_invoice=line_invoice,
+        line_number=np.concatenate([np.ones(n, np.int64), np.full(two_lines.sum(), 2)]),
+        line_net=line_net,
+        line_rate=line_rate,
+        line_tax=line_tax,
+    )
+
+
+def _frames(
+    rng: np.random.Generator,
+    pop: Population,
+    day: date,
+    docs: _Documents,
+    deposit_day: np.ndarray,
+    deposited: pl.Series,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The landing rows of the day's invoices and of their VAT lines."""
+    n = docs.n
+    ymd = day.strftime("%Y%m%d")
+    ids = _ids(f"FA{ymd}", n, 7)
+    number = _ids(f"F{ymd}-", n, 6)
+    recipient = docs.recipient
+    service_rank = np.floor(rng.random(n) * pop.public_service_counts[recipient]).astype(int) + 1
+    needs_service = pop.public_requires_service[recipient] | (rng.random(n) < 0.5)
+    needs_ej = pop.public_requires_ej[recipient] | (rng.random(n) < 0.3)
+    amounts = _amounts(rng, n)
+    paid_already = docs.framework == A2
     invoices = (
         pl.DataFrame(
             {
                 "invoice_id": ids,
                 "invoice_number": number,
                 "type_code": _labels(
-                    np.where(is_credit, 1, np.where(is_factored, 2, 0)), ["380", "381", "393"]
+                    np.where(docs.is_credit, 1, np.where(docs.is_factored, 2, 0)),
+                    ["380", "381", "393"],
                 ),
-                "supplier_structure_id": pop.supplier_ids.gather(supplier),
+                "supplier_structure_id": pop.supplier_ids.gather(docs.supplier),
                 "recipient_structure_id": pop.public_ids.gather(recipient),
                 "service_code": pl.Series(service_rank).cast(pl.String),
                 "engagement_number": pl.Series(rng.integers(0, 10**8, n)).cast(pl.String),
-                "billing_framework": _labels(framework, FRAMEWORKS),
-                "channel": _labels(channel, CHANNELS),
-                "syntax": _labels(syntax, SYNTAXES),
+                "billing_framework": _labels(docs.framework, FRAMEWORKS),
+                "channel": _labels(docs.channel, CHANNELS),
+                "syntax": _labels(docs.syntax, SYNTAXES),
                 "scope": "B2G",
                 "goods_services_nature": _labels(
                     rng.choice(3, n, p=[0.45, 0.45, 0.1]), ["goods", "services", "mixed"]
@@ -603,11 +723,11 @@ def invoices_for_day(
                 "issue_date": deposit_day - rng.integers(0, 8, n).astype("timedelta64[D]"),
                 "deposited_at": deposited,
                 "currency_code": "EUR",
-                "net": net,
-                "tax": tax,
+                "net": amounts.net,
+                "tax": amounts.tax,
                 "line_count": rng.integers(1, 21, n),
                 "original_invoice_number": pl.DataFrame(
-                    {"later": chain_step > 1, "head": number.gather(chain_head)}
+                    {"later": docs.chain_step > 1, "head": number.gather(docs.chain_head)}
                 )
                 .select(pl.when(pl.col("later")).then(pl.col("head")))
                 .to_series(),
@@ -635,40 +755,20 @@ def invoices_for_day(
     )
     vat_lines = pl.DataFrame(
         {
-            "invoice_id": ids.gather(line_inv),
-            "line_number": line_no,
-            "deposited_at": deposited.gather(line_inv),
+            "invoice_id": ids.gather(amounts.line_invoice),
+            "line_number": amounts.line_number,
+            "deposited_at": deposited.gather(amounts.line_invoice),
             "vat_category_code": "S",
-            "vat_rate": line_rate,
-            "taxable_amount": line_net,
-            "tax_amount": line_tax,
+            "vat_rate": amounts.line_rate,
+            "taxable_amount": amounts.line_net,
+            "tax_amount": amounts.line_tax,
         }
     ).with_columns(
         _money(pl.col("vat_rate")).cast(pl.Decimal(5, 2)),
         _money(pl.col("taxable_amount")),
         _money(pl.col("tax_amount")),
     )
-    events = _status_events(
-        rng, invoices, pop, recipient, category, paid_already, chain_step, framework
-    )
-    again = _redeposits(rng, invoices, vat_lines, events, chain_step)
-    if again is not None:
-        twins, twin_lines, at = again
-        twin_events = _status_events(
-            rng,
-            twins,
-            pop,
-            recipient[at],
-            category[at],
-            paid_already[at],
-            np.zeros(at.size, dtype=np.int64),
-            framework[at],
-        )
-        invoices = pl.concat([invoices, twins])
-        vat_lines = pl.concat([vat_lines, twin_lines])
-        events = pl.concat([events, twin_events])
-    refusals = _refusals(rng, day, 0 if chains_only else published, pop, seed)
-    return invoices, vat_lines, events, refusals
+    return invoices, vat_lines
 
 
 def _redeposits(
