@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo demo-no-serve test test-unit lint typecheck format manifest dev api dashboards pipeline status lock clean
+.PHONY: help setup demo demo-no-serve test test-long test-unit lint typecheck format manifest dev api dashboards pipeline status lock clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -33,8 +33,11 @@ demo: setup ## Sample history -> dbt build -> serving snapshot, then serve API, 
 demo-no-serve: setup ## The demo pipeline only: exits with a summary
 	$(BIN)/vigie demo --no-serve
 
-test: setup lint ## Lint (ruff check + format check), then the whole pytest suite
-	$(BIN)/pytest
+test: setup lint ## Lint (ruff, mypy), then the test suite but its long proofs (under 15 minutes)
+	$(BIN)/pytest -m "not long"
+
+test-long: setup ## The long proofs alone: builds in steps, two-year demo, benchmark chains, calibration
+	$(BIN)/pytest -m long
 
 test-unit: setup ## The unit tests alone (no warehouse build, no service): the quick loop
 	$(BIN)/pytest tests/unit -q

@@ -23,6 +23,7 @@ def test_bench_dashboards_times_every_page(vigie_cli, demo_home):
     assert timings["delais (supplier)"]["render_s"] is None
 
 
+@pytest.mark.long
 def test_bench_national_runs_the_whole_chain_at_small_scale(vigie_cli, tmp_path):
     home = tmp_path / "national"
     proc = vigie_cli(

@@ -102,6 +102,7 @@ def test_the_run_queue_lets_one_warehouse_writer_go_at_a_time(definitions):
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_demo_job_materializes_landing_to_serving_snapshot(
     definitions, vigie_home, dagster_instance
 ):

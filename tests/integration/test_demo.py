@@ -42,6 +42,7 @@ def test_demo_snapshot_answers_the_monthly_count_of_what_landed(demo_home):
     assert sum(expected.values()) > 1000
 
 
+@pytest.mark.long
 def test_demo_can_run_twice_and_publishes_a_new_snapshot_with_the_same_figures(
     demo_home, vigie_cli
 ):
@@ -57,6 +58,7 @@ def test_demo_can_run_twice_and_publishes_a_new_snapshot_with_the_same_figures(
     assert "published" in proc.stdout and "invoices" in proc.stdout
 
 
+@pytest.mark.long
 def test_demo_defaults_cover_two_years_in_an_empty_home(tmp_path, vigie_cli):
     home = tmp_path / "empty"
     proc = vigie_cli(["demo", "--no-serve"], home)

@@ -11,7 +11,7 @@ from vigie.ingestion import landing
 from vigie.ingestion.generator import calibration as cal
 from vigie.ingestion.generator import generate
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.long]
 SCALE = 0.01
 
 

@@ -17,7 +17,7 @@ import pytest
 from vigie.orchestration.dbt import run_dbt
 from vigie.platform.settings import get_settings
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.long]
 
 EVENTS = "intermediate.int_status_events_sequenced"
 STATES = "intermediate.int_invoice_lifecycle_states"

@@ -17,7 +17,7 @@ import pytest
 from vigie.orchestration.publish import LOOKUP_KEYS, note_build_started
 from vigie.platform.settings import get_settings
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.long]
 
 COMPARED = [
     "staging.stg_platform__invoices",

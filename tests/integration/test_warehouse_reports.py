@@ -88,6 +88,7 @@ def test_payment_delays_are_consistent_for_every_paid_invoice(demo_home):
     assert paid > 0 and bad == 0
 
 
+@pytest.mark.long
 def test_bench_build_prints_seconds_memory_and_counts(vigie_cli, demo_home, tmp_path):
     import shutil
 
