@@ -174,29 +174,23 @@ def bench_api(
         )
         supplier = platform.create_structure(siret=_siret(1), name="Bench supplier")
         platform.close()
-        assert supplier.siret is not None and recipient.siret is not None
         boundary = uuid.uuid4().hex
         port = _free_port()
-        requests = [
-            _request(
-                "127.0.0.1",
-                port,
-                supplier.api_key,
-                _multipart(
-                    ubl_invoice(
-                        f"A-{i:07d}",
-                        seller_siret=supplier.siret,
-                        buyer_siret=recipient.siret,
-                        lines=lines,
-                        seed=i,
-                    ),
-                    f"inv-{i}.xml",
-                    {"channel": "api"},
-                    boundary,
-                ),
-                boundary,
+
+        def deposit(number: str, file_name: str, fields: dict[str, str], seed: int = 0) -> bytes:
+            assert supplier.siret is not None and recipient.siret is not None
+            invoice = ubl_invoice(
+                number,
+                seller_siret=supplier.siret,
+                buyer_siret=recipient.siret,
+                lines=lines,
+                seed=seed,
             )
-            for i in range(count)
+            body = _multipart(invoice, file_name, fields, boundary)
+            return _request("127.0.0.1", port, supplier.api_key, body, boundary)
+
+        requests = [
+            deposit(f"A-{i:07d}", f"inv-{i}.xml", {"channel": "api"}, seed=i) for i in range(count)
         ]
         server = subprocess.Popen(
             [
@@ -219,26 +213,7 @@ def bench_api(
         )
         try:
             _wait(port, server)
-            warm = [
-                _request(
-                    "127.0.0.1",
-                    port,
-                    supplier.api_key,
-                    _multipart(
-                        ubl_invoice(
-                            f"W-{i:04d}",
-                            seller_siret=supplier.siret,
-                            buyer_siret=recipient.siret,
-                            lines=lines,
-                        ),
-                        "w.xml",
-                        {},
-                        boundary,
-                    ),
-                    boundary,
-                )
-                for i in range(50)
-            ]
+            warm = [deposit(f"W-{i:04d}", "w.xml", {}) for i in range(50)]
             asyncio.run(_run([warm], port, [], []))
             latencies: list[float] = []
             statuses: list[int] = []

@@ -37,17 +37,12 @@ from typing import Any
 import polars as pl
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from vigie.platform.contracts import landing as L
 from vigie.platform.contracts.types import (
-    ActorRole,
     BillingFramework,
     Channel,
-    Code,
-    Day,
     Id,
-    Money,
     Siret,
-    StatusCode,
-    Text,
     Timestamp,
 )
 from vigie.platform.documents.read import read_documents
@@ -56,8 +51,6 @@ from vigie.platform.rules import Violation
 from vigie.platform.service import Platform, PlatformError
 from vigie.platform.store import utcnow
 
-INVOICES, EVENTS = "invoices", "invoice_status_events"
-#: the landing contract's columns a previous system gives, per file
 INVOICES, EVENTS = "invoices", "invoice_status_events"
 #: the columns of the rejects file
 REJECT_COLUMNS = ("file", "row", "id", "code", "message", "message_en", "detail")
@@ -80,18 +73,8 @@ class ImportedInvoice(_Row):
     document: str
 
 
-class ImportedEvent(_Row):
-    """A row of ``invoice_status_events``: the landing contract's fields."""
-
-    event_id: Id
-    invoice_id: Id
-    status_code: StatusCode
-    occurred_at: Timestamp
-    actor_role: ActorRole
-    reason_code: Code | None
-    comment: Text | None
-    payment_date: Day | None
-    payment_amount: Money | None
+#: a row of ``invoice_status_events``: the landing contract's own record
+ImportedEvent = L.InvoiceStatusEvent
 
 
 @dataclass

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import click
 
@@ -34,3 +36,26 @@ def snapshot_to_export(settings):
     if snapshot is None:
         raise click.ClickException("no serving snapshot yet: run `vigie pipeline run` first")
     return snapshot
+
+
+#: where ``vigie demo`` and ``vigie serve`` serve
+_SERVING_OPTIONS = (
+    click.option("--host", default="127.0.0.1", show_default=True),
+    click.option("--api-port", default=8000, show_default=True),
+    click.option("--dagster-port", default=3000, show_default=True),
+    click.option("--dashboards-port", default=8501, show_default=True),
+    click.option(
+        "--sign-in-port",
+        default=9400,
+        show_default=True,
+        help="Port of the local OIDC provider the dashboards sign in with (not started when"
+        " VIGIE_DASHBOARD_SECRETS names a production provider).",
+    ),
+)
+
+
+def serving_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--host`` and the four ports of the services, in this order in ``--help``."""
+    for option in reversed(_SERVING_OPTIONS):
+        command = option(command)
+    return command

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from vigie.orchestration.cli.common import parse_day, progress_bar
+from vigie.orchestration.cli.common import parse_day, progress_bar, serving_options
 from vigie.platform.settings import get_settings
 
 
@@ -36,16 +36,7 @@ from vigie.platform.settings import get_settings
     help="Fraction of the national volume (0.00005: about 5,000 invoices).",
 )
 @click.option("--seed", default=7, show_default=True, help="Random seed of the generator.")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--api-port", default=8000, show_default=True)
-@click.option("--dagster-port", default=3000, show_default=True)
-@click.option("--dashboards-port", default=8501, show_default=True)
-@click.option(
-    "--sign-in-port",
-    default=9400,
-    show_default=True,
-    help="Port of the local OIDC provider the dashboards sign in with.",
-)
+@serving_options
 def demo(
     no_serve, start, end, scale, seed, host, api_port, dagster_port, dashboards_port, sign_in_port
 ):
@@ -137,17 +128,7 @@ def _serve(settings, host, api_port, dagster_port, dashboards_port, sign_in_port
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--api-port", default=8000, show_default=True)
-@click.option("--dagster-port", default=3000, show_default=True)
-@click.option("--dashboards-port", default=8501, show_default=True)
-@click.option(
-    "--sign-in-port",
-    default=9400,
-    show_default=True,
-    help="Port of the local OIDC provider (not started when VIGIE_DASHBOARD_SECRETS "
-    "names a production provider).",
-)
+@serving_options
 def serve_command(host, api_port, dagster_port, dashboards_port, sign_in_port):
     """Serve the API, the Dagster UI and the dashboards (with their sign-in provider)."""
     _serve(get_settings(), host, api_port, dagster_port, dashboards_port, sign_in_port)
