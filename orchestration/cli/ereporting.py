@@ -35,14 +35,25 @@ def ereporting():
     "--issued-at",
     help="Creation time written in the header (YYYYMMDDHHMMSS, Europe/Paris); default: now.",
 )
-def ereporting_export(out_dir, declarant, period, kind, issued_at):
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Write the files the export would send (IN, or RE after an earlier export) without"
+    " recording anything: no period is marked as sent.",
+)
+def ereporting_export(out_dir, declarant, period, kind, issued_at, dry_run):
     """Write one XML file per transmission built by the warehouse (without filters: every
     one), each valid against the official XSD and the Annexe 7 rules; an invalid one is
     not written and its failing elements are named. A period exported before whose data
     changed is exported again, whole, as a rectificative (RE) transmission."""
+    import dataclasses
+    import shutil
+    import tempfile
+    from contextlib import ExitStack
     from zoneinfo import ZoneInfo
 
     from vigie.orchestration.ereporting.export import export_transmissions
+    from vigie.platform.contracts.transmissions import record_path
 
     settings = get_settings()
     stamp = None
@@ -53,15 +64,23 @@ def ereporting_export(out_dir, declarant, period, kind, issued_at):
             )
         except ValueError:
             raise click.BadParameter("expected YYYYMMDDHHMMSS", param_hint="--issued-at") from None
-    outcomes = export_transmissions(
-        settings,
-        snapshot_to_export(settings).path,
-        out_dir,
-        declarant=declarant,
-        period=period,
-        kind=kind,
-        issued_at=stamp,
-    )
+    with ExitStack() as stack:
+        run_settings = settings
+        if dry_run:  # a copy of the record, in a folder that goes away
+            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="vigie-")))
+            run_settings = dataclasses.replace(settings, home=scratch)
+            if record_path(settings).exists():
+                record_path(run_settings).parent.mkdir(parents=True)
+                shutil.copy2(record_path(settings), record_path(run_settings))
+        outcomes = export_transmissions(
+            run_settings,
+            snapshot_to_export(settings).path,
+            out_dir,
+            declarant=declarant,
+            period=period,
+            kind=kind,
+            issued_at=stamp,
+        )
     counts: dict[str, int] = {}
     for o in outcomes:
         counts[o.action] = counts.get(o.action, 0) + 1
@@ -74,7 +93,10 @@ def ereporting_export(out_dir, declarant, period, kind, issued_at):
         for error in o.errors:
             click.echo(f"           {error}", err=o.action == "invalid")
     summary = ", ".join(f"{n} {action}" for action, n in sorted(counts.items())) or "nothing"
-    click.echo(f"{len(outcomes)} transmissions: {summary}")
+    click.echo(
+        f"{len(outcomes)} transmissions: {summary}"
+        + (" (dry run: nothing recorded)" if dry_run else "")
+    )
     if counts.get("invalid"):
         raise SystemExit(1)
 

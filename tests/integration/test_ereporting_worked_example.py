@@ -168,10 +168,33 @@ def test_a_late_sale_is_sent_again_whole_as_a_rectificative(example_home, tmp_pa
         proc.terminate()
         proc.wait(timeout=10)
     _extract_and_build(run_env)
-    rectified = _export(run_env, out, "--period", "2026-09-01", "--kind", "transactions")
+    # a dry run writes the RE the export would send, and records nothing
+    settings = get_settings({"VIGIE_HOME": str(home)})
+    recorded = transmissions.history(settings)
+    at = ("--issued-at", "20261103090000")
+    tried = _export(
+        run_env,
+        tmp_path / "dry",
+        "--period",
+        "2026-09-01",
+        "--kind",
+        "transactions",
+        "--dry-run",
+        *at,
+    )
+    assert tried.returncode == 0, tried.stdout + tried.stderr
+    assert (
+        "ER-123456782-2026-09-D1-RE1" in tried.stdout
+        and "(dry run: nothing recorded)" in tried.stdout
+    )
+    assert transmissions.history(settings) == recorded
+    [dry] = (tmp_path / "dry").glob("FFE1025A_*.xml")
+    rectified = _export(run_env, out, "--period", "2026-09-01", "--kind", "transactions", *at)
     assert rectified.returncode == 0, rectified.stdout + rectified.stderr
     assert "ER-123456782-2026-09-D1-RE1" in rectified.stdout
     newest = max(out.glob("FFE1025A_*.xml"))
+    # the same file, under the same flow name, as the real export then sent
+    assert (dry.name, dry.read_bytes()) == (newest.name, newest.read_bytes())
     root = etree.fromstring(newest.read_bytes())
     assert root.findtext("ReportDocument/TypeCode") == "RE"
     # the whole décade again: the invoice and the four day × category records
