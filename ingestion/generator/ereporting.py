@@ -198,13 +198,43 @@ def b2c_for_day(
     return sales, payments
 
 
+#: the exemption of an international invoice's VAT line, by VAT category: (BT-120, BT-121)
+EXEMPTIONS = {
+    "K": ("Exoneration TVA, article 262 ter I du CGI", "VATEX-EU-IC"),
+    "G": ("Exoneration TVA, article 262 I du CGI", "VATEX-EU-G"),
+    "AE": ("Autoliquidation", "VATEX-EU-AE"),
+}
+
+
+@dataclass(frozen=True)
+class _B2bi:
+    """The day's international invoices before they are frames (one value per invoice)."""
+
+    ids: pl.Series
+    who: np.ndarray
+    kind: np.ndarray  # 0 goods, 1 services, 2 mixed
+    eu: np.ndarray
+    country: np.ndarray
+    buyer_no: np.ndarray
+    french_vat: np.ndarray
+    category: np.ndarray
+    rate: np.ndarray
+    net: np.ndarray
+    vat: np.ndarray
+    credit: np.ndarray
+    delivery: pl.Series
+    due: pl.Series
+    deposited: pl.Series
+
+
 def b2bi_for_day(
     d: Declarants, day: date, n: int, seed: int, deposited: np.ndarray
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """``n`` international invoices deposited on ``day`` by exporters: (invoices, VAT
     lines, DEPOSEE events, later payments of the services invoices that carry French VAT).
 
-    ``deposited``: their deposit instants (UTC, datetime64[us]).
+    ``deposited``: their deposit instants (UTC, datetime64[us]). The random draws come in a
+    fixed order, so a seed gives the same history.
     """
     rng = np.random.default_rng([seed, 9, day.toordinal()])
     alive = np.flatnonzero(d.exporter_created < np.datetime64(day, "us"))
@@ -212,8 +242,6 @@ def b2bi_for_day(
         return pl.DataFrame(), pl.DataFrame(), pl.DataFrame(), pl.DataFrame()
     who = alive[rng.integers(0, len(alive), n)]
     kind = rng.choice(3, n, p=[0.6, 0.3, 0.1])  # goods, services, mixed
-    framework = np.array(["B1", "S1", "M1"])[kind]
-    nature = np.array(["goods", "services", "mixed"])[kind]
     eu = rng.random(n) < 0.7
     country = np.where(
         eu,
@@ -221,99 +249,112 @@ def b2bi_for_day(
         np.array(NON_EU_COUNTRIES)[rng.integers(0, len(NON_EU_COUNTRIES), n)],
     )
     buyer_no = rng.integers(100_000_000, 999_999_999, n)
-    vat_id = pl.Series(country) + pl.Series(buyer_no).cast(pl.String)
-    buyer_name = "Client " + pl.Series(buyer_no).cast(pl.String)
-    buyer_id = pl.Series(
-        np.where(
-            eu,
-            vat_id.to_numpy(),
-            (pl.Series(country) + "CLIENT" + pl.Series(buyer_no).cast(pl.String)).to_numpy(),
-        )
-    )
     # French VAT on some services (place of supply in France): 20 %; otherwise exempt
     # intra-EU goods (K), exports (G) or reverse-charged services (AE), at 0 %
     french_vat = (kind == 1) & (rng.random(n) < 0.3)
-    category = np.where(french_vat, "S", np.where(kind == 1, "AE", np.where(eu, "K", "G")))
     rate = np.where(french_vat, 20.0, 0.0)
     net = np.exp(rng.normal(np.log(400_000), 1.2, n)).astype(np.int64) + 1_000
-    vat = _vat_cents(net, rate)
     credit = rng.random(n) < 0.03
-    ids = pl.Series([f"FX{day:%Y%m%d}{i:06d}" for i in range(n)])
-    issue = [day] * n
-    delivery = pl.Series(
-        np.array(day, dtype="datetime64[D]") - rng.integers(0, 6, n).astype("timedelta64[D]")
-    ).cast(pl.Date)
-    due = pl.Series(
-        np.array(day, dtype="datetime64[D]") + rng.choice([30, 45, 60], n).astype("timedelta64[D]")
-    ).cast(pl.Date)
-    deposited_s = pl.Series(deposited).dt.replace_time_zone("UTC")
-    reasons = {
-        "K": ("Exoneration TVA, article 262 ter I du CGI", "VATEX-EU-IC"),
-        "G": ("Exoneration TVA, article 262 I du CGI", "VATEX-EU-G"),
-        "AE": ("Autoliquidation", "VATEX-EU-AE"),
-    }
-    exemption = pl.Series(category).replace_strict(
-        {k: v[0] for k, v in reasons.items()}, default=None, return_dtype=pl.String
+    today = np.array(day, dtype="datetime64[D]")
+    delivery = rng.integers(0, 6, n).astype("timedelta64[D]")
+    due = rng.choice([30, 45, 60], n).astype("timedelta64[D]")
+    b = _B2bi(
+        ids=pl.Series([f"FX{day:%Y%m%d}{i:06d}" for i in range(n)]),
+        who=who,
+        kind=kind,
+        eu=eu,
+        country=country,
+        buyer_no=buyer_no,
+        french_vat=french_vat,
+        category=np.where(french_vat, "S", np.where(kind == 1, "AE", np.where(eu, "K", "G"))),
+        rate=rate,
+        net=net,
+        vat=_vat_cents(net, rate),
+        credit=credit,
+        delivery=pl.Series(today - delivery).cast(pl.Date),
+        due=pl.Series(today + due).cast(pl.Date),
+        deposited=pl.Series(deposited).dt.replace_time_zone("UTC"),
     )
-    exemption_code = pl.Series(category).replace_strict(
-        {k: v[1] for k, v in reasons.items()}, default=None, return_dtype=pl.String
-    )
-    invoices = pl.DataFrame(
+    invoices = _b2bi_invoices(rng, d, day, b)
+    vat_lines = _b2bi_vat_lines(b)
+    return invoices, vat_lines, _b2bi_events(b), _b2bi_payments(rng, d, day, b, vat_lines)
+
+
+def _b2bi_invoices(rng: np.random.Generator, d: Declarants, day: date, b: _B2bi) -> pl.DataFrame:
+    n = len(b.ids)
+    nothing = pl.Series([None] * n, dtype=pl.String)
+    vat_id = pl.Series(b.country) + pl.Series(b.buyer_no).cast(pl.String)
+    foreign_id = pl.Series(b.country) + "CLIENT" + pl.Series(b.buyer_no).cast(pl.String)
+    buyer_id = pl.Series(np.where(b.eu, vat_id.to_numpy(), foreign_id.to_numpy()))
+    return pl.DataFrame(
         {
-            "invoice_id": ids,
-            "invoice_number": "EX-" + ids.str.slice(2),
-            "type_code": np.where(credit, "381", "380"),
-            "supplier_structure_id": d.exporter_ids[who],
-            "recipient_structure_id": pl.Series([None] * n, dtype=pl.String),
-            "service_code": pl.Series([None] * n, dtype=pl.String),
-            "engagement_number": pl.Series([None] * n, dtype=pl.String),
-            "billing_framework": framework,
+            "invoice_id": b.ids,
+            "invoice_number": "EX-" + b.ids.str.slice(2),
+            "type_code": np.where(b.credit, "381", "380"),
+            "supplier_structure_id": d.exporter_ids[b.who],
+            "recipient_structure_id": nothing,
+            "service_code": nothing,
+            "engagement_number": nothing,
+            "billing_framework": np.array(["B1", "S1", "M1"])[b.kind],
             "channel": np.array(["api", "edi"])[rng.integers(0, 2, n)],
             "syntax": np.array(["UBL", "CII"])[rng.integers(0, 2, n)],
             "scope": "B2Bi",
-            "goods_services_nature": nature,
-            "issue_date": pl.Series(issue, dtype=pl.Date),
-            "deposited_at": deposited_s,
+            "goods_services_nature": np.array(["goods", "services", "mixed"])[b.kind],
+            "issue_date": pl.Series([day] * n, dtype=pl.Date),
+            "deposited_at": b.deposited,
             "currency_code": "EUR",
-            "total_excl_vat": _money(net),
-            "total_vat": _money(vat),
-            "total_incl_vat": _money(net + vat),
-            "amount_due": _money(net + vat),
+            "total_excl_vat": _money(b.net),
+            "total_vat": _money(b.vat),
+            "total_incl_vat": _money(b.net + b.vat),
+            "amount_due": _money(b.net + b.vat),
             "line_count": pl.Series(rng.integers(1, 8, n), dtype=pl.Int64),
-            "original_invoice_number": pl.Series([None] * n, dtype=pl.String),
+            "original_invoice_number": nothing,
             "document_sha256": pl.Series(
                 [f"{h:064x}" for h in rng.integers(0, 2**62, n, dtype=np.int64)]
             ),
-            "updated_at": deposited_s,
+            "updated_at": b.deposited,
             "buyer_identifier": buyer_id.str.slice(0, 18),
-            "buyer_identifier_scheme": np.where(eu, "0223", "0227"),
-            "buyer_vat_id": vat_id.zip_with(pl.Series(eu), pl.Series([None] * n, dtype=pl.String)),
-            "buyer_country_code": country,
-            "buyer_name": buyer_name,
-            "due_date": due,
+            "buyer_identifier_scheme": np.where(b.eu, "0223", "0227"),
+            "buyer_vat_id": vat_id.zip_with(pl.Series(b.eu), nothing),
+            "buyer_country_code": b.country,
+            "buyer_name": "Client " + pl.Series(b.buyer_no).cast(pl.String),
+            "due_date": b.due,
             # services have no delivery: their operation date is the issue date
-            "delivery_date": delivery.zip_with(pl.Series(kind != 1), due.clear(n)),
+            "delivery_date": b.delivery.zip_with(pl.Series(b.kind != 1), b.due.clear(n)),
         }
     )
-    vat_lines = pl.DataFrame(
+
+
+def _b2bi_vat_lines(b: _B2bi) -> pl.DataFrame:
+    category = pl.Series(b.category)
+    return pl.DataFrame(
         {
-            "invoice_id": ids,
-            "line_number": pl.Series(np.ones(n, dtype=np.int64)),
-            "deposited_at": deposited_s,
-            "vat_category_code": category,
-            "vat_rate": pl.Series([f"{r:.2f}" for r in rate]).cast(pl.Decimal(5, 2)),
-            "taxable_amount": _money(net),
-            "tax_amount": _money(vat),
-            "exemption_reason": pl.Series(exemption, dtype=pl.String),
-            "exemption_reason_code": pl.Series(exemption_code, dtype=pl.String),
+            "invoice_id": b.ids,
+            "line_number": pl.Series(np.ones(len(b.ids), dtype=np.int64)),
+            "deposited_at": b.deposited,
+            "vat_category_code": b.category,
+            "vat_rate": pl.Series([f"{r:.2f}" for r in b.rate]).cast(pl.Decimal(5, 2)),
+            "taxable_amount": _money(b.net),
+            "tax_amount": _money(b.vat),
+            "exemption_reason": category.replace_strict(
+                {k: v[0] for k, v in EXEMPTIONS.items()}, default=None, return_dtype=pl.String
+            ),
+            "exemption_reason_code": category.replace_strict(
+                {k: v[1] for k, v in EXEMPTIONS.items()}, default=None, return_dtype=pl.String
+            ),
         }
     )
-    events = pl.DataFrame(
+
+
+def _b2bi_events(b: _B2bi) -> pl.DataFrame:
+    """Their DEPOSEE events: an international invoice has no recipient on the platform."""
+    n = len(b.ids)
+    return pl.DataFrame(
         {
-            "event_id": "EX" + ids.str.slice(2) + "-1",
-            "invoice_id": ids,
+            "event_id": "EX" + b.ids.str.slice(2) + "-1",
+            "invoice_id": b.ids,
             "status_code": "DEPOSEE",
-            "occurred_at": deposited_s,
+            "occurred_at": b.deposited,
             "actor_role": "platform",
             "reason_code": pl.Series([None] * n, dtype=pl.String),
             "comment": pl.Series([None] * n, dtype=pl.String),
@@ -321,21 +362,27 @@ def b2bi_for_day(
             "payment_amount": pl.Series([None] * n, dtype=pl.Decimal(18, 2)),
         }
     )
-    # receipts of the services invoices with French VAT, 10 to 90 days later
-    p = np.flatnonzero(french_vat & ~credit & ~d.exporter_on_debits[who])
+
+
+def _b2bi_payments(
+    rng: np.random.Generator, d: Declarants, day: date, b: _B2bi, vat_lines: pl.DataFrame
+) -> pl.DataFrame:
+    """Receipts of the services invoices with French VAT, 10 to 90 days later (VAT on
+    receipt: an exporter that opted for VAT on debits reports none)."""
+    p = np.flatnonzero(b.french_vat & ~b.credit & ~d.exporter_on_debits[b.who])
     pay_day = pl.Series(
         np.array(day, dtype="datetime64[D]") + rng.integers(10, 91, len(p)).astype("timedelta64[D]")
     ).cast(pl.Date)
-    payments = pl.DataFrame(
+    return pl.DataFrame(
         {
-            "payment_id": "PX" + ids.gather(p).str.slice(2),
-            "declarant_structure_id": pl.Series(d.exporter_ids[who[p]], dtype=pl.String),
-            "invoice_id": ids.gather(p),
+            "payment_id": "PX" + b.ids.gather(p).str.slice(2),
+            "declarant_structure_id": pl.Series(d.exporter_ids[b.who[p]], dtype=pl.String),
+            "invoice_id": b.ids.gather(p),
             "scope": "B2Bi",
             "payment_date": pay_day,
             "currency_code": "EUR",
             "vat_rate": vat_lines.get_column("vat_rate").gather(p),
-            "amount_incl_vat": _money(net[p] + vat[p]),
+            "amount_incl_vat": _money(b.net[p] + b.vat[p]),
             "received_at": pl.Series(
                 [datetime(x.year, x.month, x.day, 12) for x in pay_day.to_list()],
                 dtype=pl.Datetime("us"),
@@ -344,7 +391,6 @@ def b2bi_for_day(
             .dt.convert_time_zone("UTC"),
         }
     )
-    return invoices, vat_lines, events, payments
 
 
 def daily_b2bi(day: date, scale: float) -> float:
