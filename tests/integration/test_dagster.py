@@ -139,6 +139,7 @@ def test_demo_job_materializes_landing_to_serving_snapshot(
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_a_build_whose_dbt_test_fails_keeps_the_previous_snapshot(
     definitions, demo_home, tmp_path, monkeypatch, dagster_instance
 ):

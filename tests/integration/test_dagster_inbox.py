@@ -48,6 +48,7 @@ def partners(vigie_home):
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_a_dropped_ubl_file_reaches_the_serving_snapshot(
     definitions, vigie_home, partners, dagster_instance
 ):

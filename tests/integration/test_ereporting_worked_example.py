@@ -137,6 +137,7 @@ def test_worked_example_reproduces_both_example_files(example_home, tmp_path):
         assert xsd_errors(etree.fromstring(data)) == []
 
 
+@pytest.mark.long
 def test_a_late_sale_is_sent_again_whole_as_a_rectificative(example_home, tmp_path):
     home, run_env, key = example_home
     out = tmp_path / "out"
