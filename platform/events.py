@@ -7,9 +7,10 @@ import sqlite3
 from datetime import date, datetime
 from decimal import Decimal
 
+from vigie.platform import lifecycle
 from vigie.platform.contracts import landing as L
 from vigie.platform.contracts.types import ActorRole, StatusCode
-from vigie.platform.store import Store, new_id
+from vigie.platform.store import Store, new_id, utcnow
 
 
 def write_event(
@@ -26,8 +27,14 @@ def write_event(
     payment_date: date | None = None,
     payment_amount: Decimal | None = None,
     out_of_order: bool = False,
+    recorded_at: datetime | None = None,
 ) -> str:
-    """Store a status event of ``invoice_id`` and announce it; returns its event id."""
+    """Store a status event of ``invoice_id`` and announce it, numbered after the invoice's
+    events recorded before it (:func:`lifecycle.next_place`); returns its event id.
+
+    ``recorded_at``: when the hub learnt of the event, now unless the event comes from a
+    previous system's history (its own date then)."""
+    place = lifecycle.next_place(last_place(con, invoice_id), status, at, out_of_order=out_of_order)
     event = L.InvoiceStatusEvent(
         event_id=new_id("evt"),
         invoice_id=invoice_id,
@@ -38,9 +45,33 @@ def write_event(
         comment=comment,
         payment_date=payment_date,
         payment_amount=payment_amount,
+        event_sequence=place.sequence,
+        previous_status_code=place.previous_status,
+        previous_status_at=place.previous_at,
+        deposit_round=place.deposit_round,
+        is_out_of_order=out_of_order,
+        recorded_at=recorded_at or utcnow(),
     )
-    store.save(con, event, actor_structure_id=actor_structure_id, is_out_of_order=out_of_order)
+    store.save(con, event, actor_structure_id=actor_structure_id)
     return event.event_id
+
+
+def last_place(con: sqlite3.Connection, invoice_id: str) -> lifecycle.Place[datetime] | None:
+    """Where the invoice's lifecycle stands after its last recorded event (None: no event)."""
+    last = con.execute(
+        "select event_sequence, deposit_round from invoice_status_events"
+        " where invoice_id = ? order by event_sequence desc limit 1",
+        (invoice_id,),
+    ).fetchone()
+    if last is None:
+        return None
+    status, since = con.execute(
+        "select status_code, occurred_at from invoice_status_events"
+        " where invoice_id = ? and not is_out_of_order order by event_sequence desc limit 1",
+        (invoice_id,),
+    ).fetchone()
+    at = datetime.fromisoformat(since)
+    return lifecycle.Place(last[0], None, None, last[1], status, at)
 
 
 def write_deposit_events(

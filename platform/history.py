@@ -37,12 +37,17 @@ from typing import Any
 import polars as pl
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from vigie.platform.contracts import landing as L
 from vigie.platform.contracts.types import (
+    ActorRole,
     BillingFramework,
     Channel,
+    Code,
+    Day,
     Id,
+    Money,
     Siret,
+    StatusCode,
+    Text,
     Timestamp,
 )
 from vigie.platform.documents.read import read_documents
@@ -73,8 +78,20 @@ class ImportedInvoice(_Row):
     document: str
 
 
-#: a row of ``invoice_status_events``: the landing contract's own record
-ImportedEvent = L.InvoiceStatusEvent
+class ImportedEvent(_Row):
+    """A row of ``invoice_status_events``: the landing contract's fields (same types,
+    checked against it by a test), without those the platform derives from the invoice's
+    history as it records the event (``InvoiceStatusEvent.LIFECYCLE_ORDER``)."""
+
+    event_id: Id
+    invoice_id: Id
+    status_code: StatusCode
+    occurred_at: Timestamp
+    actor_role: ActorRole
+    reason_code: Code | None
+    comment: Text | None
+    payment_date: Day | None
+    payment_amount: Money | None
 
 
 @dataclass
@@ -345,6 +362,7 @@ def _import_event(
         comment=item.comment,
         payment_date=item.payment_date,
         payment_amount=item.payment_amount,
+        recorded_at=item.occurred_at,  # as the previous system recorded it
     )
     _remember(con, imported, f"event:{item.event_id}", event_id)
     result.events += 1

@@ -11,6 +11,10 @@ backwards.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+#: a time stamp, as the caller keeps it (a datetime, or its ISO text in SQLite)
+At = TypeVar("At")
 
 #: the optional processing statuses and payment, in their normal order
 ACCOUNTING_CHAIN = (
@@ -98,6 +102,40 @@ class Decision:
     http_status: int = 200
     out_of_order: bool = False
     detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Place(Generic[At]):
+    """An event's place in its invoice's lifecycle, as the platform records it with the
+    event: its number in the invoice's history (in the order recorded), the status the
+    invoice had when it came and since when, the deposit round, and the status and time
+    the invoice has after it (an out-of-order event keeps the previous ones)."""
+
+    sequence: int
+    previous_status: str | None
+    previous_at: At | None
+    deposit_round: int
+    status: str
+    status_at: At
+
+
+def next_place(
+    last: Place[At] | None, status: str, at: At, *, out_of_order: bool = False
+) -> Place[At]:
+    """The place of a ``status`` event at ``at`` that follows ``last`` (None: the first)."""
+    if last is None:
+        return Place(1, None, None, 1, status, at)
+    deposit_round = last.deposit_round + (status == "DEPOSEE")
+    if out_of_order:  # the invoice stays in its status, entered when it was
+        return Place(
+            last.sequence + 1,
+            last.status,
+            last.status_at,
+            deposit_round,
+            last.status,
+            last.status_at,
+        )
+    return Place(last.sequence + 1, last.status, last.status_at, deposit_round, status, at)
 
 
 def legal_pairs() -> set[tuple[str | None, str]]:

@@ -163,8 +163,10 @@ class StatusChanges:
         comment: str | None = None,
         payment_date: date | None = None,
         payment_amount: Decimal | None = None,
+        recorded_at: datetime | None = None,
     ) -> str:
-        """Record a status change that passed :meth:`check_event`; returns its event id."""
+        """Record a status change that passed :meth:`check_event`; returns its event id.
+        ``recorded_at``: now, unless the event comes from a previous system's history."""
         event_id = write_event(
             self.store,
             con,
@@ -178,6 +180,7 @@ class StatusChanges:
             payment_date=payment_date,
             payment_amount=to_cents(payment_amount),
             out_of_order=decision.out_of_order,
+            recorded_at=recorded_at,
         )
         if not decision.out_of_order:
             con.execute(

@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from vigie.platform import lifecycle
 from vigie.platform.contracts.landing import LandingRecord
 
 SCHEMA = """
@@ -120,7 +121,12 @@ create table if not exists invoice_status_events (
     comment text,
     payment_date text,
     payment_amount text,
-    is_out_of_order integer not null default 0
+    event_sequence integer,
+    previous_status_code text,
+    previous_status_at text,
+    deposit_round integer,
+    is_out_of_order integer not null default 0,
+    recorded_at text
 );
 create index if not exists events_by_invoice on invoice_status_events (invoice_id, occurred_at);
 create table if not exists deposit_refusals (
@@ -202,12 +208,17 @@ ADDED_COLUMNS = [
     ("invoice_vat_lines", "exemption_reason", "text"),
     ("invoice_vat_lines", "exemption_reason_code", "text"),
     ("api_keys", "revoked_at", "text"),
+    ("invoice_status_events", "event_sequence", "integer"),
+    ("invoice_status_events", "previous_status_code", "text"),
+    ("invoice_status_events", "previous_status_at", "text"),
+    ("invoice_status_events", "deposit_round", "integer"),
+    ("invoice_status_events", "recorded_at", "text"),
 ]
 #: the columns a platform table keeps beside its landing record's fields (the invoice's
 #: current status, for one); every other column is a field of the record, stored as it is
 STORED_ONLY: dict[str, frozenset[str]] = {
     "invoices": frozenset({"issue_year", "file_name", "status", "status_at"}),
-    "invoice_status_events": frozenset({"actor_structure_id", "is_out_of_order"}),
+    "invoice_status_events": frozenset({"actor_structure_id"}),
     "deposit_refusals": frozenset({"file_name", "errors"}),
 }
 #: the parameters of a query: positional or named
@@ -241,6 +252,29 @@ def sqlite_value(value: Any) -> Any:
     if isinstance(value, date):  # datetime too
         return value.isoformat()
     return value
+
+
+def number_unnumbered_events(con: sqlite3.Connection) -> int:
+    """Give the events a database made before the platform numbered them their place in
+    their invoice's lifecycle, in the order they were stored (rowid); returns how many."""
+    rows = con.execute(
+        "select rowid, invoice_id, status_code, occurred_at, is_out_of_order"
+        " from invoice_status_events where invoice_id in"
+        " (select invoice_id from invoice_status_events where event_sequence is null)"
+        " order by invoice_id, event_sequence nulls last, rowid"
+    ).fetchall()
+    place: lifecycle.Place[str] | None = None
+    for i, (rowid, invoice_id, status, occurred_at, out_of_order) in enumerate(rows):
+        if i == 0 or rows[i - 1][1] != invoice_id:
+            place = None
+        place = lifecycle.next_place(place, status, occurred_at, out_of_order=bool(out_of_order))
+        con.execute(
+            "update invoice_status_events set event_sequence = ?, previous_status_code = ?,"
+            " previous_status_at = ?, deposit_round = ?, recorded_at = coalesce(recorded_at,"
+            " occurred_at) where rowid = ?",
+            (place.sequence, place.previous_status, place.previous_at, place.deposit_round, rowid),
+        )
+    return len(rows)
 
 
 def new_id(prefix: str) -> str:
@@ -299,6 +333,11 @@ class Store:
                 present = {r["name"] for r in self._con.execute(f"pragma table_info({table})")}
                 if column not in present:
                     self._con.execute(f"alter table {table} add column {column} {declaration}")
+            number_unnumbered_events(self._con)
+            self._con.execute(
+                "create index if not exists events_in_order"
+                " on invoice_status_events (invoice_id, event_sequence)"
+            )
         self._callers: dict[str, tuple[float, Caller]] = {}
         self._columns: dict[str, frozenset[str]] = {}
 

@@ -360,6 +360,12 @@ def _b2bi_events(b: _B2bi) -> pl.DataFrame:
             "comment": pl.Series([None] * n, dtype=pl.String),
             "payment_date": pl.Series([None] * n, dtype=pl.Date),
             "payment_amount": pl.Series([None] * n, dtype=pl.Decimal(18, 2)),
+            "event_sequence": pl.Series([1] * n, dtype=pl.Int32),
+            "previous_status_code": pl.Series([None] * n, dtype=pl.String),
+            "previous_status_at": pl.Series([None] * n, dtype=b.deposited.dtype),
+            "deposit_round": pl.Series([1] * n, dtype=pl.Int32),
+            "is_out_of_order": False,
+            "recorded_at": b.deposited,
         }
     )
 

@@ -932,11 +932,31 @@ def _status_events(
                 schema_overrides={"reason_code": pl.String, "payment_amount": pl.Decimal(18, 2)},
             )
         )
-    return pl.concat(frames).with_columns(
+    events = pl.concat(frames).with_columns(
         pl.lit(None, pl.String).alias("comment"),
         pl.when(pl.col("status_code") == "MISE_EN_PAIEMENT")
         .then(pl.col("occurred_at").dt.convert_time_zone(PARIS).dt.date())
         .alias("payment_date"),
+    )
+    return number_events(events)
+
+
+def number_events(events: pl.DataFrame) -> pl.DataFrame:
+    """Each event's place in its invoice's lifecycle, as the platform records it (landing
+    contract ``InvoiceStatusEvent``), for the whole, in-order histories the generator draws:
+    recorded as they occur, numbered by time (then by id, the step that drew them)."""
+    invoice = "invoice_id"
+    return events.sort(invoice, "occurred_at", "event_id").with_columns(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over(invoice).alias("event_sequence"),
+        pl.col("status_code").shift(1).over(invoice).alias("previous_status_code"),
+        pl.col("occurred_at").shift(1).over(invoice).alias("previous_status_at"),
+        (pl.col("status_code") == "DEPOSEE")
+        .cast(pl.Int32)
+        .cum_sum()
+        .over(invoice)
+        .alias("deposit_round"),
+        pl.lit(False).alias("is_out_of_order"),
+        pl.col("occurred_at").alias("recorded_at"),
     )
 
 

@@ -30,6 +30,7 @@ from vigie.platform.contracts.types import (
     Id,
     Money,
     PublicCategory,
+    Rank,
     Scope,
     Sha256,
     Siren,
@@ -210,11 +211,31 @@ class InvoiceVatLine(LandingRecord):
 
 
 class InvoiceStatusEvent(LandingRecord):
-    """One row per status an invoice went through."""
+    """One row per status an invoice went through, with its place in the invoice's lifecycle.
+
+    The producer numbers the events, as it validates each transition: ``event_sequence``
+    counts the invoice's events in the order they were recorded (1, 2, …, no gap);
+    ``previous_status_code`` is the invoice's status when the event came, which it entered
+    at ``previous_status_at`` (the time spent in it is ``occurred_at - previous_status_at``);
+    ``deposit_round`` counts the invoice's deposits so far (a recycled invoice is deposited
+    again). An accounting status reported late, dated before the invoice's current status
+    (the Hélios case), ``is_out_of_order``: it keeps its own date and does not change the
+    status. The landing day is the Europe/Paris day the event was ``recorded_at``, so a
+    late event lands with the day that brought it, never in a day already loaded.
+    """
 
     table: ClassVar[str] = "invoice_status_events"
-    partition_by: ClassVar[str] = "occurred_at"
+    partition_by: ClassVar[str] = "recorded_at"
     primary_key: ClassVar[tuple[str, ...]] = ("event_id",)
+    #: the fields the producer derives from the invoice's history when it records the event
+    LIFECYCLE_ORDER: ClassVar[tuple[str, ...]] = (
+        "event_sequence",
+        "previous_status_code",
+        "previous_status_at",
+        "deposit_round",
+        "is_out_of_order",
+        "recorded_at",
+    )
 
     event_id: Id
     invoice_id: Id
@@ -225,6 +246,12 @@ class InvoiceStatusEvent(LandingRecord):
     comment: Text | None
     payment_date: Day | None
     payment_amount: Money | None
+    event_sequence: Rank
+    previous_status_code: StatusCode | None
+    previous_status_at: Timestamp | None
+    deposit_round: Rank
+    is_out_of_order: Flag
+    recorded_at: Timestamp
 
 
 class DepositRefusal(LandingRecord):

@@ -50,6 +50,8 @@ VatRate = Annotated[
 ]
 Count = Annotated[int, Field(ge=0), SqlType("BIGINT")]
 Days = Annotated[int, Field(ge=0, le=3650), SqlType("INTEGER")]
+#: A rank from 1 (an event's place in its invoice's history, a deposit round).
+Rank = Annotated[int, Field(ge=1), SqlType("INTEGER")]
 Flag = Annotated[bool, SqlType("BOOLEAN")]
 Day = Annotated[date, SqlType("DATE")]
 #: Time stamps are always time-zone aware and stored as UTC instants.

@@ -9,11 +9,15 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import polars as pl
 import pytest
 from conftest import CORPUS
 from helpers import siret
 
-from vigie.platform.paris import today_in_paris
+from vigie.ingestion import landing
+from vigie.ingestion.extract import extract
+from vigie.platform.paris import PARIS, today_in_paris
+from vigie.platform.settings import get_settings
 
 pytestmark = pytest.mark.integration
 
@@ -233,6 +237,83 @@ def test_lifecycle_suspension_completion_payment_and_late_accounting_status(api,
     assert events[2]["reason"] == "PJ_MANQUANTE"
     assert (events[5]["payment_date"], events[5]["payment_amount"]) == (paid, "1000.00")
     assert [e["out_of_order"] for e in events][-2:] == [False, True]
+
+
+def test_the_platform_numbers_each_event_and_lands_a_late_one_with_the_day_it_came(
+    api, world, tmp_path
+):
+    """The landing records carry each event's place in its invoice's lifecycle, as the
+    platform decided it: a mandate Hélios reports after the payment, dated a minute before
+    it, comes fifth, from the payment (the status it leaves unchanged), and lands on the
+    Paris day it was recorded."""
+    state, supplier = world["state"], world["supplier_a"]
+    doc = CORPUS / "ubl/EN16931_Elektron.ubl.xml"
+    inv = deposit(api, supplier, doc, recipient_siret=state["siret"]).json()["id"]
+    now = datetime.now(UTC)
+    paid_at, mandated_at = now + timedelta(minutes=3), now + timedelta(minutes=2)
+    assert (
+        _status(
+            api,
+            state,
+            inv,
+            status="SERVICE_FAIT",
+            occurred_at=(now + timedelta(minutes=1)).isoformat(),
+        ).status_code
+        == 200
+    )
+    payment = {"payment_date": today_in_paris().isoformat(), "payment_amount": "1000.00"}
+    r = _status(
+        api, state, inv, status="MISE_EN_PAIEMENT", occurred_at=paid_at.isoformat(), **payment
+    )
+    assert r.status_code == 200, r.text
+    late = _status(api, state, inv, status="MANDATEE", occurred_at=mandated_at.isoformat())
+    assert late.status_code == 200 and late.json()["out_of_order"] is True
+
+    # the platform's outbox, landed by the real extract into a home of its own
+    home = tmp_path / "home"
+    home.mkdir()
+    with (
+        sqlite3.connect(api.home / "platform.sqlite") as source,
+        sqlite3.connect(home / "platform.sqlite") as copy,
+    ):
+        source.backup(copy)
+    settings = get_settings({"VIGIE_HOME": str(home)})
+    extract(settings)
+    events = (
+        landing.scan_table(settings.landing_dir, "invoice_status_events")
+        .filter(pl.col("invoice_id") == inv)
+        .sort("event_sequence")
+        .collect()
+    )
+    places = events.select(
+        "event_sequence",
+        "status_code",
+        "previous_status_code",
+        "deposit_round",
+        "is_out_of_order",
+    ).rows()
+    assert places == [
+        (1, "DEPOSEE", None, 1, False),
+        (2, "MISE_A_DISPOSITION", "DEPOSEE", 1, False),
+        (3, "SERVICE_FAIT", "MISE_A_DISPOSITION", 1, False),
+        (4, "MISE_EN_PAIEMENT", "SERVICE_FAIT", 1, False),
+        (5, "MANDATEE", "MISE_EN_PAIEMENT", 1, True),
+    ]
+    mandate = events.row(4, named=True)
+    assert mandate["occurred_at"] == mandated_at.replace(
+        microsecond=mandate["occurred_at"].microsecond
+    )
+    assert mandate["previous_status_at"] == paid_at.replace(
+        microsecond=mandate["previous_status_at"].microsecond
+    )
+    # the time in the previous status: the payment's, from the service done's time
+    assert events.item(3, "previous_status_at") == events.item(2, "occurred_at")
+    recorded_day = mandate["recorded_at"].astimezone(PARIS).date()
+    folders = {
+        p.parent.name for p in landing.list_files(settings.landing_dir, "invoice_status_events")
+    }
+    assert f"date={recorded_day.isoformat()}" in folders
+    assert mandate["recorded_at"] <= datetime.now(UTC) < mandated_at
 
 
 def test_status_events_are_checked_in_time_and_a_refused_one_leaves_the_history_unchanged(

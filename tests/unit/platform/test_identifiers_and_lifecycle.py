@@ -90,3 +90,35 @@ def test_dbt_transition_seed_equals_the_platform_lifecycle():
     with seed.open(encoding="utf-8") as f:
         rows = {(r["previous_status_code"] or None, r["status_code"]) for r in csv.DictReader(f)}
     assert rows == lifecycle.legal_pairs()
+
+
+def test_each_event_is_numbered_after_the_one_before_it_including_one_that_comes_late():
+    """A recycled invoice paid, then a mandate Hélios reports after the payment, dated
+    before it: numbered 8, after the payment; the invoice stays paid, since 31 May."""
+    history = [
+        ("DEPOSEE", "05-02", False),
+        ("MISE_A_DISPOSITION", "05-02", False),
+        ("A_RECYCLER", "05-04", False),
+        ("DEPOSEE", "05-06", False),
+        ("MISE_A_DISPOSITION", "05-06", False),
+        ("SERVICE_FAIT", "05-20", False),
+        ("MISE_EN_PAIEMENT", "05-31", False),
+        ("MANDATEE", "05-25", True),
+    ]
+    place, places = None, []
+    for status, day, late in history:
+        place = lifecycle.next_place(place, status, day, out_of_order=late)
+        places.append(
+            (place.sequence, place.previous_status, place.previous_at, place.deposit_round)
+        )
+    assert places == [
+        (1, None, None, 1),
+        (2, "DEPOSEE", "05-02", 1),
+        (3, "MISE_A_DISPOSITION", "05-02", 1),
+        (4, "A_RECYCLER", "05-04", 2),
+        (5, "DEPOSEE", "05-06", 2),
+        (6, "MISE_A_DISPOSITION", "05-06", 2),
+        (7, "SERVICE_FAIT", "05-20", 2),
+        (8, "MISE_EN_PAIEMENT", "05-31", 2),
+    ]
+    assert (place.status, place.status_at) == ("MISE_EN_PAIEMENT", "05-31")

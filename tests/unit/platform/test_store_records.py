@@ -106,6 +106,12 @@ def test_a_column_that_is_not_declared_is_refused_before_anything_is_written(sto
         comment=None,
         payment_date=None,
         payment_amount=None,
+        event_sequence=1,
+        previous_status_code=None,
+        previous_status_at=None,
+        deposit_round=1,
+        is_out_of_order=False,
+        recorded_at=datetime(2026, 3, 1, tzinfo=UTC),
     )
     with pytest.raises(ValueError, match="status_at"), store.write() as con:
         store.save(con, event, status_at="2026-03-01")
@@ -125,3 +131,57 @@ def test_the_history_import_rows_have_the_landing_contracts_types():
             continue
         assert (mine.annotation, mine.metadata) == (theirs.annotation, theirs.metadata), name
         assert mine.is_required() == theirs.is_required(), name
+
+
+def test_the_history_import_events_are_the_contract_without_their_place_in_the_lifecycle():
+    from vigie.platform import history
+
+    model, contract = history.ImportedEvent, L.InvoiceStatusEvent
+    assert set(model.model_fields) == set(contract.model_fields) - set(contract.LIFECYCLE_ORDER)
+    for name, mine in model.model_fields.items():
+        theirs = contract.model_fields[name]
+        assert (mine.annotation, mine.metadata) == (theirs.annotation, theirs.metadata), name
+
+
+def test_a_database_from_before_the_numbering_gets_its_events_numbered_as_stored(tmp_path):
+    """Events stored by an earlier version (no place in the lifecycle) are numbered when
+    the database is opened, in the order they were stored: the late mandate after the
+    payment, which it leaves current."""
+    import sqlite3
+
+    path = tmp_path / "platform.db"
+    with sqlite3.connect(path) as con:
+        con.execute(
+            "create table invoice_status_events (event_id text primary key, invoice_id text,"
+            " status_code text, occurred_at text, actor_role text, actor_structure_id text,"
+            " reason_code text, comment text, payment_date text, payment_amount text,"
+            " is_out_of_order integer not null default 0)"
+        )
+        stored = [
+            ("a1", "A", "DEPOSEE", "2026-03-02T08:00:00+00:00", 0),
+            ("b1", "B", "DEPOSEE", "2026-03-02T09:00:00+00:00", 0),
+            ("a2", "A", "MISE_A_DISPOSITION", "2026-03-02T08:05:00+00:00", 0),
+            ("a3", "A", "MISE_EN_PAIEMENT", "2026-03-20T10:00:00+00:00", 0),
+            ("a4", "A", "MANDATEE", "2026-03-18T10:00:00+00:00", 1),
+            ("a5", "A", "COMPTABILISEE", "2026-03-19T10:00:00+00:00", 1),
+        ]
+        con.executemany(
+            "insert into invoice_status_events (event_id, invoice_id, status_code, occurred_at,"
+            " actor_role, is_out_of_order) values (?, ?, ?, ?, 'platform', ?)",
+            stored,
+        )
+    Store(path).close()
+    with sqlite3.connect(path) as con:
+        rows = con.execute(
+            "select event_id, event_sequence, previous_status_code, previous_status_at,"
+            " deposit_round, recorded_at = occurred_at from invoice_status_events"
+            " order by invoice_id, event_sequence"
+        ).fetchall()
+    assert rows == [
+        ("a1", 1, None, None, 1, 1),
+        ("a2", 2, "DEPOSEE", "2026-03-02T08:00:00+00:00", 1, 1),
+        ("a3", 3, "MISE_A_DISPOSITION", "2026-03-02T08:05:00+00:00", 1, 1),
+        ("a4", 4, "MISE_EN_PAIEMENT", "2026-03-20T10:00:00+00:00", 1, 1),
+        ("a5", 5, "MISE_EN_PAIEMENT", "2026-03-20T10:00:00+00:00", 1, 1),
+        ("b1", 1, None, None, 1, 1),
+    ]
