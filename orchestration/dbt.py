@@ -79,3 +79,60 @@ def manifest_is_current() -> bool:
         and not any(path.is_relative_to(folder) for folder in skipped)
     )
     return all(path.stat().st_mtime <= built for path in sources)
+
+
+#: the manifest of the project as it last built the warehouse, to tell what changed since
+BUILT_STATE = "built_state"
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    """What a build must rebuild from the whole landing zone, and why (for the log)."""
+
+    #: every incremental model (a warehouse with no record of the code that built it)
+    everything: bool
+    #: else these models: changed since the last build, with their dependents
+    models: tuple[str, ...]
+    reason: str
+
+
+def rebuild_needed(settings: Settings) -> Rebuild:
+    """The models whose code, configuration or inputs' contract changed since the project
+    last built the warehouse (dbt's ``state:modified+`` against that build's manifest):
+    their tables may hold rows the new code would not write, so they are rebuilt whole."""
+    if not settings.warehouse_path.exists():  # a first build: every model is built whole
+        return Rebuild(False, (), "")
+    state = settings.dbt_dir / BUILT_STATE
+    if not (state / "manifest.json").exists():
+        return Rebuild(
+            True, (), "no record of the code that built the warehouse: every model is rebuilt"
+        )
+    proc = subprocess.run(
+        [dbt_executable(), "ls", "--resource-type", "model", "--select", "state:modified+",
+         "--state", str(state), "--output", "name", "--quiet", "--project-dir",
+         str(DBT_PROJECT_DIR)],
+        env=dbt_environment(settings, target_path=settings.dbt_dir / "plan"),
+        cwd=DBT_PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        raise DbtFailed(f"dbt ls failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    models = tuple(sorted(line.strip() for line in proc.stdout.splitlines() if line.strip()))
+    if not models:
+        return Rebuild(False, (), "")
+    return Rebuild(
+        False,
+        models,
+        f"changed since the last build, rebuilt whole with their dependents: {', '.join(models)}",
+    )
+
+
+def save_built_state(settings: Settings, target_path: Path) -> None:
+    """Keep the manifest of a build that passed, for :func:`rebuild_needed` next time."""
+    state = settings.dbt_dir / BUILT_STATE
+    state.mkdir(parents=True, exist_ok=True)
+    tmp = state / f".manifest.{os.getpid()}.json"
+    tmp.write_bytes((target_path / "manifest.json").read_bytes())
+    tmp.replace(state / "manifest.json")

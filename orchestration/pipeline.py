@@ -7,6 +7,7 @@ runs and the commands execute the same code; the demo is a run of the Dagster jo
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +15,14 @@ import duckdb
 
 from vigie.ingestion.check import check_landing
 from vigie.ingestion.landing import ContractViolation
-from vigie.orchestration.dbt import DbtFailed, DbtRun, run_dbt
+from vigie.orchestration.dbt import (
+    DbtFailed,
+    DbtRun,
+    Rebuild,
+    rebuild_needed,
+    run_dbt,
+    save_built_state,
+)
 from vigie.orchestration.publish import (
     last_loaded_day,
     note_build_started,
@@ -58,7 +66,11 @@ class DemoResult:
 
 
 def dbt_build_args(
-    *, landing_from: date | None = None, landing_to: date | None = None, full_refresh: bool = False
+    *,
+    landing_from: date | None = None,
+    landing_to: date | None = None,
+    full_refresh: bool = False,
+    rebuild: Sequence[str] = (),
 ) -> list[str]:
     """``dbt build`` arguments for a run over landing days ``landing_from``–``landing_to``.
 
@@ -67,15 +79,19 @@ def dbt_build_args(
     partition of the schedule, a backfill) leaves out the unit tests: they check the models'
     logic on fixed inputs, not the days' data, and dbt advises running them in development
     and CI only; every build without days (``make demo``, ``make test``) runs them.
+    ``rebuild``: models rebuilt whole all the same (``macros/should_full_refresh.sql``).
     """
     args = ["build"]
-    days = {}
+    days: dict[str, str] = {}
     if landing_from is not None:
         days["landing_from"] = landing_from.isoformat()
     if landing_to is not None:
         days["landing_to"] = landing_to.isoformat()
-    if days:
-        args += ["--vars", json.dumps(days)]
+    variables: dict[str, object] = {**days}
+    if rebuild and not full_refresh:
+        variables["rebuild_models"] = list(rebuild)
+    if variables:
+        args += ["--vars", json.dumps(variables)]
     if full_refresh:
         args.append("--full-refresh")
     elif days:
@@ -90,23 +106,38 @@ def build_warehouse(
     landing_to: date | None = None,
     full_refresh: bool = False,
     changes_from: date | None = None,
+    plan: Rebuild | None = None,
+    say: Callable[[str], None] = print,
 ) -> DbtRun:
     """Check the landed files, then ``dbt build`` (models and tests).
 
     A landing file that breaks its contract stops the build before dbt reads anything.
-    Either failure is recorded for the dashboards' freshness line. The first landing day the
-    build may change (``changes_from``, found here unless the caller knows it) is remembered
-    until a publication replaces it.
+    Either failure is recorded for the dashboards' freshness line. Models whose code or
+    inputs' contract changed since the last build are rebuilt whole with their dependents
+    (``plan``, found here unless the caller knows it; ``say`` tells which). The first
+    landing day the build may change (``changes_from``, found here unless the caller knows
+    it) is remembered until a publication replaces it.
     """
     try:
         check_landing(settings.landing_dir)
+        if plan is None:
+            plan = _plan(settings, full_refresh)
+        if plan.reason:
+            say(plan.reason)
+        full_refresh = full_refresh or plan.everything
         if changes_from is None and not full_refresh:
             changes_from = _changes_from(settings, landing_from)
-        note_build_started(settings, None if full_refresh else changes_from)
+        rewritten = full_refresh or bool(plan.models)  # any row may have changed
+        note_build_started(settings, None if rewritten else changes_from)
         args = dbt_build_args(
-            landing_from=landing_from, landing_to=landing_to, full_refresh=full_refresh
+            landing_from=landing_from,
+            landing_to=landing_to,
+            full_refresh=full_refresh,
+            rebuild=plan.models,
         )
-        return run_dbt(settings, args)
+        run = run_dbt(settings, args)
+        save_built_state(settings, settings.dbt_dir / "target")
+        return run
     except (DbtFailed, ContractViolation) as err:
         record_build(settings, ok=False, message=str(err).splitlines()[0])
         raise
@@ -121,21 +152,31 @@ def _changes_from(settings: Settings, landing_from: date | None) -> date | None:
     return last_loaded_day(previous) if previous is not None else None
 
 
+def _plan(settings: Settings, full_refresh: bool) -> Rebuild:
+    return Rebuild(False, (), "") if full_refresh else rebuild_needed(settings)
+
+
 def refresh_warehouse(
     settings: Settings,
     *,
     landing_from: date | None = None,
     landing_to: date | None = None,
     full_refresh: bool = False,
+    say: Callable[[str], None] = print,
 ) -> RefreshResult:
-    """Build, then publish only if every dbt test passed."""
-    changed_from = None if full_refresh else _changes_from(settings, landing_from)
+    """Build, then publish only if every dbt test passed (in full when the build rebuilt
+    any model whole)."""
+    plan = _plan(settings, full_refresh)
+    rewritten = full_refresh or plan.everything or bool(plan.models)
+    changed_from = None if rewritten else _changes_from(settings, landing_from)
     run = build_warehouse(
         settings,
         landing_from=landing_from,
         landing_to=landing_to,
         full_refresh=full_refresh,
         changes_from=changed_from,
+        plan=plan,
+        say=say,
     )
     snapshot = publish_snapshot(settings, changed_from=changed_from)
     record_build(settings, ok=True, message=f"published {snapshot.snapshot_id}")

@@ -43,7 +43,7 @@ KEEP_SNAPSHOTS = 2
 DELTA_TABLES = {
     "marts.fct_invoices": ("invoice_id", "landed_date"),
     "marts.fct_payment_delays": ("invoice_id", "last_event_date"),
-    "marts.fct_status_events": ("occurred_date", "occurred_date"),
+    "marts.fct_status_events": ("recorded_date", "recorded_date"),
     "reports.rpt_late_invoices": ("invoice_id", "last_event_date"),
     "marts.dim_structures": ("structure_id", "landed_date"),
 }
@@ -83,11 +83,11 @@ PUBLISH_ORDER = {
     "marts.fct_status_events": "lookup_key",
 }
 #: of those, the tables copied one month of this day column at a time, each month sorted:
-#: a delta's ``delete ... where occurred_date >= ?`` then touches the last month's row groups
+#: a delta's ``delete ... where recorded_date >= ?`` then touches the last month's row groups
 #: only (sorted by key alone, it marked rows in every row group of the 190 M events: 4.2 s
 #: of a national one-day publication), a look-up reads one row group a month, and a sort
 #: spills one month (the 190 M sorted at once spilled over 20 GB and filled the disk)
-PUBLISH_BY_MONTH = {"marts.fct_status_events": "occurred_date"}
+PUBLISH_BY_MONTH = {"marts.fct_status_events": "recorded_date"}
 #: the tables the invoice look-up reads by one key: the snapshot adds ``lookup_key =
 #: hash(<expression>)`` and stores them sorted by it, so ``lookup_key = hash(?) and <column> = ?``
 #: reads one row group of the 55 M invoices / 190 M events (a string column's min/max only

@@ -256,15 +256,16 @@ def sqlite_value(value: Any) -> Any:
 
 def number_unnumbered_events(con: sqlite3.Connection) -> int:
     """Give the events a database made before the platform numbered them their place in
-    their invoice's lifecycle, in the order they were stored (rowid); returns how many."""
+    their invoice's lifecycle, in the order they were stored (rowid), and their outbox
+    records with them (an extract from the start lands them whole); returns how many."""
     rows = con.execute(
-        "select rowid, invoice_id, status_code, occurred_at, is_out_of_order"
+        "select rowid, invoice_id, status_code, occurred_at, is_out_of_order, event_id"
         " from invoice_status_events where invoice_id in"
         " (select invoice_id from invoice_status_events where event_sequence is null)"
         " order by invoice_id, event_sequence nulls last, rowid"
     ).fetchall()
     place: lifecycle.Place[str] | None = None
-    for i, (rowid, invoice_id, status, occurred_at, out_of_order) in enumerate(rows):
+    for i, (rowid, invoice_id, status, occurred_at, out_of_order, event_id) in enumerate(rows):
         if i == 0 or rows[i - 1][1] != invoice_id:
             place = None
         place = lifecycle.next_place(place, status, occurred_at, out_of_order=bool(out_of_order))
@@ -273,6 +274,20 @@ def number_unnumbered_events(con: sqlite3.Connection) -> int:
             " previous_status_at = ?, deposit_round = ?, recorded_at = coalesce(recorded_at,"
             " occurred_at) where rowid = ?",
             (place.sequence, place.previous_status, place.previous_at, place.deposit_round, rowid),
+        )
+        con.execute(
+            "update outbox set payload = json_set(payload, '$.event_sequence', ?,"
+            " '$.previous_status_code', ?, '$.previous_status_at', ?, '$.deposit_round', ?,"
+            " '$.is_out_of_order', json(?), '$.recorded_at', json_extract(payload,"
+            " '$.occurred_at')) where table_name = 'invoice_status_events' and record_id = ?",
+            (
+                place.sequence,
+                place.previous_status,
+                place.previous_at,
+                place.deposit_round,
+                "true" if out_of_order else "false",
+                event_id,
+            ),
         )
     return len(rows)
 

@@ -27,33 +27,12 @@
 {% endmacro %}
 
 
-{#-
-  The pre-hook of such a mart: delete the rows its run rebuilds; the model appends them
-  again in the same transaction. A table from before its bookkeeping columns (the
-  declarant's, `last_landed_date`, and any other in `columns` the model needs filled) is
-  rebuilt whole instead (`ereporting_rebuilt`), its old rows deleted by the post-hook
-  (`ereporting_delete_upgraded`): the columns are added after the pre-hook, and DuckDB
-  refuses to commit a table altered after rows were deleted from it in the same transaction.
--#}
-{% macro ereporting_delete_changed(records, declarant, day, columns=[]) %}
-    {%- if is_incremental() and not ereporting_rebuilt([declarant, 'last_landed_date'] + columns) -%}
+{#- The pre-hook of such a mart: delete the rows its run rebuilds; the model appends them
+    again in the same transaction. -#}
+{% macro ereporting_delete_changed(records, declarant, day) %}
+    {%- if is_incremental() -%}
         delete from {{ this }}
         where {{ ereporting_changed(records, declarant, day) }}
-    {%- endif -%}
-{% endmacro %}
-
-
-{#- True on an incremental run over a table that lacks one of `columns` (an upgrade): the
-    model returns every row. -#}
-{% macro ereporting_rebuilt(columns) %}
-    {{- return(is_incremental() and columns_missing(columns)) -}}
-{% endmacro %}
-
-
-{#- The post-hook: the rows of a table from before `columns`, whose new rows all have them. -#}
-{% macro ereporting_delete_upgraded(columns=['last_landed_date']) %}
-    {%- if is_incremental() -%}
-        delete from {{ this }} where {{ columns | map('string') | join(' is null or ') }} is null
     {%- endif -%}
 {% endmacro %}
 
@@ -64,7 +43,7 @@
   lines) and of the invoices no longer reported.
 -#}
 {% macro vat_lines_delete_changed() %}
-    {%- if is_incremental() and not columns_missing(['last_landed_date']) -%}
+    {%- if is_incremental() -%}
         {%- set invoices = ref('fct_ereporting_invoices') -%}
         delete from {{ this }}
         where invoice_id in (
@@ -79,24 +58,18 @@
 {#-
   The first landing day fct_ereporting_invoice_vat_lines must read: the earliest deposit day
   of the reported invoices whose lines a run appends (landed on the days read, or without
-  lines), read before the pre-hook; every day if one has no deposit day (a mart from before
-  that column), none (a day after any) if there are no such invoices.
+  lines), read before the pre-hook; none (a day after any) if there are no such invoices.
 -#}
 {% macro vat_lines_first_day() %}
     {%- if not execute -%}
         {{ return('1900-01-01') }}
     {%- endif -%}
     {%- set query -%}
-        select min(deposited_date), count(*) - count(deposited_date), count(*)
+        select min(deposited_date)
         from {{ ref('fct_ereporting_invoices') }}
         where {{ landing_window('last_landed_date', 'last_landed_date') }}
             or invoice_id not in (select invoice_id from {{ this }})
     {%- endset -%}
-    {%- set row = run_query(query).rows[0] -%}
-    {%- if row[1] > 0 -%}
-        {{ return('1900-01-01') }}
-    {%- elif row[2] == 0 -%}
-        {{ return('9999-12-31') }}
-    {%- endif -%}
-    {{ return(row[0] | string) }}
+    {%- set first = run_query(query).columns[0].values()[0] -%}
+    {{ return('9999-12-31' if first is none else first | string) }}
 {% endmacro %}

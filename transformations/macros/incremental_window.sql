@@ -8,11 +8,6 @@
 -#}
 
 {%- macro landing_from_date(loaded_date_column, loaded_in=none) -%}
-    {#- a table built before it had this column (an upgrade): read everything, even on a run
-        over given days -#}
-    {%- if loaded_in is none and columns_missing([loaded_date_column]) -%}
-        {{ return('1900-01-01') }}
-    {%- endif -%}
     {%- if var('landing_from', none) -%}
         {{ return(var('landing_from')) }}
     {%- endif -%}
@@ -59,20 +54,4 @@
         {{ column }} >= date '{{ from_day }}'
         {%- if to_day %} and {{ column }} <= date '{{ to_day }}'{% endif -%}
     {%- endif -%}
-{%- endmacro -%}
-
-
-{#-
-  True when this incremental model's table lacks one of `names` (a table from before an
-  upgrade added them): the model then recomputes every row instead of the days loaded.
--#}
-{%- macro columns_missing(names) -%}
-    {%- if not execute -%}
-        {{ return(false) }}
-    {%- endif -%}
-    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
-    {%- for name in names if name not in columns -%}
-        {{ return(true) }}
-    {%- endfor -%}
-    {{ return(false) }}
 {%- endmacro -%}

@@ -1,40 +1,31 @@
 {#-
-  The lifecycle state of an invoice: what its status events add up to, kept one row per
-  invoice in `int_invoice_lifecycle_states` so that a day's events are numbered and folded
-  in without re-reading the invoice's history (1.3 M events of the 468 k invoices a
-  national day touches lie spread over 190 M rows).
-
-  An incremental run over the days from D (`lifecycle_from_day`) starts each invoice that
-  has events on those days from its state before D (its "base"):
-  - its current state, when its last event is before D (a new day: the usual case);
-  - the base kept by the run that last changed it, when that run also started at D (the
-    same days run again: a retried or repeated partition);
-  - otherwise (a backfill of past days, days run again from another first day) the state
-    folded anew from its sequenced events before D;
-  - none for an invoice without a state (its first events).
-  Every event of such an invoice from D on is then sequenced again from that base.
+  The lifecycle state of an invoice: what its status events add up to, one row per invoice
+  in `int_invoice_lifecycle_states`. The producer numbers each invoice's events 1, 2, … in
+  the order it recorded them (landing contract `InvoiceStatusEvent`), so a state knows
+  which events it holds: `event_count` of them, up to `last_event_sequence`. A run folds
+  the events numbered after a complete state's last one into it, without reading the
+  invoice's history; the same days read again bring nothing new. An invoice whose events
+  do not follow its state without a gap (days loaded out of their order) is folded again
+  from all its events.
 -#}
 
-{#- the columns of a state (and, prefixed `base_`, of the state it was folded from) -#}
-{%- macro lifecycle_state_columns() -%}
-    {{ return([
-        ('last_event_sequence', 'integer'),
-        ('last_status_code', 'varchar'),
-        ('last_occurred_at', 'timestamp with time zone'),
-        ('last_event_date', 'date'),
-        ('deposit_round_count', 'integer'),
-        ('receipt_at', 'timestamp with time zone'),
-        ('suspended_at', 'timestamp with time zone'),
-        ('suspension_count', 'integer'),
-        ('completed_at', 'timestamp with time zone'),
-        ('mandated_at', 'timestamp with time zone'),
-        ('accountant_received_at', 'timestamp with time zone'),
-        ('payment_date', 'date'),
-        ('rejected_at', 'timestamp with time zone'),
-        ('rejection_count', 'integer'),
-        ('recycling_count', 'integer'),
-        ('first_rejected_date', 'date'),
-    ]) }}
+{#-
+  The first landing day a run of the states reads: `landing_from`, or else the last day
+  the states hold (it may have grown); never after the day following the states' last one,
+  so that days a failed build staged but never folded are read with the next run, whatever
+  days it names. Reading a day again is harmless: its events are held already.
+-#}
+{%- macro lifecycle_from_day() -%}
+    {%- if not execute or not is_incremental() -%}
+        {{ return(var('landing_from', '1900-01-01')) }}
+    {%- endif -%}
+    {%- set last = run_query('select max(last_event_date) from ' ~ this).columns[0].values()[0] -%}
+    {%- if last is none -%}
+        {{ return(var('landing_from', '1900-01-01')) }}
+    {%- endif -%}
+    {%- set day = var('landing_from', last) | string -%}
+    {%- set after_last = (last + modules.datetime.timedelta(days=1)) | string -%}
+    {{ return(day if day < after_last else after_last) }}
 {%- endmacro -%}
 
 
@@ -45,71 +36,15 @@
 {%- endmacro -%}
 
 
-{#- the states table as it is, or none before its first build -#}
-{%- macro lifecycle_states_table() -%}
-    {{ return(adapter.get_relation(
-        database=this.database, schema=this.schema, identifier='int_invoice_lifecycle_states')) }}
-{%- endmacro -%}
-
-
-{#- `column` within the days an incremental run of the lifecycle models reads -#}
-{%- macro lifecycle_window(column, from_day) -%}
-    {{ days_between(column, from_day, var('landing_to', none)) }}
-{%- endmacro -%}
-
-
-{#- the columns `names` (all by default) of a state in relation `alias` (with `prefix`) as
-    one struct, null when the row is missing -#}
-{%- macro lifecycle_state_struct(alias, prefix='', names=none) -%}
-    case when {{ alias }}.invoice_id is not null then {
-        {%- for name, type in lifecycle_state_columns() if names is none or name in names %}
-        '{{ name }}': cast({{ alias }}.{{ prefix }}{{ name }} as {{ type }}){{ ',' if not loop.last }}
-        {%- endfor %}
-    } end
-{%- endmacro -%}
-
-
-{#- the states table (read before this run changes it), or none before its first build or
-    when it predates the `base_` columns (its invoices are then folded again from history) -#}
-{%- macro lifecycle_states_relation() -%}
-    {%- if not execute -%}{{ return(none) }}{%- endif -%}
-    {%- set states = lifecycle_states_table() -%}
-    {%- if states is none -%}{{ return(none) }}{%- endif -%}
-    {%- set columns = adapter.get_columns_in_relation(states) | map(attribute='name') | list -%}
-    {{ return(states if 'base_last_event_sequence' in columns else none) }}
-{%- endmacro -%}
-
-
 {#-
-  The first day an incremental run of the lifecycle models sequences again: `landing_from`,
-  or else the last day the states hold (that day may have grown); never after the day
-  following the states' last one (the sequenced events of a run whose states failed to
-  build are then numbered again). The sequenced events and the states ask the same.
--#}
-{%- macro lifecycle_from_day() -%}
-    {%- set states = lifecycle_states_table() -%}
-    {%- if states is none -%}
-        {{ return(var('landing_from', '1900-01-01')) }}
-    {%- endif -%}
-    {%- set last = run_query('select max(last_event_date) from ' ~ states).columns[0].values()[0] -%}
-    {%- if last is none -%}
-        {{ return(var('landing_from', '1900-01-01')) }}
-    {%- endif -%}
-    {%- set day = var('landing_from', last) | string -%}
-    {%- set after_last = (last + modules.datetime.timedelta(days=1)) | string -%}
-    {{ return(day if day < after_last else after_last) }}
-{%- endmacro -%}
-
-
-{#-
-  Per invoice, the state its sequenced events in `rows` add up to (the columns of
-  `int_status_events_sequenced`; all of an invoice's events, or those from some day on,
-  which carry their running sequence number and deposit round). The current round's
-  milestones are those of the rows of its last round.
+  Per invoice, the state its status events in `rows` (the columns of the staged events; all
+  of an invoice's events, or the new ones) add up to. The current round's milestones are
+  those of the rows of its last deposit round; an out-of-order event (an accounting status
+  reported late) dates its milestone but does not change the status.
 -#}
 {%- macro lifecycle_fold(rows) -%}
     select
-        * exclude (milestones),
+        * exclude (milestones, last_in_order_sequence),
         {%- for name in lifecycle_milestone_columns() %}
         milestones.{{ name }} as {{ name }}{{ ',' if not loop.last }}
         {%- endfor %}
@@ -117,7 +52,9 @@
     select
         invoice_id,
         cast(max(last_event_sequence) as integer) as last_event_sequence,
-        arg_max(last_status_code, last_event_sequence) as last_status_code,
+        cast(sum(event_count) as integer) as event_count,
+        arg_max(last_status_code, last_in_order_sequence) as last_status_code,
+        max(last_in_order_sequence) as last_in_order_sequence,
         max(last_occurred_at) as last_occurred_at,
         max(last_event_date) as last_event_date,
         cast(max(deposit_round) as integer) as deposit_round_count,
@@ -130,9 +67,12 @@
             invoice_id,
             deposit_round,
             max(event_sequence) as last_event_sequence,
-            arg_max(status_code, event_sequence) as last_status_code,
+            count(*) as event_count,
+            max(event_sequence) filter (where not is_out_of_order) as last_in_order_sequence,
+            arg_max(status_code, event_sequence) filter (where not is_out_of_order)
+                as last_status_code,
             max(occurred_at) as last_occurred_at,
-            max(occurred_date) as last_event_date,
+            max(recorded_date) as last_event_date,
             {
                 'receipt_at': min(occurred_at) filter (where status_code = 'MISE_A_DISPOSITION'),
                 'suspended_at': min(occurred_at) filter (where status_code = 'SUSPENDUE'),
@@ -156,102 +96,31 @@
 
 
 {#-
-  CTEs `lifecycle_paths` and `lifecycle_bases` (invoice_id, base: the state before
-  `from_day` as a struct of the state columns `names`, all by default; null for none) of
-  the invoices in CTE `touched`, as the header explains; `sequenced` is the table of
-  sequenced events as it was before this run changed it from `from_day` on (its rows
-  before that day are final). Only the columns named are read from the 55 M states.
+  The columns of state `s` (null for an invoice's first events) with the state `d` of the
+  events that follow it folded in: the round goes on (its milestones before come first)
+  unless `d` started a new one.
 -#}
-{%- macro lifecycle_bases(touched, sequenced, from_day, names=none) -%}
-    {%- set states = lifecycle_states_relation() -%}
-lifecycle_paths as (
-    select
-        t.invoice_id,
-        {%- if states is none %}
-        'again from history' as path,
-        null as base
-        {%- else %}
+{%- macro lifecycle_merge(s, d) -%}
+        {{ d }}.invoice_id,
+        {{ d }}.last_event_sequence,
+        coalesce({{ s }}.event_count, 0) + {{ d }}.event_count as event_count,
+        coalesce({{ d }}.last_status_code, {{ s }}.last_status_code) as last_status_code,
+        greatest({{ s }}.last_occurred_at, {{ d }}.last_occurred_at) as last_occurred_at,
+        greatest({{ s }}.last_event_date, {{ d }}.last_event_date) as last_event_date,
+        {{ d }}.deposit_round_count,
+        {%- for name in lifecycle_milestone_columns() if name != 'suspension_count' %}
         case
-            when s.invoice_id is null then 'first events'
-            when s.last_event_date < date '{{ from_day }}' then 'new day'
-            when s.base_before_date = date '{{ from_day }}' then 'same days again'
-            else 'again from history'
-        end as path,
-        case
-            when s.last_event_date < date '{{ from_day }}'
-                then {{ lifecycle_state_struct('s', '', names) }}
-            when s.base_before_date = date '{{ from_day }}'
-                then {{ lifecycle_state_struct('s', 'base_', names) }}
-        end as base
-        {%- endif %}
-    from {{ touched }} as t
-    {%- if states is not none %}
-    left join {{ states }} as s on t.invoice_id = s.invoice_id
-    {%- endif %}
-),
-
-lifecycle_history as (
-    -- the rare invoices without a usable base: their events before the first day (final)
-    select * from {{ sequenced }}
-    where
-        occurred_date < date '{{ from_day }}'
-        and invoice_id in (
-            select invoice_id from lifecycle_paths where path = 'again from history'
-        )
-),
-
-lifecycle_history_states as (
-    {{ lifecycle_fold('lifecycle_history') }}
-),
-
-lifecycle_bases as (
-    select
-        p.invoice_id,
-        coalesce(p.base, {{ lifecycle_state_struct('h', '', names) }}) as base
-    from lifecycle_paths as p
-    left join lifecycle_history_states as h on p.invoice_id = h.invoice_id
-)
-{%- endmacro -%}
-
-
-{#-
-  The bases `int_lifecycle_bases` looked up for this dbt invocation from `from_day`, or none
-  (a run that did not build it first, such as a selection of some models, or a day with
-  no events): the caller then looks them up itself with `lifecycle_bases`.
--#}
-{%- macro lifecycle_shared_bases(from_day) -%}
-    {%- if not execute -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set shared = ref('int_lifecycle_bases') -%}
-    {%- set query -%}
-        select count(*) filter (
-            where invocation_id = '{{ invocation_id }}' and from_day = date '{{ from_day }}'
-        ) = count(*) and count(*) > 0
-        from {{ shared }}
-    {%- endset -%}
-    {{ return(shared if run_query(query).columns[0].values()[0] else none) }}
-{%- endmacro -%}
-
-
-{#- A CTE `lifecycle_bases` of the invoices in `touched`: this invocation's shared look-up
-    when there is one, or `lifecycle_bases` (with `sequenced` and `names`) otherwise. -#}
-{%- macro lifecycle_bases_once(touched, sequenced, from_day, names=none) -%}
-    {%- set shared = lifecycle_shared_bases(from_day) -%}
-    {%- if shared is not none %}
-lifecycle_bases as (
-    -- looked up once for the sequenced events and the states (int_lifecycle_bases)
-    select invoice_id, base from {{ shared }}
-)
-    {%- else %}
-{{ lifecycle_bases(touched, sequenced, from_day, names) }}
-    {%- endif %}
-{%- endmacro -%}
-
-
-{#- The invoices with events on the days an incremental run of the lifecycle models reads. -#}
-{%- macro lifecycle_touched(from_day) -%}
-    select distinct invoice_id
-    from {{ ref('stg_platform__invoice_status_events') }}
-    where {{ lifecycle_window('occurred_date', from_day) }}
+            when {{ s }}.deposit_round_count = {{ d }}.deposit_round_count
+                then least({{ s }}.{{ name }}, {{ d }}.{{ name }})
+            else {{ d }}.{{ name }}
+        end as {{ name }},
+        {%- endfor %}
+        {{ d }}.suspension_count + case
+            when {{ s }}.deposit_round_count = {{ d }}.deposit_round_count
+                then {{ s }}.suspension_count
+            else 0
+        end as suspension_count,
+        coalesce({{ s }}.rejection_count, 0) + {{ d }}.rejection_count as rejection_count,
+        coalesce({{ s }}.recycling_count, 0) + {{ d }}.recycling_count as recycling_count,
+        least({{ s }}.first_rejected_date, {{ d }}.first_rejected_date) as first_rejected_date
 {%- endmacro -%}

@@ -74,30 +74,3 @@
     )
     {%- endif %}
 {%- endmacro %}
-
-
-{#-
-  Incremental strategy `replace_invoice_tail`, for a table of dated rows per key (events of
-  an invoice: `unique_key`, dated by the config `tail_column`): the model returns, for each
-  key it touches, every row from some day on; they replace that key's rows from the earliest
-  day returned on. Earlier rows, and keys not returned, stay as they are.
--#}
-{% macro get_incremental_replace_invoice_tail_sql(arg_dict) %}
-    {%- set target = arg_dict['target_relation'] -%}
-    {%- set source = arg_dict['temp_relation'] -%}
-    {%- set key = arg_dict['unique_key'] -%}
-    {%- set day = config.get('tail_column') -%}
-    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-    {#- the first day as a literal: the table's row groups are then skipped by their min/max,
-        and only the rows from that day on are matched against the keys -#}
-    {%- set first = run_query('select min(' ~ day ~ ') from ' ~ source).columns[0].values()[0] -%}
-    {%- if first is not none %}
-    delete from {{ target }}
-    where
-        {{ day }} >= {{ sql_literal(first) }}
-        and {{ key }} in (select {{ key }} from {{ source }});
-    {%- endif %}
-
-    insert into {{ target }} ({{ columns }})
-    select {{ columns }} from {{ source }};
-{% endmacro %}

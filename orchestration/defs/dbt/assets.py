@@ -15,6 +15,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from vigie.ingestion.check import check_landing
 from vigie.ingestion.landing import ContractViolation
+from vigie.orchestration.dbt import Rebuild, rebuild_needed, save_built_state
 from vigie.orchestration.defs.dbt.project import dbt_project
 from vigie.orchestration.defs.dbt.translator import WarehouseTranslator
 from vigie.orchestration.partitions import landing_days, landing_window
@@ -58,19 +59,25 @@ def warehouse_dbt_assets(
         record_build(settings, ok=False, message=str(err))
         raise
     first, last = landing_window(context.partition_time_window)
+    plan = Rebuild(False, (), "") if config.full_refresh else rebuild_needed(settings)
+    if plan.reason:
+        context.log.warning(plan.reason)
+    full_refresh = config.full_refresh or plan.everything
     context.log.info(
         f"landing: {checked.files} files, {checked.checked} checked against contract; loading "
-        + ("every landing day (full refresh)" if config.full_refresh else f"days {first} to {last}")
+        + ("every landing day (full refresh)" if full_refresh else f"days {first} to {last}")
     )
-    note_build_started(settings, None if config.full_refresh else first)
+    note_build_started(settings, None if full_refresh or plan.models else first)
     args = dbt_build_args(
-        landing_from=None if config.full_refresh else first,
-        landing_to=None if config.full_refresh else last,
-        full_refresh=config.full_refresh,
+        landing_from=None if full_refresh else first,
+        landing_to=None if full_refresh else last,
+        full_refresh=full_refresh,
+        rebuild=plan.models,
     )
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     yield from invocation.stream()
     if invocation.is_successful():
+        save_built_state(settings, invocation.target_path)
         return
     error = str(invocation.get_error())
     log = invocation.target_path / "dbt.log"
@@ -80,11 +87,7 @@ def warehouse_dbt_assets(
         wait = 15 * 2**context.retry_number
         context.log.warning(f"transient dbt failure, retry in {wait} s")
         raise dg.RetryRequested(max_retries=MAX_TRANSIENT_RETRIES, seconds_to_wait=wait)
-    days = (
-        "every landing day (full refresh)"
-        if config.full_refresh
-        else f"landing days {first} to {last}"
-    )
+    days = "every landing day (full refresh)" if full_refresh else f"landing days {first} to {last}"
     message = f"dbt build failed for {days}"
     record_build(settings, ok=False, message=message)
     raise dg.Failure(message, metadata={"dbt_log": str(settings.dbt_dir)})

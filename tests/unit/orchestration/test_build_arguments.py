@@ -32,6 +32,24 @@ def test_a_full_refresh_over_days_keeps_the_days_and_the_unit_tests():
     assert args == ["build", "--vars", '{"landing_from": "2020-03-01"}', "--full-refresh"]
 
 
+def test_models_whose_code_changed_are_named_for_a_rebuild_beside_the_days():
+    args = dbt_build_args(landing_from=date(2020, 3, 1), rebuild=["fct_invoices", "rpt_x"])
+    assert json.loads(args[2]) == {
+        "landing_from": "2020-03-01",
+        "rebuild_models": ["fct_invoices", "rpt_x"],
+    }
+    assert dbt_build_args(rebuild=["fct_invoices"]) == [
+        "build",
+        "--vars",
+        '{"rebuild_models": ["fct_invoices"]}',
+    ]
+    # a full refresh rebuilds everything: no list
+    assert dbt_build_args(full_refresh=True, rebuild=["fct_invoices"]) == [
+        "build",
+        "--full-refresh",
+    ]
+
+
 def test_a_partition_is_its_paris_day_even_on_the_day_clocks_change():
     # 29 March 2020 has 23 hours in Paris; 25 October 2020 has 25
     for day in ("2020-03-29", "2020-10-25", "2020-12-31"):

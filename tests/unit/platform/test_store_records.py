@@ -147,6 +147,7 @@ def test_a_database_from_before_the_numbering_gets_its_events_numbered_as_stored
     """Events stored by an earlier version (no place in the lifecycle) are numbered when
     the database is opened, in the order they were stored: the late mandate after the
     payment, which it leaves current."""
+    import json
     import sqlite3
 
     path = tmp_path / "platform.db"
@@ -170,6 +171,16 @@ def test_a_database_from_before_the_numbering_gets_its_events_numbered_as_stored
             " actor_role, is_out_of_order) values (?, ?, ?, ?, 'platform', ?)",
             stored,
         )
+        con.execute(
+            "create table outbox (seq integer primary key, recorded_at text not null,"
+            " table_name text not null, record_id text not null, payload text not null)"
+        )
+        con.execute(
+            "insert into outbox (recorded_at, table_name, record_id, payload) values"
+            " ('2026-03-20', 'invoice_status_events', 'a4', ?)",
+            ('{"event_id": "a4", "status_code": "MANDATEE", '
+             '"occurred_at": "2026-03-18T10:00:00Z"}',),
+        )  # fmt: skip
     Store(path).close()
     with sqlite3.connect(path) as con:
         rows = con.execute(
@@ -185,3 +196,17 @@ def test_a_database_from_before_the_numbering_gets_its_events_numbered_as_stored
         ("a5", 5, "MISE_EN_PAIEMENT", "2026-03-20T10:00:00+00:00", 1, 1),
         ("b1", 1, None, None, 1, 1),
     ]
+    # its outbox record too: extracted again, it lands whole
+    with sqlite3.connect(path) as con:
+        (payload,) = con.execute("select payload from outbox where record_id = 'a4'").fetchone()
+    assert json.loads(payload) == {
+        "event_id": "a4",
+        "status_code": "MANDATEE",
+        "occurred_at": "2026-03-18T10:00:00Z",
+        "event_sequence": 4,
+        "previous_status_code": "MISE_EN_PAIEMENT",
+        "previous_status_at": "2026-03-20T10:00:00+00:00",
+        "deposit_round": 1,
+        "is_out_of_order": True,
+        "recorded_at": "2026-03-18T10:00:00Z",
+    }

@@ -13,7 +13,7 @@
         materialized='incremental',
         incremental_strategy='replace_tail',
         unique_key='month_start_date',
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
     )
 }}
 

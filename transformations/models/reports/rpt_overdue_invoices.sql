@@ -8,7 +8,7 @@
 with
 
 data_day as (
-    select max(occurred_date) as overdue_on_date
+    select max(recorded_date) as overdue_on_date
     from {{ ref('stg_platform__invoice_status_events') }}
 ),
 

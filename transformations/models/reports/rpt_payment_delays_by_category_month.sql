@@ -3,13 +3,12 @@
 -- paid late and what they owe.
 --
 -- Incremental by payment month, like the histogram it reads (`replace_tail`).
--- (a column added by an upgrade is added to the table: no full refresh needed)
 {{
     config(
         materialized='incremental',
         incremental_strategy='replace_tail',
         unique_key='payment_month_start_date',
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
     )
 }}
 

@@ -3,13 +3,12 @@
 -- and each public category (grain 'category'): the "Délais de paiement" page's histogram.
 --
 -- Incremental by year (`replace_tail`), like rpt_payment_delays_yearly.
--- (a column added by an upgrade is added to the table: no full refresh needed)
 {{
     config(
         materialized='incremental',
         incremental_strategy='replace_tail',
         unique_key='year',
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
     )
 }}
 

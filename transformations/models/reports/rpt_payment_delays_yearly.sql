@@ -9,13 +9,12 @@
 -- Incremental by year (`replace_tail`): the years from that of the first payment month that
 -- changed are recounted, so a day's build does not reread every year of the history; the
 -- closed months of the latest year come added up once a month.
--- (a column added by an upgrade is added to the table: no full refresh needed)
 {{
     config(
         materialized='incremental',
         incremental_strategy='replace_tail',
         unique_key='year',
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
     )
 }}
 

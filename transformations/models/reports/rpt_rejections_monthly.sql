@@ -4,10 +4,9 @@
 --
 -- Incremental by month (`replace_tail`) on a run that names its landing days (Dagster's
 -- partitions, backfills): the months from the first of those days — or from the deposit
--- month of an invoice landed again on them, if earlier — are counted again. Deposits,
--- refusals and status events are counted in the month they happened, and a landing day
--- only brings those of its own day, so no earlier month changes. A run without days
--- counts every month.
+-- month of an invoice landed again on them, or the month of a return reported late, if
+-- earlier — are counted again. Deposits, refusals and status events are counted in the
+-- month they happened. A run without days counts every month.
 {{
     config(
         materialized='incremental',
@@ -42,6 +41,14 @@ first_month as (
             select min(date_trunc('month', deposited_date))
             from invoices
             where {{ days_between('landed_date', var('landing_from'), var('landing_to', none)) }}
+        ),
+        (
+            -- a return reported late lands days after it happened
+            select min(date_trunc('month', occurred_date))
+            from {{ ref('stg_platform__invoice_status_events') }}
+            where
+                status_code in ('REJETEE', 'A_RECYCLER')
+                and {{ days_between('recorded_date', var('landing_from'), var('landing_to', none)) }}
         )
     ) as date) as month_start_date
     {%- else %}

@@ -2,104 +2,96 @@
 -- of events, deposit round), the milestones of its current round that the payment-delay
 -- law needs (receipt, first interruption and its completion, mandate, handover to the
 -- accountant, payment, rejection), and its returns (rejections, recyclings) over all
--- rounds. The sequenced events number a day's events on from it, the milestones and the
--- returns read it instead of the events (see macros/lifecycle_state.sql).
+-- rounds. The milestones and the returns read it instead of the 190 M events.
 --
--- Incremental by invoice (delete+insert): the invoices with events on the days read fold
--- those events into their state before those days, kept in the `base_` columns (with the
--- first day read, `base_before_date`) so that the same days can be run again.
+-- Incremental by invoice (delete+insert): the events of the days read that an invoice's
+-- state does not hold yet (numbered after its last one by their producer) are folded into
+-- it; no event is sorted, and no invoice's history is read (macros/lifecycle_state.sql).
 {{
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='invoice_id',
-        on_schema_change='append_new_columns',
     )
 }}
--- depends_on: {{ ref('int_lifecycle_bases') }}
-{%- set appending = is_incremental() -%}
-{%- if appending -%}
-    {%- set from_day = lifecycle_from_day() -%}
-{%- endif %}
 
 with
 
-sequenced as (
-    select * from {{ ref('int_status_events_sequenced') }}
+events as (
+    -- the events of the days read (every landed day on a full build)
+    select * from {{ ref('stg_platform__invoice_status_events') }}
+    {%- if is_incremental() %}
+    where {{ days_between('recorded_date', lifecycle_from_day(), var('landing_to', none)) }}
+    {%- else %}
+    where {{ landing_window('last_event_date', 'recorded_date') }}
+    {%- endif %}
 ),
 
-{% if appending -%}
-touched as (
-    select distinct invoice_id
-    from sequenced
-    where {{ lifecycle_window('occurred_date', from_day) }}
+{% if is_incremental() -%}
+states as (
+    -- the states of the invoices with events on the days read
+    select * from {{ this }}
+    where invoice_id in (select invoice_id from events)
 ),
 
-{{ lifecycle_bases_once('touched', ref('int_status_events_sequenced'), from_day) }},
-
-recent as (
-    -- their events from the first day read on, numbered on from their base
-    select * from sequenced
-    where
-        occurred_date >= date '{{ from_day }}'
-        and invoice_id in (select invoice_id from touched)
+arrivals as (
+    -- per invoice, the days' events its state does not hold (numbered after its last)
+    select
+        e.invoice_id,
+        count(*) filter (where e.event_sequence > coalesce(s.last_event_sequence, 0)) as new_count,
+        min(e.event_sequence) filter (where e.event_sequence > coalesce(s.last_event_sequence, 0))
+            as first_new,
+        max(e.event_sequence) as last_new,
+        coalesce(any_value(s.last_event_sequence), 0) as last_held,
+        coalesce(any_value(s.event_count = s.last_event_sequence), true) as is_complete
+    from events as e
+    left join states as s on e.invoice_id = s.invoice_id
+    group by e.invoice_id
 ),
-{%- else %}
-recent as (
-    select * from sequenced
-),
-{%- endif %}
 
-folded as (
-    {{ lifecycle_fold('recent') }}
+following as (
+    -- the usual case: the new events follow a complete state (or start the invoice)
+    select invoice_id, last_held from arrivals
+    where is_complete and new_count > 0 and first_new = last_held + 1
+        and last_new = last_held + new_count
+),
+
+regapped as (
+    -- the rare others (days loaded out of their order): folded again from all their events
+    select a.invoice_id
+    from arrivals as a
+    anti join following as f on a.invoice_id = f.invoice_id
+    where not a.is_complete or a.new_count > 0
+),
+
+new_events as (
+    select e.*
+    from events as e
+    inner join following as f on e.invoice_id = f.invoice_id
+    where e.event_sequence > f.last_held
+),
+
+new_states as (
+    {{ lifecycle_fold('new_events') }}
+),
+
+history as (
+    select * from {{ ref('stg_platform__invoice_status_events') }}
+    where invoice_id in (select invoice_id from regapped)
 ),
 
 final as (
     select
-        f.invoice_id,
-        f.last_event_sequence,
-        f.last_status_code,
-        f.last_occurred_at,
-        f.last_event_date,
-        f.deposit_round_count,
-        {%- if appending %}
-        -- the round goes on: its milestones before the first day read come first
-        {%- for name in lifecycle_milestone_columns() if name != 'suspension_count' %}
-        case
-            when b.base.deposit_round_count = f.deposit_round_count
-                then least(b.base.{{ name }}, f.{{ name }})
-            else f.{{ name }}
-        end as {{ name }},
-        {%- endfor %}
-        f.suspension_count + case
-            when b.base.deposit_round_count = f.deposit_round_count
-                then b.base.suspension_count
-            else 0
-        end as suspension_count,
-        coalesce(b.base.rejection_count, 0) + f.rejection_count as rejection_count,
-        coalesce(b.base.recycling_count, 0) + f.recycling_count as recycling_count,
-        least(b.base.first_rejected_date, f.first_rejected_date) as first_rejected_date,
-        {%- for name, type in lifecycle_state_columns() %}
-        b.base.{{ name }} as base_{{ name }},
-        {%- endfor %}
-        date '{{ from_day }}' as base_before_date
-        {%- else %}
-        {%- for name in lifecycle_milestone_columns() %}
-        f.{{ name }},
-        {%- endfor %}
-        f.rejection_count,
-        f.recycling_count,
-        f.first_rejected_date,
-        {#- typed as an incremental run writes them -#}
-        {%- for name, type in lifecycle_state_columns() %}
-        cast(null as {{ type }}) as base_{{ name }},
-        {%- endfor %}
-        cast(null as date) as base_before_date
-        {%- endif %}
-    from folded as f
-    {%- if appending %}
-    left join lifecycle_bases as b on f.invoice_id = b.invoice_id
-    {%- endif %}
+        {{ lifecycle_merge('s', 'd') }}
+    from new_states as d
+    left join states as s on d.invoice_id = s.invoice_id
+    union all by name
+    {{ lifecycle_fold('history') }}
 )
+{%- else -%}
+final as (
+    {{ lifecycle_fold('events') }}
+)
+{%- endif %}
 
 select * from final

@@ -11,7 +11,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='invoice_id',
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
     )
 }}
 
@@ -27,8 +27,7 @@ counted as (
     from {{ ref('int_invoice_lifecycle_states') }}
     where
         rejection_count + recycling_count > 0
-        {% if is_incremental() and not columns_missing(['deposited_at']) %}
-        {#- (a table from before the deposit facts: every invoice is counted again) #}
+        {% if is_incremental() %}
         and last_event_date >= date '{{ landing_from_date('last_event_date') }}'
         {% endif %}
 ),

@@ -6,13 +6,12 @@
 -- whose lifecycle moved on the days read are counted again (`replace_tail`). A payment is
 -- final (a legal sequence neither rejects nor recycles a paid invoice, and a later payment
 -- event can only bring its date forward), so no earlier month can have changed.
--- (a column added by an upgrade is added to the table: no full refresh needed)
 {{
     config(
         materialized='incremental',
         incremental_strategy='replace_tail',
         unique_key='payment_month_start_date',
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
     )
 }}
 

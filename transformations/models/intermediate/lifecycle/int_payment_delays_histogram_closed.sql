@@ -11,7 +11,7 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
         pre_hook="{{ 'delete from ' ~ this if payment_delays_closed_months_stale() else '' }}",
     )
 }}

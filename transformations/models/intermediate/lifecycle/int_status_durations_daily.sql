@@ -1,40 +1,36 @@
--- One row per day × status × whole days spent in it: the status events left that day (the
--- invoice moved on to its next status, a Europe/Paris day), with their exact days summed.
--- The monthly status-duration report adds these up.
+-- One row per landing day × day left × status × whole days spent in it: the status events
+-- left (the invoice moved on to its next status, on a Europe/Paris day), with their exact
+-- days summed. The monthly status-duration report adds these up by the day left.
 --
--- A status is left when the next event arrives: each sequenced event says how long its
--- invoice stayed in the status before it. Incremental by day (`replace_tail`): the events
--- of the days loaded (read by the row groups' min/max of `occurred_date`: a build appends
--- them).
+-- A status is left when the next event arrives: each event says how long its invoice
+-- stayed in the status before it (its producer numbered it). Incremental by landing day
+-- (delete+insert of the days read): an event reported late is counted on the day it left
+-- its status, by the day it landed.
 {{
     config(
         materialized='incremental',
-        incremental_strategy='replace_tail',
-        unique_key='left_date',
-        on_schema_change='append_new_columns',
+        incremental_strategy='delete+insert',
+        unique_key='recorded_date',
     )
 }}
-{%- if is_incremental() -%}
-    {%- set from_day -%} date '{{ landing_from_date('left_date') }}' {%- endset -%}
-{%- endif %}
 
 with
 
 events as (
     select
+        recorded_date,
+        occurred_date as left_date,
         previous_status_code as status_code,
-        days_in_previous_status as days_in_status,
-        occurred_date as left_date
-    from {{ ref('int_status_events_sequenced') }}
+        days_in_previous_status as days_in_status
+    from {{ ref('stg_platform__invoice_status_events') }}
     where
-        previous_status_code is not null
-        {% if is_incremental() %}
-        and occurred_date >= {{ from_day }}
-        {% endif %}
+        days_in_previous_status is not null
+        and {{ landing_window('recorded_date', 'recorded_date') }}
 ),
 
 final as (
     select
+        recorded_date,
         left_date,
         status_code,
         cast(floor(days_in_status) as integer) as whole_days,

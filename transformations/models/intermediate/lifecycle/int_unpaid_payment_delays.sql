@@ -10,7 +10,7 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
         pre_hook="{% if is_incremental() %}
             delete from {{ this }}
             where invoice_id in (

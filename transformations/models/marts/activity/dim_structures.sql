@@ -2,14 +2,13 @@
 --
 -- Incremental by landing day, like stg_platform__structures: the structures landed on the
 -- days read replace theirs (a national day lands a few thousand of the 1.3 M, which the
--- table copied whole each day, and the publication after it). A table from before
--- `landed_date` is rebuilt whole once.
+-- table copied whole each day, and the publication after it).
 {{
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='structure_id',
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
     )
 }}
 

@@ -8,10 +8,9 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
         pre_hook="{{ ereporting_delete_changed(
             ref('stg_platform__payments'), 'declarant_structure_id', 'payment_date') }}",
-        post_hook="{{ ereporting_delete_upgraded() }}",
     )
 }}
 

@@ -9,10 +9,9 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
         pre_hook="{{ ereporting_delete_changed(
             ref('stg_platform__b2c_sales'), 'declarant_structure_id', 'sale_date') }}",
-        post_hook="{{ ereporting_delete_upgraded() }}",
     )
 }}
 

@@ -4,18 +4,16 @@
 -- read (a recycling lands an invoice again, without its lines) and of the invoices no longer
 -- reported; the model appends the lines of every reported invoice left without lines, read
 -- from the landing folders of their deposit days on (a line lands on its invoice's deposit
--- day): a national day reads one day's folder, not the 70 M lines of the year. A table from
--- before `last_landed_date` is rebuilt whole.
+-- day): a national day reads one day's folder, not the 70 M lines of the year.
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
         pre_hook="{{ vat_lines_delete_changed() }}",
-        post_hook="{{ ereporting_delete_upgraded() }}",
     )
 }}
-{%- set appending = not ereporting_rebuilt(['last_landed_date']) and is_incremental() %}
+{%- set appending = is_incremental() %}
 
 with
 

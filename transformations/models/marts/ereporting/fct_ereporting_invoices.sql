@@ -10,21 +10,18 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
         pre_hook="{{ ereporting_delete_changed(
-            ref('stg_platform__invoices'), 'supplier_structure_id', 'invoice_id',
-            ['deposited_date']) }}",
-        post_hook="{{ ereporting_delete_upgraded(['last_landed_date', 'deposited_date']) }}",
+            ref('stg_platform__invoices'), 'supplier_structure_id', 'invoice_id') }}",
     )
 }}
-{%- set rebuilt = ereporting_rebuilt(['supplier_structure_id', 'last_landed_date', 'deposited_date']) %}
 
 with
 
 invoices as (
     select * from {{ ref('stg_platform__invoices') }}
     where scope = 'B2Bi'
-    {% if is_incremental() and not rebuilt %}
+    {% if is_incremental() %}
     and {{ ereporting_changed(
         ref('stg_platform__invoices'), 'supplier_structure_id', 'invoice_id') }}
     {% endif %}

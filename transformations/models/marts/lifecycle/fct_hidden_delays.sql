@@ -12,7 +12,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='rejected_invoice_id',
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
     )
 }}
 

@@ -1,13 +1,13 @@
 -- One row per payable invoice made available to a public recipient: the legal clock, the
 -- due date, lateness, late-payment interest and the €40 indemnity (payment-delays.md §7).
 -- It carries the invoice number, so that the late and overdue reports do not look it up in
--- the 55 M invoices (2.2 s a national day); a table from before that column is rebuilt.
+-- the 55 M invoices (2.2 s a national day).
 {{
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='invoice_id',
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
         post_hook="{{ leave_out_quarantined('invoice_id') }}",
     )
 }}
@@ -19,7 +19,7 @@ with
 
 milestones as (
     select * from {{ ref('int_invoices_payment_milestones') }}
-    {% if is_incremental() and not columns_missing(['invoice_number']) %}
+    {% if is_incremental() %}
     -- the invoices whose lifecycle moved on the days read
     where {{ landing_window('last_event_date', 'last_event_date') }}
     {% endif %}

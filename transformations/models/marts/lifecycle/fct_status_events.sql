@@ -1,11 +1,11 @@
--- A view: the sequenced events are already a table (190 M rows for a national year), and
+-- A view: the landed events are already a table (190 M rows for a national year), and
 -- copying them again cost minutes per build for no gain.
 {{ config(materialized='view') }}
 
 with
 
 events as (
-    select * from {{ ref('int_status_events_sequenced') }}
+    select * from {{ ref('stg_platform__invoice_status_events') }}
 ),
 
 final as (
@@ -14,21 +14,22 @@ final as (
         event_id,
         invoice_id,
         ---------- attributes
-        -- (cast: a table upgraded from an earlier layout keeps its column types)
-        cast(event_sequence as integer) as event_sequence,
+        event_sequence,
         status_code,
         previous_status_code,
         actor_role,
         reason_code,
-        cast(deposit_round as integer) as deposit_round,
+        deposit_round,
+        is_out_of_order,
         ---------- amounts
         payment_amount,
         days_in_previous_status,
         ---------- dates
         payment_date,
-        previous_occurred_at,
+        previous_status_at,
         occurred_at,
-        occurred_date
+        occurred_date,
+        recorded_date
     from events
 )
 

@@ -23,14 +23,7 @@ with
 events as (
     select * from {{ ref('stg_platform__invoice_status_events') }}
     {% if is_incremental() -%}
-    where {{ days_between('occurred_date', from_day, var('landing_to', none)) }}
-    {%- endif %}
-),
-
-sequenced as (
-    select * from {{ ref('int_status_events_sequenced') }}
-    {% if is_incremental() -%}
-    where {{ days_between('occurred_date', from_day, var('landing_to', none)) }}
+    where {{ days_between('recorded_date', from_day, var('landing_to', none)) }}
     {%- endif %}
 ),
 
@@ -86,7 +79,7 @@ payments_before_receipt as (
 
 illegal_events as (
     select e.*
-    from sequenced as e
+    from events as e
     anti join transitions as t
         on e.previous_status_code is not distinct from t.previous_status_code
         and e.status_code = t.status_code

@@ -7,7 +7,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['summary_id', 'line_number'],
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
     )
 }}
 

@@ -8,7 +8,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='payment_id',
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
     )
 }}
 
