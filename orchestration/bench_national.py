@@ -211,7 +211,7 @@ def run_national(
         record_build(settings, ok=True, message=f"published {ref.snapshot_id}")
         events = _count(
             "select count(*) from staging.stg_platform__invoice_status_events"
-            f" where occurred_date = date '{last}'"
+            f" where recorded_date = date '{last}'"
         )
         return events, f"dbt {run.seconds:,.1f} s, {events:,} events of {last}"
 

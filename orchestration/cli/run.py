@@ -185,6 +185,7 @@ def _refresh(landing_from, landing_to, full_refresh) -> None:
             landing_from=landing_from,
             landing_to=landing_to,
             full_refresh=full_refresh,
+            say=click.echo,
         )
     except (DbtFailed, ContractViolation) as err:
         raise click.ClickException(str(err)) from None
@@ -207,7 +208,9 @@ def pipeline_run(full_refresh, landing_to):
     """Build the warehouse with dbt and publish the serving snapshot if every test passed.
 
     Incremental by default: the large models load the landing days from the last one
-    already loaded onwards (a first build loads everything).
+    already loaded onwards (a first build loads everything). Models whose code changed
+    since the last build that passed (their SQL, configuration, macros or the contract of
+    what they read) are rebuilt whole with their dependents, and named.
     """
     _refresh(None, landing_to, full_refresh)
 
