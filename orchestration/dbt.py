@@ -107,6 +107,7 @@ def rebuild_needed(settings: Settings) -> Rebuild:
         return Rebuild(
             True, (), "no record of the code that built the warehouse: every model is rebuilt"
         )
+    state = _state_for_this_home(settings, state)
     proc = subprocess.run(
         [dbt_executable(), "ls", "--resource-type", "model", "--select", "state:modified+",
          "--state", str(state), "--output", "name", "--quiet", "--project-dir",
@@ -130,9 +131,32 @@ def rebuild_needed(settings: Settings) -> Rebuild:
 
 
 def save_built_state(settings: Settings, target_path: Path) -> None:
-    """Keep the manifest of a build that passed, for :func:`rebuild_needed` next time."""
+    """Keep the manifest of a build that passed, for :func:`rebuild_needed` next time, with
+    the landing folder it was parsed with."""
     state = settings.dbt_dir / BUILT_STATE
     state.mkdir(parents=True, exist_ok=True)
     tmp = state / f".manifest.{os.getpid()}.json"
     tmp.write_bytes((target_path / "manifest.json").read_bytes())
     tmp.replace(state / "manifest.json")
+    (state / LANDING_FILE).write_text(str(settings.landing_dir), encoding="utf-8")
+
+
+#: beside the saved manifest: the landing folder rendered into the sources' location
+LANDING_FILE = "landing_dir.txt"
+
+
+def _state_for_this_home(settings: Settings, state: Path) -> Path:
+    """The saved manifest as this home would have parsed it: the sources' location names
+    the landing folder, so a home copied or moved elsewhere (a test's copy of the demo)
+    would otherwise look like a change of every source."""
+    saved = state / LANDING_FILE
+    before = saved.read_text(encoding="utf-8") if saved.exists() else str(settings.landing_dir)
+    if before == str(settings.landing_dir):
+        return state
+    here = settings.dbt_dir / "built_state_here"
+    here.mkdir(parents=True, exist_ok=True)
+    text = (state / "manifest.json").read_text(encoding="utf-8")
+    (here / "manifest.json").write_text(
+        text.replace(before, str(settings.landing_dir)), encoding="utf-8"
+    )
+    return here
