@@ -207,7 +207,7 @@ def run_national(
 
     def _one_more_day():
         run = build_warehouse(settings, landing_from=last, landing_to=last)
-        ref = publish_snapshot(settings, changed_from=last)
+        ref = publish_snapshot(settings)
         record_build(settings, ok=True, message=f"published {ref.snapshot_id}")
         events = _count(
             "select count(*) from staging.stg_platform__invoice_status_events"

@@ -23,12 +23,7 @@ from vigie.orchestration.dbt import (
     run_dbt,
     save_built_state,
 )
-from vigie.orchestration.publish import (
-    last_loaded_day,
-    note_build_started,
-    publish_snapshot,
-    record_build,
-)
+from vigie.orchestration.publish import publish_snapshot, record_build
 from vigie.platform.contracts.serving import SnapshotRef, current_snapshot
 from vigie.platform.settings import Settings
 
@@ -105,7 +100,6 @@ def build_warehouse(
     landing_from: date | None = None,
     landing_to: date | None = None,
     full_refresh: bool = False,
-    changes_from: date | None = None,
     plan: Rebuild | None = None,
     say: Callable[[str], None] = print,
 ) -> DbtRun:
@@ -114,9 +108,7 @@ def build_warehouse(
     A landing file that breaks its contract stops the build before dbt reads anything.
     Either failure is recorded for the dashboards' freshness line. Models whose code or
     inputs' contract changed since the last build are rebuilt whole with their dependents
-    (``plan``, found here unless the caller knows it; ``say`` tells which). The first
-    landing day the build may change (``changes_from``, found here unless the caller knows
-    it) is remembered until a publication replaces it.
+    (``plan``, found here unless the caller knows it; ``say`` tells which).
     """
     try:
         check_landing(settings.landing_dir)
@@ -125,10 +117,6 @@ def build_warehouse(
         if plan.reason:
             say(plan.reason)
         full_refresh = full_refresh or plan.everything
-        if changes_from is None and not full_refresh:
-            changes_from = _changes_from(settings, landing_from)
-        rewritten = full_refresh or bool(plan.models)  # any row may have changed
-        note_build_started(settings, None if rewritten else changes_from)
         args = dbt_build_args(
             landing_from=landing_from,
             landing_to=landing_to,
@@ -143,15 +131,6 @@ def build_warehouse(
         raise
 
 
-def _changes_from(settings: Settings, landing_from: date | None) -> date | None:
-    """The first landing day an incremental build may change: the one it is given, or where
-    its models restart (the last day the current snapshot holds); None if unknown."""
-    if landing_from is not None:
-        return landing_from
-    previous = current_snapshot(settings)
-    return last_loaded_day(previous) if previous is not None else None
-
-
 def _plan(settings: Settings, full_refresh: bool) -> Rebuild:
     return Rebuild(False, (), "") if full_refresh else rebuild_needed(settings)
 
@@ -164,21 +143,18 @@ def refresh_warehouse(
     full_refresh: bool = False,
     say: Callable[[str], None] = print,
 ) -> RefreshResult:
-    """Build, then publish only if every dbt test passed (in full when the build rebuilt
-    any model whole)."""
+    """Build, then publish only if every dbt test passed (the keys built since the last
+    publication, or everything when most rows were rebuilt)."""
     plan = _plan(settings, full_refresh)
-    rewritten = full_refresh or plan.everything or bool(plan.models)
-    changed_from = None if rewritten else _changes_from(settings, landing_from)
     run = build_warehouse(
         settings,
         landing_from=landing_from,
         landing_to=landing_to,
         full_refresh=full_refresh,
-        changes_from=changed_from,
         plan=plan,
         say=say,
     )
-    snapshot = publish_snapshot(settings, changed_from=changed_from)
+    snapshot = publish_snapshot(settings)
     record_build(settings, ok=True, message=f"published {snapshot.snapshot_id}")
     return RefreshResult(run, snapshot)
 

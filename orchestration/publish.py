@@ -2,15 +2,20 @@
 
 The marts, reports and reference tables (and views, as tables) of ``warehouse.duckdb`` are
 copied into a new, versioned DuckDB file, which is checkpointed and closed before
-``serving/current.json`` is replaced to name it. After an incremental build, the previous
-snapshot is copied and only the changed keys of the large tables are replaced (a national
-snapshot is 10 GB: copying it whole took 317 s). Better still, the snapshot before the
-previous one, which no reader holds any more, is taken back and brought up to date with the
-keys changed by the last two builds: no copy at all (its file lock says whether a reader
-still has it open; then the previous one is copied as above).
-A failed build never reaches this step, so the previous snapshot stays current; the days it
-changed in the warehouse are remembered (``serving/unpublished.json``) and the next
-publication replaces them too.
+``serving/current.json`` is replaced to name it. A failed build never reaches this step, so
+the previous snapshot stays current.
+
+The large tables are not copied again when a build changed a few of their keys: every row an
+incremental model writes carries ``built_at``, when its dbt build started
+(transformations/macros/built_at.sql), and the snapshot records, per such table, the last
+``built_at`` it holds (``meta.built_through``). The next publication copies the previous
+snapshot and replaces, by the key the dbt model declares (its ``unique_key``, or
+``meta.serving_key`` for a view over one), the keys of the rows built since; rows of a build
+that failed in between are newer too, so they are replaced as well. Better still, the
+snapshot before the previous one, which no reader holds any more, is taken back and brought
+up to date the same way: no copy at all (its file lock says whether a reader still has it
+open; then the previous one is copied). A table mostly built since (a model rebuilt whole) is
+copied whole, and so is everything when most rows changed.
 """
 
 from __future__ import annotations
@@ -25,55 +30,19 @@ from pathlib import Path
 
 import duckdb
 
+from vigie.orchestration.dbt import BUILT_STATE
 from vigie.platform.contracts.serving import SnapshotRef, current_snapshot, write_json_atomically
 from vigie.platform.settings import Settings
 
 PUBLISHED_SCHEMAS = ("marts", "reports", "reference")
 #: a national snapshot is ~10 GB: the current one and the one before (a reader may hold it)
 KEEP_SNAPSHOTS = 2
+#: the column of the rows an incremental model wrote: when their build started
+BUILT_AT = "built_at"
+#: past this share of its rows built since the snapshot, a table is copied whole instead of
+#: replaced by keys; past it over all the keyed tables, the whole snapshot is copied anew
+COPY_WHOLE_SHARE = 0.5
 
-
-#: the large tables a delta publication refreshes by key instead of copying whole: the key,
-#: and the column whose day says the key may have changed (its landing day, or its
-#: invoice's last event), the same on every row of a key: the rows to insert are read by
-#: the row groups' min/max of that day, not joined on the key (14 s for the events).
-#: The events are keyed by their day itself: a build replaces them from its first day on.
-#: The structures (1.3 M) are keyed by their landing day too. Every other table but the
-#: e-reporting marts (``DELTA_BY_RECORDS``) is small and copied whole.
-DELTA_TABLES = {
-    "marts.fct_invoices": ("invoice_id", "landed_date"),
-    "marts.fct_payment_delays": ("invoice_id", "last_event_date"),
-    "marts.fct_status_events": ("recorded_date", "recorded_date"),
-    "reports.rpt_late_invoices": ("invoice_id", "last_event_date"),
-    "marts.dim_structures": ("structure_id", "landed_date"),
-}
-#: of those, the tables whose last day is not where builds restart: structures land on a
-#: few days only, and what a build reloads from an earlier day is unchanged
-SPARSE_DAYS = {"marts.dim_structures"}
-#: the incremental e-reporting marts (flows 10.1, 10.3 and 10.4): a build rebuilds the rows
-#: of each (declarant structure, day) pair of the records landed (of flow 10.1: each
-#: (seller, invoice) pair), and every row of a declarant whose structure landed
-#: (macros/ereporting_changes.sql). The same predicate, read on the warehouse's staging
-#: tables from the first day changed, picks in the snapshot the rows to delete and in the
-#: warehouse those to insert (3.4 M B2C rows copied whole took 2.3 s of a national one-day
-#: publication). Table: (records, their declarant column, their day column).
-DELTA_BY_RECORDS = {
-    "marts.fct_ereporting_invoices": (
-        "stg_platform__invoices",
-        "supplier_structure_id",
-        "invoice_id",
-    ),
-    "marts.fct_ereporting_b2c_transactions": (
-        "stg_platform__b2c_sales",
-        "declarant_structure_id",
-        "sale_date",
-    ),
-    "marts.fct_ereporting_b2c_payments": (
-        "stg_platform__payments",
-        "declarant_structure_id",
-        "payment_date",
-    ),
-}
 #: tables stored sorted in a full copy, so that the pages' filters skip row groups by their
 #: min/max (a delta appends its few changed rows at the end)
 PUBLISH_ORDER = {
@@ -105,45 +74,47 @@ MAX_GROWTH = 1.3
 GROWTH_SLACK_BYTES = 64 * 2**20
 #: tables published side by side (each cursor's statements use the DuckDB threads)
 PUBLISH_WORKERS = 2
-#: the earliest landing day changed in the warehouse by builds not yet published
-UNPUBLISHED = "unpublished.json"
-#: that day after a full refresh: any row may have changed (``null`` in the file)
-EVERYTHING = date.min
 
 
-def note_build_started(settings: Settings, changed_from: date | None) -> None:
-    """Remember, before a build writes the warehouse, from which landing day it may change
-    rows (None: anything, a full refresh). If the build fails, nothing is published and the
-    next publication must replace those rows as well as its own."""
-    since = EVERYTHING if changed_from is None else changed_from
-    pending = _unpublished(settings)
-    if pending is not None:
-        since = min(since, pending)
-    day = None if since == EVERYTHING else since.isoformat()
-    write_json_atomically(settings.serving_dir / UNPUBLISHED, {"changed_from": day})
-
-
-def _unpublished(settings: Settings) -> date | None:
-    """The first day unpublished builds changed (``EVERYTHING`` after a full refresh), or
-    None when every build since the last publication was published."""
+def serving_keys(settings: Settings) -> dict[str, str]:
+    """The key by which each large published table's rows are replaced, as dbt declares it
+    in the manifest of the last build that passed: the ``unique_key`` of an incremental
+    delete+insert model (the keys a build replaces together), or a model's
+    ``meta.serving_key`` (a view over such a model). Empty without a manifest: then every
+    table is copied whole."""
     try:
-        data = json.loads((settings.serving_dir / UNPUBLISHED).read_text(encoding="utf-8"))
+        manifest = json.loads(
+            (settings.dbt_dir / BUILT_STATE / "manifest.json").read_text(encoding="utf-8")
+        )
     except FileNotFoundError:
-        return None
-    day = data.get("changed_from")
-    return date.fromisoformat(day) if day else EVERYTHING
+        return {}
+    keys = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model" or node["schema"] not in PUBLISHED_SCHEMAS:
+            continue
+        config = node["config"]
+        key = (config.get("meta") or {}).get("serving_key")
+        if (
+            key is None
+            and config.get("materialized") == "incremental"
+            and config.get("incremental_strategy") == "delete+insert"
+            and isinstance(config.get("unique_key"), str)
+        ):
+            key = config["unique_key"]
+        if key:
+            keys[f"{node['schema']}.{node['alias']}"] = key
+    return keys
 
 
-def publish_snapshot(settings: Settings, *, changed_from: date | None = None) -> SnapshotRef:
+def publish_snapshot(settings: Settings) -> SnapshotRef:
     """Publish the marts, reports and reference tables as a new snapshot.
 
-    With ``changed_from`` (the first landing day the build loaded), the previous snapshot is
-    copied and only the rows of the large tables that may have changed since that day are
-    replaced (the same keys dbt's delete+insert replaced); each table's row count is then
-    checked against the warehouse and copied whole on any difference. Without it, or after
-    the snapshot has grown by ``MAX_GROWTH``, everything is copied. The snapshot before the
-    previous one is reused instead of a copy when the previous publication says from which
-    day it changed keys, and no reader holds that file.
+    When the current snapshot records what it holds of the keyed tables (``built_through``)
+    and most of their rows were not built since, it is copied (or the one before it taken
+    back) and only the keys built since are replaced; each table's row count is then checked
+    against the warehouse (keys the warehouse deleted are deleted too), and the table copied
+    whole on any difference. Otherwise, or after the snapshot has grown by ``MAX_GROWTH``,
+    everything is copied.
     """
     began = time.perf_counter()
     settings.serving_dir.mkdir(parents=True, exist_ok=True)
@@ -155,13 +126,13 @@ def publish_snapshot(settings: Settings, *, changed_from: date | None = None) ->
     previous = current_snapshot(settings)
     pointer = _pointer(settings)
     base_bytes = pointer.get("base_bytes")
-    pending = _unpublished(settings)
-    if changed_from is not None and pending is not None:
-        # a failed build since the last publication changed those days too
-        changed_from = min(changed_from, pending)
-    if changed_from == EVERYTHING:
-        changed_from = None
-    by_keys = changed_from is not None and previous is not None and base_bytes is not None
+    keys = serving_keys(settings)
+    by_keys = (
+        previous is not None
+        and base_bytes is not None
+        and bool(pointer.get("built_through"))
+        and not _mostly_built_since(settings, keys, pointer)
+    )
     reused = _take_back_spare(settings, pointer, tmp, base_bytes) if by_keys else None
     delta = reused is not None or (
         by_keys
@@ -171,13 +142,11 @@ def publish_snapshot(settings: Settings, *, changed_from: date | None = None) ->
     tables: dict[str, int] = {}
     replaced: dict[str, int] = {}
     seconds: dict[str, float] = {}
+    through: dict[str, str] = {}
     copied = 0
-    since = changed_from
     try:
         if reused is not None:
             con = reused
-            # the spare holds the warehouse of the build before the previous one
-            since = min(changed_from, date.fromisoformat(pointer["changed_from"]))
         else:
             if delta:
                 shutil.copyfile(previous.path, tmp)
@@ -187,6 +156,7 @@ def publish_snapshot(settings: Settings, *, changed_from: date | None = None) ->
         raise
     con.execute("set enable_progress_bar = false")
     try:
+        held = _built_through(con) if delta else {}
         # attached under its own name: the views dbt wrote name their tables by that catalog
         wh = settings.warehouse_path.stem
         con.execute(f'attach {_sql_string(settings.warehouse_path)} as "{wh}" (read_only)')
@@ -213,7 +183,12 @@ def publish_snapshot(settings: Settings, *, changed_from: date | None = None) ->
         with ThreadPoolExecutor(max_workers=PUBLISH_WORKERS) as pool:
             outcomes = {
                 found_table: pool.submit(
-                    _publish_table, con, wh, *found_table, delta=delta, since=since
+                    _publish_table,
+                    con,
+                    wh,
+                    *found_table,
+                    key=keys.get(".".join(found_table)),
+                    since=held.get(".".join(found_table)),
                 )
                 for found_table in order
             }
@@ -226,12 +201,20 @@ def publish_snapshot(settings: Settings, *, changed_from: date | None = None) ->
                 copied += 1
             else:
                 replaced[name] = outcome.replaced
+            if outcome.built_through is not None:
+                through[name] = outcome.built_through.isoformat()
         con.execute(f'detach "{wh}"')
         con.execute("create schema if not exists meta")
         con.execute(
             "create or replace table meta.snapshot as "
             "select ? as snapshot_id, ?::timestamptz as published_at",
             [snapshot_id, now],
+        )
+        con.execute(
+            "create or replace table meta.built_through as select * from (values "
+            + (", ".join("(?, ?::timestamptz)" for _ in through) or "(null, null)")
+            + ") as t(table_name, built_at) where table_name is not null",
+            [v for item in through.items() for v in item],
         )
         started = time.perf_counter()
         con.execute("checkpoint")
@@ -253,12 +236,12 @@ def publish_snapshot(settings: Settings, *, changed_from: date | None = None) ->
             "tables": tables,
             "mode": "delta" if delta else "full",
             "base_bytes": base_bytes if delta else size,
-            # the next publication may take the previous snapshot back (see _take_back_spare)
-            "changed_from": changed_from.isoformat() if changed_from else None,
+            # per keyed table, the last build whose rows it holds (meta.built_through)
+            "built_through": through,
             "previous_file": previous.path.name if previous is not None else None,
             "reused_file": reused is not None,
-            "replaced_since": since.isoformat() if delta else None,
-            "replaced_keys": replaced,
+            # rows replaced by key, per table (the others were copied whole)
+            "replaced_rows": replaced,
             "seconds": round(time.perf_counter() - began, 1),
             "copied_tables": copied,
             # every table's seconds, slowest first (where a publication's time goes)
@@ -267,31 +250,42 @@ def publish_snapshot(settings: Settings, *, changed_from: date | None = None) ->
             },
         },
     )
-    (settings.serving_dir / UNPUBLISHED).unlink(missing_ok=True)
     _prune(settings, keep=final.name)
     ref = current_snapshot(settings)
     assert ref is not None
     return ref
 
 
-def last_loaded_day(snapshot: SnapshotRef) -> date | None:
-    """The earliest of the last days the large tables of ``snapshot`` hold: an incremental
-    build without days reloads from there, so a delta publication may start there too."""
-    days = []
-    dated = {name: key_day for name, key_day in DELTA_TABLES.items() if name not in SPARSE_DAYS}
-    with duckdb.connect(str(snapshot.path), read_only=True) as con:
-        for name, (_key, day) in dated.items():
+def _mostly_built_since(settings: Settings, keys: dict[str, str], pointer: dict) -> bool:
+    """Whether most rows of the keyed tables were built after the current snapshot's
+    (a full refresh, or the largest models rebuilt whole): then copying the snapshot first
+    would be wasted. A keyed table the snapshot does not record counts as built whole."""
+    held = pointer.get("built_through") or {}
+    changed = total = 0
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        for name in keys:
             schema, table = name.split(".")
-            if _exists(con, schema, table):
-                try:
-                    (last,) = con.execute(f'select max({day}) from "{schema}"."{table}"').fetchone()
-                except duckdb.Error:  # a snapshot of an older layout: copy everything
-                    return None
-                days.append(last)
-    if len(days) < len(dated):
-        return None  # a large table is missing: copy everything
-    days = [d for d in days if d is not None]  # an empty table: any day will do
-    return min(days) if days else None
+            if not _has_column(con, schema, table, BUILT_AT):
+                continue  # copied whole, as any table
+            (count,) = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()
+            total += count
+            if name not in held:
+                changed += count
+                continue
+            (built,) = con.execute(
+                f'select count(*) from "{schema}"."{table}" where {BUILT_AT} > ?::timestamptz',
+                [held[name]],
+            ).fetchone()
+            changed += built
+    return changed > COPY_WHOLE_SHARE * total
+
+
+def _built_through(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
+    """What the snapshot being updated holds of each keyed table: the last ``built_at``."""
+    try:
+        return dict(con.execute("select table_name, built_at from meta.built_through").fetchall())
+    except duckdb.CatalogException:
+        return {}
 
 
 def _pointer(settings: Settings) -> dict:
@@ -309,9 +303,11 @@ def _size_limit(base_bytes: int) -> float:
 @dataclass(frozen=True)
 class _Published:
     rows: int
-    #: keys (or rows) replaced by a delta; None when the table was copied whole
+    #: rows replaced by key; None when the table was copied whole
     replaced: int | None
     seconds: float
+    #: of a keyed table, the last ``built_at`` it now holds
+    built_through: datetime | None = None
 
 
 def _publish_table(
@@ -320,38 +316,30 @@ def _publish_table(
     schema: str,
     table: str,
     *,
-    delta: bool,
-    since: date | None,
+    key: str | None,
+    since: datetime | None,
 ) -> _Published:
     """Bring one table of the snapshot up to date with the warehouse, on a cursor of its own
-    (so that two run side by side): its changed rows replaced on a delta publication, when
-    the table is there with the same columns and the row counts then agree; otherwise the
-    table copied whole."""
+    (so that two run side by side). A keyed table the snapshot holds up to ``since``, with
+    the same columns: the keys of its rows built since are replaced, unless they are most of
+    it; then the row counts must agree. Otherwise the table is copied whole."""
     started = time.perf_counter()
     name = f"{schema}.{table}"
     source = f'"{wh}"."{schema}"."{table}"'
     target = f'"{schema}"."{table}"'
     cur = con.cursor()
     try:
+        keyed = key is not None and BUILT_AT in {c for c, _ in _columns(cur, source)}
         if (
-            delta
-            and (name in DELTA_TABLES or name in DELTA_BY_RECORDS)
+            keyed
+            and since is not None
             and _exists(cur, schema, table)
             and _columns(cur, target, name) == _columns(cur, source)
         ):
-            if name in DELTA_TABLES:
-                key, day = DELTA_TABLES[name]
-                replaced = _replace_changed(cur, _selected(name, source), target, key, day, since)
-            else:
-                records, declarant, day = DELTA_BY_RECORDS[name]
-                replaced = _replace_records_changed(
-                    cur, _selected(name, source), target, f'"{wh}"', records, declarant, day, since
-                )
-            (want,) = cur.execute(f"select count(*) from {source}").fetchone()
-            (have,) = cur.execute(f"select count(*) from {target}").fetchone()
-            if want == have:
-                return _Published(int(have), replaced, time.perf_counter() - started)
-            # a row vanished in the warehouse: copy the table whole
+            outcome = _replace_built_since(cur, _selected(name, source), source, target, key, since)
+            if outcome is not None:
+                rows, replaced, through = outcome
+                return _Published(rows, replaced, time.perf_counter() - started, through)
         if name in PUBLISH_BY_MONTH or name in PUBLISH_ORDER:
             # this cursor only: the other tables are written meanwhile without it
             cur.execute("set session preserve_insertion_order = true")
@@ -366,10 +354,43 @@ def _publish_table(
             )
         else:
             cur.execute(f"create or replace table {target} as {_selected(name, source)}")
-        (count,) = cur.execute(f"select count(*) from {target}").fetchone()
-        return _Published(int(count), None, time.perf_counter() - started)
+        (count, through) = cur.execute(
+            f"select count(*), {'max(' + BUILT_AT + ')' if keyed else 'null'} from {target}"
+        ).fetchone()
+        return _Published(int(count), None, time.perf_counter() - started, through)
     finally:
         cur.close()
+
+
+def _replace_built_since(
+    con, rows: str, source: str, target: str, key: str, since: datetime
+) -> tuple[int, int, datetime] | None:
+    """Replace in ``target`` every key of the rows ``source`` built after ``since`` (dbt's
+    delete+insert wrote all rows of a key together); ``rows`` is the select of the
+    warehouse's rows as the snapshot stores them. Keys the warehouse no longer has (a
+    post-hook deleted them: quarantined invoices) are deleted too. Returns (rows, rows
+    replaced, last ``built_at``), or None when too much changed or the counts disagree
+    (then the table is copied whole)."""
+    (built, total, through) = con.execute(
+        f"select count(*) filter ({BUILT_AT} > $1), count(*), max({BUILT_AT}) from {source}",
+        [since],
+    ).fetchone()
+    if built > COPY_WHOLE_SHARE * total:
+        return None
+    if built:
+        con.execute(
+            f"delete from {target} where {key} in "
+            f"(select {key} from {source} where {BUILT_AT} > $1)",
+            [since],
+        )
+        con.execute(f"insert into {target} select * from ({rows}) where {BUILT_AT} > $1", [since])
+    (have,) = con.execute(f"select count(*) from {target}").fetchone()
+    if have != total:
+        con.execute(f"delete from {target} where {key} not in (select {key} from {source})")
+        (have,) = con.execute(f"select count(*) from {target}").fetchone()
+    if have != total:
+        return None
+    return int(total), int(built), through or since
 
 
 def _open_for_writing(settings: Settings, path: Path) -> duckdb.DuckDBPyConnection:
@@ -393,11 +414,12 @@ def _take_back_spare(
     settings: Settings, pointer: dict, tmp: Path, base_bytes: int
 ) -> duckdb.DuckDBPyConnection | None:
     """The snapshot that was current before the current one, renamed to ``tmp`` and open for
-    writing, when it can be brought up to date by keys: the current publication says from
-    which day its build changed them, the file has not grown past ``MAX_GROWTH``, and no
-    reader holds it (DuckDB's file lock). Otherwise None, and the file is left as it was."""
-    name, since = pointer.get("previous_file"), pointer.get("changed_from")
-    if not name or not since or name == pointer.get("file"):
+    writing, when it can be brought up to date by keys: the file has not grown past
+    ``MAX_GROWTH``, no reader holds it (DuckDB's file lock), and it records what it holds of
+    the same keyed tables as the current one. Otherwise None, and the file is left as it
+    was."""
+    name = pointer.get("previous_file")
+    if not name or name == pointer.get("file"):
         return None
     spare = settings.serving_dir / name
     if not spare.exists() or spare.with_name(spare.name + ".wal").exists():
@@ -406,10 +428,27 @@ def _take_back_spare(
         return None
     spare.replace(tmp)  # a reader that follows the pointer never opens it again
     try:
-        return _open_for_writing(settings, tmp)
+        con = _open_for_writing(settings, tmp)
     except duckdb.IOException:  # held by a reader: leave it, copy the current one instead
         tmp.replace(spare)
         return None
+    if set(_built_through(con)) != set(pointer.get("built_through") or {}):
+        # it does not say what it holds of every keyed table (an older layout): it would
+        # be rewritten almost whole, copy the current one instead
+        con.close()
+        tmp.replace(spare)
+        return None
+    return con
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
+    """Whether a table or view of the current database has ``column``."""
+    (n,) = con.execute(
+        "select count(*) from duckdb_columns() where database_name = current_database()"
+        " and schema_name = ? and table_name = ? and column_name = ?",
+        [schema, table, column],
+    ).fetchone()
+    return n > 0
 
 
 def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -467,53 +506,6 @@ def _copy_by_month(con, rows: str, target: str, day: str, order: str) -> None:
             [first, after],
         )
     con.execute(f"insert into {target} select * from ({rows}) where {day} is null order by {order}")
-
-
-def _replace_changed(con, rows: str, target: str, key: str, day: str, since: date) -> int:
-    """Delete and re-insert every key dated ``since`` or later in the warehouse (a superset
-    of the keys the build's delete+insert touched; ``day`` is the same on all rows of a
-    key); ``rows`` is the select of the warehouse's rows as the snapshot stores them.
-    Returns the number of keys replaced (of a table keyed by its day: of rows deleted)."""
-    if key == day:  # rows dated from ``since`` on: no keys to collect
-        deleted = con.execute(f"delete from {target} where {day} >= ?", [since]).fetchone()
-        con.execute(f"insert into {target} select * from ({rows}) where {day} >= ?", [since])
-        return int(deleted[0])
-    con.execute(
-        f"create or replace temp table _keys as select distinct {key} from ({rows}) "
-        f"where {day} >= ?",
-        [since],
-    )
-    con.execute(f"delete from {target} where {key} in (select {key} from _keys)")
-    con.execute(f"insert into {target} select * from ({rows}) where {day} >= ?", [since])
-    (n,) = con.execute("select count(*) from _keys").fetchone()
-    con.execute("drop table _keys")
-    return int(n)
-
-
-def _replace_records_changed(
-    con,
-    rows: str,
-    target: str,
-    warehouse: str,
-    records: str,
-    declarant: str,
-    day: str,
-    since: date,
-) -> int:
-    """Delete and re-insert the rows of an incremental e-reporting mart that a build from
-    ``since`` on may have rebuilt (``DELTA_BY_RECORDS``): the predicate of
-    macros/ereporting_changes.sql, without the window's end (a superset: a row it picks that
-    did not change is put back as it was). Returns the number of rows deleted."""
-    staging = f'{warehouse}."staging"'
-    changed = (
-        f"(({declarant}, {day}) in ("
-        f'select {declarant}, {day} from {staging}."{records}" where landed_date >= $1)'
-        f" or {declarant} in ("
-        f'select structure_id from {staging}."stg_platform__structures" where landed_date >= $1))'
-    )
-    (deleted,) = con.execute(f"delete from {target} where {changed}", [since]).fetchone()
-    con.execute(f"insert into {target} select * from ({rows}) where {changed}", [since])
-    return int(deleted)
 
 
 def _sql_string(value: object) -> str:

@@ -20,7 +20,7 @@ from vigie.orchestration.defs.dbt.project import dbt_project
 from vigie.orchestration.defs.dbt.translator import WarehouseTranslator
 from vigie.orchestration.partitions import landing_days, landing_window
 from vigie.orchestration.pipeline import dbt_build_args
-from vigie.orchestration.publish import note_build_started, record_build
+from vigie.orchestration.publish import record_build
 from vigie.platform.settings import get_settings
 
 #: dbt failures worth another try: the warehouse file held by another process, I/O hiccups
@@ -67,7 +67,6 @@ def warehouse_dbt_assets(
         f"landing: {checked.files} files, {checked.checked} checked against contract; loading "
         + ("every landing day (full refresh)" if full_refresh else f"days {first} to {last}")
     )
-    note_build_started(settings, None if full_refresh or plan.models else first)
     args = dbt_build_args(
         landing_from=None if full_refresh else first,
         landing_to=None if full_refresh else last,

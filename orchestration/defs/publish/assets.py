@@ -1,7 +1,5 @@
 """The serving snapshot the dashboards read, published after a build whose tests passed."""
 
-from datetime import date
-
 import dagster as dg
 
 from vigie.orchestration.defs.dbt.assets import warehouse_dbt_assets
@@ -15,17 +13,6 @@ PUBLISHED_KEYS = sorted(
 )
 
 
-def changed_from(run: dg.DagsterRun) -> date | None:
-    """The first landing day the run's dbt build loaded (its partition, or the start of its
-    range), or None after a full refresh or without a partition: then the whole snapshot is
-    copied."""
-    ops = (run.run_config or {}).get("ops", {})
-    if ops.get(warehouse_dbt_assets.op.name, {}).get("config", {}).get("full_refresh"):
-        return None
-    first = run.tags.get("dagster/asset_partition_range_start") or run.tags.get("dagster/partition")
-    return date.fromisoformat(first) if first else None
-
-
 @dg.asset(
     key="serving_snapshot",
     deps=PUBLISHED_KEYS,
@@ -35,7 +22,7 @@ def changed_from(run: dg.DagsterRun) -> date | None:
 )
 def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = get_settings()
-    ref = publish_snapshot(settings, changed_from=changed_from(context.run))
+    ref = publish_snapshot(settings)
     record_build(settings, ok=True, message=f"published {ref.snapshot_id}")
     context.log.info(f"published {ref.path}")
     return dg.MaterializeResult(

@@ -45,7 +45,8 @@ final as (
         d.recovery_indemnity_eur,
         cast(d.late_interest_eur + d.recovery_indemnity_eur as decimal(18, 2))
             as amount_owed_eur,
-        d.last_event_date
+        d.last_event_date,
+        {{ built_at() }} as built_at
     from delays as d
     left join suppliers as s on d.supplier_structure_id = s.structure_id
 )

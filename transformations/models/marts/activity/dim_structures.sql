@@ -32,7 +32,8 @@ final as (
         reports_payment_status,
         is_active,
         created_date,
-        landed_date
+        landed_date,
+        {{ built_at() }} as built_at
     from structures
 )
 

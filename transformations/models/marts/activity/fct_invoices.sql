@@ -45,7 +45,8 @@ final as (
         i.issue_date,
         i.deposited_at,
         i.deposited_date,
-        i.landed_date
+        i.landed_date,
+        {{ built_at() }} as built_at
     from invoices as i
     left join structures as r on i.recipient_structure_id = r.structure_id
     left join structures as s on i.supplier_structure_id = s.structure_id

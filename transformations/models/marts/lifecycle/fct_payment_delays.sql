@@ -157,7 +157,8 @@ final as (
         due_date,
         case when days_late > 0 then interest_start_date end as interest_start_date,
         payment_date,
-        last_event_date
+        last_event_date,
+        {{ built_at() }} as built_at
     from rated
 )
 

@@ -29,7 +29,8 @@ final as (
         previous_status_at,
         occurred_at,
         occurred_date,
-        recorded_date
+        recorded_date,
+        built_at
     from events
 )
 

@@ -46,7 +46,8 @@ renamed as (
         cast(timezone('Europe/Paris', occurred_at) as date) as occurred_date,
         recorded_at,
         -- the landing folder is the Europe/Paris day of recorded_at (contract)
-        cast(date as date) as recorded_date
+        cast(date as date) as recorded_date,
+        {{ built_at() }} as built_at
     from source
 )
 
