@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo demo-no-serve test test-long test-unit lint typecheck format manifest dev api dashboards pipeline status lock clean
+.PHONY: help setup setup-spark demo demo-no-serve test test-long test-spark test-unit lint typecheck format manifest dev api dashboards pipeline status lock clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -34,10 +34,20 @@ demo-no-serve: setup ## The demo pipeline only: exits with a summary
 	$(BIN)/vigie demo --no-serve
 
 test: setup lint ## Lint (ruff, mypy), then the test suite but its long proofs (under 15 minutes)
-	$(BIN)/pytest -m "not long"
+	$(BIN)/pytest -m "not long and not spark"
 
 test-long: setup ## The long proofs alone: builds in steps, two-year demo, benchmark chains, calibration
-	$(BIN)/pytest -m long
+	$(BIN)/pytest -m "long and not spark"
+
+SPARK_STAMP := $(VENV)/.spark-installed-stamp
+$(SPARK_STAMP): $(STAMP) requirements-spark.lock
+	$(BIN)/uv pip install --python $(BIN)/python --quiet -r requirements-spark.lock
+	@touch $(SPARK_STAMP)
+
+setup-spark: setup $(SPARK_STAMP) ## Add the Spark engine (pyspark, dbt-spark; needs Java 17): VIGIE_ENGINE=spark
+
+test-spark: setup-spark ## The two-engine proof: the demo history built on DuckDB and on Spark, compared row for row
+	$(BIN)/pytest -m spark
 
 test-unit: setup ## The unit tests alone (no warehouse build, no service): the quick loop
 	$(BIN)/pytest tests/unit -q
@@ -81,8 +91,9 @@ bench: setup ## Platform benchmarks: parse + validate (one core), full deposits 
 status: setup ## Where the data is, the current snapshot, the last build
 	$(BIN)/vigie status
 
-lock: setup ## Recompile requirements.lock from requirements.in (exact pins, no index URL)
+lock: setup ## Recompile requirements.lock and requirements-spark.lock (exact pins, no index URL)
 	$(BIN)/uv pip compile requirements.in --python-version 3.11 --no-emit-index-url -o requirements.lock
+	$(BIN)/uv pip compile requirements-spark.in --python-version 3.11 --no-emit-index-url -o requirements-spark.lock
 
 clean: ## Remove .venv, caches and dbt's target (keeps ./data)
 	rm -rf $(VENV) .pytest_cache .ruff_cache transformations/target transformations/logs *.egg-info

@@ -39,10 +39,17 @@ def dbt_environment(settings: Settings, *, target_path: Path | None = None) -> d
 
 
 def run_dbt(settings: Settings, args: list[str], *, target_path: Path | None = None) -> DbtRun:
-    """Run ``dbt <args>`` in a subprocess; raise ``DbtFailed`` with its output's tail."""
+    """Run ``dbt <args>`` in a subprocess; raise ``DbtFailed`` with its output's tail.
+
+    On Spark with an in-memory metastore, in this process instead: the metastore lives in
+    this process's JVM (its Spark session, reused by every run), so a run in a subprocess
+    would forget the tables the previous one built."""
     settings.ensure_dirs()
     log_path = settings.dbt_dir / "last_run.log"
     began = time.perf_counter()
+    if settings.engine == "spark" and settings.spark_metastore == "memory":
+        _run_dbt_in_process(settings, args, target_path=target_path, log_path=log_path)
+        return DbtRun(tuple(args), time.perf_counter() - began, log_path)
     with log_path.open("w", encoding="utf-8") as log:
         proc = subprocess.run(
             [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR)],
@@ -56,6 +63,38 @@ def run_dbt(settings: Settings, args: list[str], *, target_path: Path | None = N
         tail = log_path.read_text(encoding="utf-8").splitlines()[-25:]
         raise DbtFailed(f"dbt {' '.join(args)} failed (log: {log_path}):\n" + "\n".join(tail))
     return DbtRun(tuple(args), time.perf_counter() - began, log_path)
+
+
+def _run_dbt_in_process(
+    settings: Settings, args: list[str], *, target_path: Path | None, log_path: Path
+) -> None:
+    from dbt.cli.main import dbtRunner  # dbt's programmatic entry point
+
+    env = dbt_environment(settings, target_path=target_path)
+    saved = dict(os.environ)
+    os.environ.update(env)  # profiles.yml and dbt's flags read the environment
+    try:
+        result = dbtRunner().invoke([*args, "--project-dir", str(DBT_PROJECT_DIR)])
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    failures = (
+        [
+            f"{r.node.unique_id}: {r.status}: {(r.message or '').splitlines()[0][:300]}"
+            for r in (result.result or [])
+            if getattr(r, "status", None) in ("error", "fail")
+        ]
+        if hasattr(result.result, "__iter__")
+        else []
+    )
+    log_path.write_text(
+        f"dbt {' '.join(args)} (in process): success={result.success}\n"
+        + "".join(f"{line}\n" for line in failures),
+        encoding="utf-8",
+    )
+    if not result.success:
+        detail = "\n".join(failures[-25:]) or repr(result.exception)
+        raise DbtFailed(f"dbt {' '.join(args)} failed (in process):\n{detail}")
 
 
 def prepare_manifest(settings: Settings) -> Path:
@@ -100,7 +139,7 @@ def rebuild_needed(settings: Settings) -> Rebuild:
     """The models whose code, configuration or inputs' contract changed since the project
     last built the warehouse (dbt's ``state:modified+`` against that build's manifest):
     their tables may hold rows the new code would not write, so they are rebuilt whole."""
-    if not settings.warehouse_path.exists():  # a first build: every model is built whole
+    if not settings.warehouse_exists():  # a first build: every model is built whole
         return Rebuild(False, (), "")
     state = settings.dbt_dir / BUILT_STATE
     if not (state / "manifest.json").exists():

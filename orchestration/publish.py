@@ -31,6 +31,7 @@ from pathlib import Path
 import duckdb
 
 from vigie.orchestration.dbt import BUILT_STATE
+from vigie.orchestration.spark import write_spark_catalog
 from vigie.platform.contracts.serving import SnapshotRef, current_snapshot, write_json_atomically
 from vigie.platform.settings import Settings
 
@@ -117,6 +118,8 @@ def publish_snapshot(settings: Settings) -> SnapshotRef:
     everything is copied.
     """
     began = time.perf_counter()
+    if settings.engine == "spark":
+        write_spark_catalog(settings)  # the Spark tables, as views DuckDB reads
     settings.serving_dir.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
     snapshot_id = "snapshot-" + now.strftime("%Y%m%dT%H%M%S%fZ")

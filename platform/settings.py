@@ -18,6 +18,8 @@ DASHBOARD_APP = REPO_ROOT / "dashboards" / "app.py"
 DEFAULT_HOME = "data"
 DEFAULT_MEMORY_LIMIT = "8GB"
 DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+#: the engines dbt can build the warehouse with (profiles.yml targets dev and spark)
+ENGINES = ("duckdb", "spark")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,12 @@ class Settings:
     platform_matricule: str = "0042"
     platform_name: str = "PLATEFORME VIGIE"
     platform_app_code: str = "VIGIE1"
+    #: the engine dbt builds the warehouse with: ``duckdb`` (one machine) or ``spark``
+    #: (docs/scale-out.md); the dashboards read a DuckDB snapshot either way
+    engine: str = "duckdb"
+    #: Spark's metastore: ``memory`` (tests: no lock between processes, forgotten at exit)
+    #: or ``derby`` (a Derby database in VIGIE_HOME/spark: one build at a time per home)
+    spark_metastore: str = "derby"
 
     @property
     def platform_db_path(self) -> Path:
@@ -57,7 +65,32 @@ class Settings:
 
     @property
     def warehouse_path(self) -> Path:
+        """The DuckDB file the publication reads: dbt's warehouse on DuckDB; on Spark, a
+        catalog of views over the Parquet files of the tables Spark built."""
+        if self.engine == "spark":
+            return self.spark_dir / "warehouse.duckdb"
         return self.home / "warehouse.duckdb"
+
+    @property
+    def spark_dir(self) -> Path:
+        return self.home / "spark"
+
+    @property
+    def spark_warehouse_dir(self) -> Path:
+        """Spark's managed tables: ``<schema>.db/<table>/`` folders of Parquet files."""
+        return self.spark_dir / "warehouse"
+
+    @property
+    def spark_metastore_url(self) -> str:
+        if self.spark_metastore == "memory":
+            return "jdbc:derby:memory:vigie_metastore;create=true"
+        return f"jdbc:derby:;databaseName={self.spark_dir / 'metastore'};create=true"
+
+    def warehouse_exists(self) -> bool:
+        """Whether a build has written the warehouse (a first build builds every model whole)."""
+        if self.engine == "spark":
+            return self.spark_warehouse_dir.is_dir() and any(self.spark_warehouse_dir.iterdir())
+        return self.warehouse_path.exists()
 
     @property
     def serving_dir(self) -> Path:
@@ -119,7 +152,22 @@ class Settings:
             "DBT_LOG_PATH": str(self.dbt_dir / "logs"),
             "DBT_TARGET_PATH": str(self.dbt_dir / "target"),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "VIGIE_SPARK_DIR": str(self.spark_dir),
+            "VIGIE_SPARK_WAREHOUSE": str(self.spark_warehouse_dir),
+            "VIGIE_SPARK_METASTORE_URL": self.spark_metastore_url,
+            # Spark binds its driver to the loopback (this machine's name resolves elsewhere)
+            "SPARK_LOCAL_IP": "127.0.0.1",
+            **({"JAVA_HOME": str(java_home)} if (java_home := _java_home()) else {}),
         }
+
+
+def _java_home() -> Path | None:
+    """The Java runtime pyspark starts: JAVA_HOME, else Debian's OpenJDK 17 when installed
+    (rather than whatever ``java`` comes first on PATH)."""
+    if os.environ.get("JAVA_HOME"):
+        return Path(os.environ["JAVA_HOME"])
+    debian = Path("/usr/lib/jvm/java-17-openjdk-amd64")
+    return debian if (debian / "bin" / "java").exists() else None
 
 
 def get_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -128,9 +176,18 @@ def get_settings(environ: dict[str, str] | None = None) -> Settings:
     home = Path(env.get("VIGIE_HOME") or DEFAULT_HOME).expanduser()
     if not home.is_absolute():
         home = Path.cwd() / home
+    engine = env.get("VIGIE_ENGINE", "duckdb").strip().lower()
+    if engine not in ENGINES:
+        raise ValueError(f"VIGIE_ENGINE={engine!r}: expected one of {', '.join(ENGINES)}")
+    metastore = env.get("VIGIE_SPARK_METASTORE", "derby").strip().lower()
+    if metastore not in ("derby", "memory"):
+        raise ValueError(f"VIGIE_SPARK_METASTORE={metastore!r}: expected derby or memory")
     return Settings(
         home=home.resolve(),
-        dbt_target=env.get("DBT_TARGET", "dev"),
+        engine=engine,
+        spark_metastore=metastore,
+        # the dbt target of the engine (profiles.yml), unless one is named
+        dbt_target=env.get("DBT_TARGET") or ("spark" if engine == "spark" else "dev"),
         duckdb_memory_limit=env.get("VIGIE_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
         duckdb_threads=int(env.get("VIGIE_DUCKDB_THREADS", str(os.cpu_count() or 2))),
         dbt_threads=int(env.get("VIGIE_DBT_THREADS", "4")),

@@ -8,13 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import SESSION_DEMO_ARGS
 
 from vigie.platform.settings import REPO_ROOT, Settings, get_settings
 
 VIGIE = str(Path(sys.executable).parent / "vigie")
-# A short history keeps the session-wide demo fast; the full demo defaults run in CI through
-# tests/integration/test_demo.py::test_demo_defaults_cover_two_years.
-SESSION_DEMO_ARGS = ["--from", "2019-10-01", "--to", "2020-03-31", "--scale", "0.0001"]
 
 
 @pytest.fixture(autouse=True)
@@ -33,8 +31,10 @@ def vigie_home(tmp_path, monkeypatch) -> Settings:
     return settings
 
 
-def run_vigie(args: list[str], home: Path, **kwargs) -> subprocess.CompletedProcess:
-    env = {**os.environ, "VIGIE_HOME": str(home)}
+def run_vigie(
+    args: list[str], home: Path, env_extra: dict[str, str] | None = None, **kwargs
+) -> subprocess.CompletedProcess:
+    env = {**os.environ, "VIGIE_HOME": str(home), **(env_extra or {})}
     return subprocess.run(
         [VIGIE, *args], env=env, capture_output=True, text=True, timeout=900, **kwargs
     )

@@ -6,6 +6,10 @@ import socket
 
 from vigie.platform.identifiers import luhn_ok
 
+# A short history keeps the session-wide demo fast; the full demo defaults run in CI through
+# tests/integration/test_demo.py::test_demo_defaults_cover_two_years.
+SESSION_DEMO_ARGS = ["--from", "2019-10-01", "--to", "2020-03-31", "--scale", "0.0001"]
+
 
 def siret(n: int) -> str:
     """A valid (Luhn) SIRET built from ``n``: 13 digits plus the check digit."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
 
 from vigie.orchestration.cli.common import parse_day, progress_bar, snapshot_to_export
-from vigie.platform.settings import get_settings
+from vigie.platform.settings import ENGINES, get_settings
 
 
 @click.group()
@@ -116,37 +117,82 @@ def bench_generate(start, end, scale, seed, keep):
     callback=parse_day,
     help="Time a one-day partition run: reload this landing day (YYYY-MM-DD).",
 )
-def bench_build(full_refresh, one_day):
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    help="Build with this engine (default: VIGIE_ENGINE, else duckdb).",
+)
+@click.option(
+    "--scale",
+    type=float,
+    help="Generate the year 2020 at this scale in a temporary home first (timed apart), "
+    "build it whole there, then remove it (default: build VIGIE_HOME's landing zone).",
+)
+def bench_build(full_refresh, one_day, engine, scale):
     """Check the landing zone, dbt build and publish on VIGIE_HOME; print seconds and memory.
 
     Target on a national year (vigie generate --scale 1.0): full build ≤ 10 min and ≤ 12
-    GiB; one more day (--incremental DAY) ≤ 60 s.
+    GiB; one more day (--incremental DAY) ≤ 60 s. ``--engine spark --scale 0.01`` beside
+    ``--engine duckdb --scale 0.01`` compares the two engines on the same data
+    (docs/benchmarks.md § Spark).
     """
-    import resource
+    import os
+    import shutil
+    import tempfile
     import time
 
-    import duckdb
-
+    from vigie.ingestion.generator import generate
     from vigie.ingestion.landing import ContractViolation
     from vigie.orchestration.dbt import DbtFailed
     from vigie.orchestration.pipeline import refresh_warehouse
 
-    settings = get_settings()
-    began = time.perf_counter()
+    environ = dict(os.environ)
+    if engine:
+        environ["VIGIE_ENGINE"] = engine
+    scratch = None
+    if scale is not None:
+        if one_day is not None:
+            raise click.UsageError("--scale builds a new year whole: no --incremental with it")
+        scratch = Path(tempfile.mkdtemp(prefix="vigie-bench-build-"))
+        environ["VIGIE_HOME"] = str(scratch / "home")
+    settings = get_settings(environ)
     try:
-        result = refresh_warehouse(
-            settings, landing_from=one_day, landing_to=one_day, full_refresh=full_refresh
-        )
-    except (DbtFailed, ContractViolation) as err:
-        raise click.ClickException(str(err)) from None
-    seconds = time.perf_counter() - began
+        if scale is not None:
+            started = time.perf_counter()
+            summary = generate(
+                settings.landing_dir, date(2020, 1, 1), date(2020, 12, 31), scale=scale, seed=7
+            )
+            click.echo(
+                f"bench build: generated 2020 at scale {scale}: "
+                f"{summary.rows['invoices']:,} invoices in {time.perf_counter() - started:,.1f} s"
+            )
+        began = time.perf_counter()
+        try:
+            result = refresh_warehouse(
+                settings, landing_from=one_day, landing_to=one_day, full_refresh=full_refresh
+            )
+        except (DbtFailed, ContractViolation) as err:
+            raise click.ClickException(str(err)) from None
+        seconds = time.perf_counter() - began
+        _report_build(settings, result, seconds)
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _report_build(settings, result, seconds: float) -> None:
+    import resource
+
+    import duckdb
+
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 / 1024
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
     with duckdb.connect(str(result.snapshot.path), read_only=True) as con:
         invoices = con.execute("select count(*) from marts.fct_invoices").fetchone()[0]
         delays = con.execute("select count(*) from marts.fct_payment_delays").fetchone()[0]
     click.echo(
-        f"bench build: {seconds:,.1f} s (dbt {result.dbt.seconds:,.1f} s), peak RSS "
+        f"bench build ({settings.engine}): {seconds:,.1f} s (dbt {result.dbt.seconds:,.1f} s, "
+        f"publication {seconds - result.dbt.seconds:,.1f} s), peak RSS "
         f"dbt {children:,.2f} GiB, vigie {own:,.2f} GiB; {invoices:,} invoices, "
         f"{delays:,} payment delays → {result.snapshot.path}"
     )

@@ -73,14 +73,16 @@ def demo_summary(result, settings, *, start, end, scale, seed) -> list[str]:
     """Where every generated invoice went, and where to look at it."""
     g, scopes = result.generated, result.invoices_by_scope
     published = sum(scopes.values())
+    spark = settings.engine == "spark"
+    built = settings.spark_warehouse_dir if spark else settings.warehouse_path
     lines = [
         "",
         f"  generated    {g['invoices']:,} invoices, {g['invoice_status_events']:,} status "
         f"events, {g['deposit_refusals']:,} refused deposits, {g['b2c_sales']:,} B2C sales, "
         f"{g['structures']:,} structures ({start} → {end}, scale {scale}, seed {seed}) "
         f"in {result.generate_seconds:.1f} s → {settings.landing_dir}",
-        f"  dbt build    passed in {result.dbt_seconds:.1f} s, every dbt test an asset check "
-        f"→ {settings.warehouse_path}",
+        f"  dbt build    passed in {result.dbt_seconds:.1f} s on {settings.engine}, every dbt "
+        f"test an asset check → {built}",
         f"  published    {result.snapshot.path} ({result.months} months)",
         f"  invoices     {g['invoices']:,} generated = {scopes.get('B2G', 0):,} to public "
         f"buyers (B2G, the activity figures) + {scopes.get('B2Bi', 0):,} international B2B "
@@ -211,6 +213,8 @@ def pipeline_run(full_refresh, landing_to):
     already loaded onwards (a first build loads everything). Models whose code changed
     since the last build that passed (their SQL, configuration, macros or the contract of
     what they read) are rebuilt whole with their dependents, and named.
+
+    The engine is DuckDB, or Spark with VIGIE_ENGINE=spark (make setup-spark; docs/scale-out.md).
     """
     _refresh(None, landing_to, full_refresh)
 

@@ -5,5 +5,5 @@
   build replaced are those of its rows, recorded by dbt as it writes them.
 -#}
 {% macro built_at() -%}
-    cast('{{ run_started_at.isoformat() }}' as timestamp with time zone)
+    cast('{{ run_started_at.isoformat() }}' as {{ type_timestamp_tz() }})
 {%- endmacro %}

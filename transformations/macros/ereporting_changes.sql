@@ -31,8 +31,7 @@
     again in the same transaction. -#}
 {% macro ereporting_delete_changed(records, declarant, day) %}
     {%- if is_incremental() -%}
-        delete from {{ this }}
-        where {{ ereporting_changed(records, declarant, day) }}
+        {{ delete_where(this, ereporting_changed(records, declarant, day)) }}
     {%- endif -%}
 {% endmacro %}
 
@@ -45,12 +44,14 @@
 {% macro vat_lines_delete_changed() %}
     {%- if is_incremental() -%}
         {%- set invoices = ref('fct_ereporting_invoices') -%}
-        delete from {{ this }}
-        where invoice_id in (
-            select invoice_id from {{ invoices }}
-            where {{ landing_window('last_landed_date', 'last_landed_date') }}
-        )
-        or invoice_id not in (select invoice_id from {{ invoices }})
+        {%- set changed -%}
+            invoice_id in (
+                select invoice_id from {{ invoices }}
+                where {{ landing_window('last_landed_date', 'last_landed_date') }}
+            )
+            or invoice_id not in (select invoice_id from {{ invoices }})
+        {%- endset -%}
+        {{ delete_where(this, changed) }}
     {%- endif -%}
 {% endmacro %}
 

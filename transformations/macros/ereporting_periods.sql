@@ -8,13 +8,13 @@
 {%- macro ereporting_period_start(day, regime, kind) -%}
     case
         when {{ regime }} = 'reel_normal_mensuel' and {{ kind }} = 'transactions' then
-            date_trunc('month', {{ day }})::date
+            cast(date_trunc('month', {{ day }}) as date)
             + cast(case when day({{ day }}) <= 10 then 0 when day({{ day }}) <= 20 then 10 else 20 end
                    as integer)
         when {{ regime }} = 'franchise' then
             -- calendar two-month periods: January, March, May, July, September, November
-            make_date(year({{ day }}), ((month({{ day }}) - 1) // 2) * 2 + 1, 1)
-        else date_trunc('month', {{ day }})::date
+            make_date(year({{ day }}), {{ int_div('month(' ~ day ~ ') - 1', 2) }} * 2 + 1, 1)
+        else cast(date_trunc('month', {{ day }}) as date)
     end
 {%- endmacro -%}
 
@@ -23,9 +23,9 @@
     case
         when {{ regime }} = 'reel_normal_mensuel' and {{ kind }} = 'transactions'
             and day({{ day }}) <= 20 then
-            date_trunc('month', {{ day }})::date + cast(case when day({{ day }}) <= 10 then 9 else 19 end as integer)
+            cast(date_trunc('month', {{ day }}) as date) + cast(case when day({{ day }}) <= 10 then 9 else 19 end as integer)
         when {{ regime }} = 'franchise' then
-            last_day(make_date(year({{ day }}), ((month({{ day }}) - 1) // 2) * 2 + 2, 1))
+            last_day(make_date(year({{ day }}), {{ int_div('month(' ~ day ~ ') - 1', 2) }} * 2 + 2, 1))
         else last_day({{ day }})
     end
 {%- endmacro -%}

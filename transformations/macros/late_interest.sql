@@ -7,12 +7,12 @@
         cast(cast(
             case
                 when {{ days }} > 0 and {{ amount }} > 0
-                    then (
-                        cast({{ amount }} * 100 as hugeint)
-                        * cast({{ rate_pct }} * 100 as hugeint)
-                        * {{ days }}
-                        + 1825000
-                    ) // 3650000
+                    then {{ int_div(
+                        'cast(' ~ amount ~ ' * 100 as ' ~ type_huge_int() ~ ')'
+                        ~ ' * cast(' ~ rate_pct ~ ' * 100 as ' ~ type_huge_int() ~ ')'
+                        ~ ' * ' ~ days ~ ' + 1825000',
+                        3650000,
+                    ) }}
                 else 0
             end as decimal(20, 0)
         ) * cast(0.01 as decimal(3, 2)) as decimal(18, 2))

@@ -11,7 +11,7 @@
     where {{ key }} not in (
         select {{ key }} from {{ relation }} group by {{ key }} having count(*) > 1
     )
-    union all by name
+    union all
     select * from (
         select * from {{ relation }}
         where {{ key }} in (

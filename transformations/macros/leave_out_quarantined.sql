@@ -5,11 +5,13 @@
   delete+insert would otherwise keep the row an earlier run had written.
 -#}
 {%- macro leave_out_quarantined(key, rules=none) -%}
-    delete from {{ this }}
-    where {{ key }} in (
+    {%- set quarantined -%}
+    {{ key }} in (
         select invoice_id from {{ ref('fct_quarantined_records') }}
         {%- if rules %}
         where rule_code in ({% for r in rules %}'{{ r }}'{{ ", " if not loop.last }}{% endfor %})
         {%- endif %}
     )
+    {%- endset -%}
+    {{ delete_where(this, quarantined) }}
 {%- endmacro -%}

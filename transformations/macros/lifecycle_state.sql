@@ -44,7 +44,7 @@
 -#}
 {%- macro lifecycle_fold(rows) -%}
     select
-        * exclude (milestones, last_in_order_sequence),
+        {{ star_except(['milestones', 'last_in_order_sequence']) }},
         {%- for name in lifecycle_milestone_columns() %}
         milestones.{{ name }} as {{ name }}{{ ',' if not loop.last }}
         {%- endfor %}
@@ -53,12 +53,12 @@
         invoice_id,
         cast(max(last_event_sequence) as integer) as last_event_sequence,
         cast(sum(event_count) as integer) as event_count,
-        arg_max(last_status_code, last_in_order_sequence) as last_status_code,
+        max_by(last_status_code, last_in_order_sequence) as last_status_code,
         max(last_in_order_sequence) as last_in_order_sequence,
         max(last_occurred_at) as last_occurred_at,
         max(last_event_date) as last_event_date,
         cast(max(deposit_round) as integer) as deposit_round_count,
-        arg_max(milestones, deposit_round) as milestones,
+        max_by(milestones, deposit_round) as milestones,
         cast(sum(rejection_count) as integer) as rejection_count,
         cast(sum(recycling_count) as integer) as recycling_count,
         min(first_rejected_date) as first_rejected_date
@@ -69,21 +69,21 @@
             max(event_sequence) as last_event_sequence,
             count(*) as event_count,
             max(event_sequence) filter (where not is_out_of_order) as last_in_order_sequence,
-            arg_max(status_code, event_sequence) filter (where not is_out_of_order)
+            max_by(status_code, event_sequence) filter (where not is_out_of_order)
                 as last_status_code,
             max(occurred_at) as last_occurred_at,
             max(recorded_date) as last_event_date,
-            {
-                'receipt_at': min(occurred_at) filter (where status_code = 'MISE_A_DISPOSITION'),
-                'suspended_at': min(occurred_at) filter (where status_code = 'SUSPENDUE'),
-                'suspension_count': cast(count(*) filter (where status_code = 'SUSPENDUE') as integer),
-                'completed_at': min(occurred_at) filter (where status_code = 'COMPLETEE'),
-                'mandated_at': min(occurred_at) filter (where status_code = 'MANDATEE'),
-                'accountant_received_at':
-                    min(occurred_at) filter (where status_code = 'MISE_A_DISPOSITION_COMPTABLE'),
-                'payment_date': min(payment_date) filter (where status_code = 'MISE_EN_PAIEMENT'),
-                'rejected_at': min(occurred_at) filter (where status_code = 'REJETEE')
-            } as milestones,
+            {{ struct_literal([
+                ('receipt_at', "min(occurred_at) filter (where status_code = 'MISE_A_DISPOSITION')"),
+                ('suspended_at', "min(occurred_at) filter (where status_code = 'SUSPENDUE')"),
+                ('suspension_count', "cast(count(*) filter (where status_code = 'SUSPENDUE') as integer)"),
+                ('completed_at', "min(occurred_at) filter (where status_code = 'COMPLETEE')"),
+                ('mandated_at', "min(occurred_at) filter (where status_code = 'MANDATEE')"),
+                ('accountant_received_at',
+                    "min(occurred_at) filter (where status_code = 'MISE_A_DISPOSITION_COMPTABLE')"),
+                ('payment_date', "min(payment_date) filter (where status_code = 'MISE_EN_PAIEMENT')"),
+                ('rejected_at', "min(occurred_at) filter (where status_code = 'REJETEE')"),
+            ]) }} as milestones,
             count(*) filter (where status_code = 'REJETEE') as rejection_count,
             count(*) filter (where status_code = 'A_RECYCLER') as recycling_count,
             min(occurred_date) filter (where status_code = 'REJETEE') as first_rejected_date
@@ -108,19 +108,23 @@
         greatest({{ s }}.last_occurred_at, {{ d }}.last_occurred_at) as last_occurred_at,
         greatest({{ s }}.last_event_date, {{ d }}.last_event_date) as last_event_date,
         {{ d }}.deposit_round_count,
-        {%- for name in lifecycle_milestone_columns() if name != 'suspension_count' %}
-        case
-            when {{ s }}.deposit_round_count = {{ d }}.deposit_round_count
-                then least({{ s }}.{{ name }}, {{ d }}.{{ name }})
-            else {{ d }}.{{ name }}
-        end as {{ name }},
-        {%- endfor %}
+        coalesce({{ s }}.rejection_count, 0) + {{ d }}.rejection_count as rejection_count,
+        coalesce({{ s }}.recycling_count, 0) + {{ d }}.recycling_count as recycling_count,
+        least({{ s }}.first_rejected_date, {{ d }}.first_rejected_date) as first_rejected_date,
+        {#- the milestones last, as in the fold: the two are stacked by position -#}
+        {%- for name in lifecycle_milestone_columns() %}
+        {%- if name == 'suspension_count' %}
         {{ d }}.suspension_count + case
             when {{ s }}.deposit_round_count = {{ d }}.deposit_round_count
                 then {{ s }}.suspension_count
             else 0
         end as suspension_count,
-        coalesce({{ s }}.rejection_count, 0) + {{ d }}.rejection_count as rejection_count,
-        coalesce({{ s }}.recycling_count, 0) + {{ d }}.recycling_count as recycling_count,
-        least({{ s }}.first_rejected_date, {{ d }}.first_rejected_date) as first_rejected_date
+        {%- else %}
+        case
+            when {{ s }}.deposit_round_count = {{ d }}.deposit_round_count
+                then least({{ s }}.{{ name }}, {{ d }}.{{ name }})
+            else {{ d }}.{{ name }}
+        end as {{ name }}{{ ',' if not loop.last }}
+        {%- endif %}
+        {%- endfor %}
 {%- endmacro -%}

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from vigie.platform.settings import DBT_PROJECT_DIR, get_settings
 
 
@@ -31,3 +33,29 @@ def test_tests_never_run_with_the_repository_data_folder():
     from vigie.platform.settings import REPO_ROOT
 
     assert get_settings().home != REPO_ROOT / "data"
+
+
+def test_the_spark_engine_selects_its_dbt_target_and_a_catalog_of_its_tables(tmp_path):
+    duck = get_settings({"VIGIE_HOME": str(tmp_path)})
+    assert (duck.engine, duck.dbt_target) == ("duckdb", "dev")
+    assert duck.warehouse_path == tmp_path / "warehouse.duckdb"
+
+    spark = get_settings({"VIGIE_HOME": str(tmp_path), "VIGIE_ENGINE": "Spark"})
+    assert (spark.engine, spark.dbt_target) == ("spark", "spark")
+    # the publication reads a DuckDB catalog of the Parquet files Spark wrote
+    assert spark.warehouse_path == tmp_path / "spark" / "warehouse.duckdb"
+    env = spark.dbt_env()
+    assert env["VIGIE_SPARK_WAREHOUSE"] == str(tmp_path / "spark" / "warehouse")
+    assert env["VIGIE_SPARK_METASTORE_URL"] == (
+        f"jdbc:derby:;databaseName={tmp_path / 'spark' / 'metastore'};create=true"
+    )
+    memory = get_settings(
+        {"VIGIE_HOME": str(tmp_path), "VIGIE_ENGINE": "spark", "VIGIE_SPARK_METASTORE": "memory"}
+    )
+    assert memory.dbt_env()["VIGIE_SPARK_METASTORE_URL"].startswith("jdbc:derby:memory:")
+    assert not spark.warehouse_exists()
+
+
+def test_an_unknown_engine_is_refused_by_name(tmp_path):
+    with pytest.raises(ValueError, match="VIGIE_ENGINE='postgres': expected one of duckdb, spark"):
+        get_settings({"VIGIE_HOME": str(tmp_path), "VIGIE_ENGINE": "postgres"})

@@ -11,7 +11,7 @@ records as (
     select declarant_siren, declarant_role, declarant_name, vat_regime, period_start_date,
         period_end_date, 'transactions' as report_kind, invoice_id as invoice_record,
         null as aggregate_record, total_excl_vat as taxable_amount, total_vat as tax_amount,
-        null as received_amount, cast(null as timestamptz) as received_at
+        null as received_amount, cast(null as {{ type_timestamp_tz() }}) as received_at
     from {{ ref('fct_ereporting_invoices') }}
     union all
     select declarant_siren, declarant_role, declarant_name, vat_regime, period_start_date,
@@ -25,7 +25,7 @@ records as (
     from {{ ref('fct_ereporting_invoice_payments') }}
     union all
     select declarant_siren, declarant_role, declarant_name, vat_regime, period_start_date,
-        period_end_date, 'payments', null, cast(payment_date as varchar), null, null,
+        period_end_date, 'payments', null, cast(payment_date as {{ type_text() }}), null, null,
         amount_incl_vat, last_received_at
     from {{ ref('fct_ereporting_b2c_payments') }}
 ),
@@ -66,14 +66,13 @@ final as (
         {{ ereporting_platform_deadline('period_end_date', 'vat_regime', 'report_kind') }}
             as platform_deadline_date,
         -- the platform delivers to the administration by 08:00 the next day (Europe/Paris)
-        timezone(
-            'Europe/Paris',
-            cast({{ ereporting_platform_deadline('period_end_date', 'vat_regime', 'report_kind') }} + 1 as timestamp)
-            + interval 8 hour
-        ) as administration_deadline_at,
+        {{ local_instant(
+            'cast(' ~ ereporting_platform_deadline('period_end_date', 'vat_regime', 'report_kind')
+            ~ ' + 1 as timestamp) + interval 8 hour'
+        ) }} as administration_deadline_at,
         last_received_at,
         coalesce(
-            cast(timezone('Europe/Paris', last_received_at) as date)
+            {{ local_date('last_received_at') }}
             > {{ ereporting_platform_deadline('period_end_date', 'vat_regime', 'report_kind') }},
             false
         ) as received_after_deadline

@@ -27,11 +27,10 @@ ecb_rates as (
 rated as (
     select
         o.*,
-        date_diff('day', o.due_date, o.overdue_on_date) as days_overdue,
+        {{ dbt.datediff('o.due_date', 'o.overdue_on_date', 'day') }} as days_overdue,
         r.mro_rate_pct + 8 as accrued_rate_pct
     from overdue as o
-    asof left join ecb_rates as r
-        on {{ half_year_start('o.due_date + 1') }} >= r.effective_date
+    {{ join_rate_in_force('ecb_rates', 'r', half_year_start('o.due_date + 1')) }}
 ),
 
 suppliers as (

@@ -31,7 +31,7 @@ histogram as (
     from year_rows
 ),
 
-entity as materialized (
+entity as {{ materialized_cte() }} (
     select
         year,
         recipient_structure_id,

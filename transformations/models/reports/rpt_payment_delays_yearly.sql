@@ -25,7 +25,7 @@ histogram as (
     {{ payment_delays_year_rows() }}
 ),
 
-entity as materialized (
+entity as {{ materialized_cte() }} (
     select
         year,
         recipient_structure_id,

@@ -2,7 +2,7 @@
 -- year of deposit, with their deposits, recyclings and rejection rate.
 with
 
-invoices as not materialized (
+invoices as {{ not_materialized() }} (
     -- read where used: materialized, the 55 M invoices were copied first (3.4 s)
     select
         cast(year(deposited_date) as integer) as year,
@@ -22,19 +22,18 @@ by_party as (
         sum(rejection_count) as rejection_count,
         sum(recycling_count) as recycling_count
     from (
-        unpivot (
-            -- the returns carry their invoice's parties and deposit day
-            select
-                cast(year(deposited_date) as integer) as year,
-                supplier_structure_id as supplier,
-                recipient_structure_id as recipient,
-                rejection_count,
-                recycling_count
-            from {{ ref('int_invoice_returns') }}
-            where scope = 'B2G'
-        )
-        on supplier, recipient
-        into name party_role value structure_id
+        -- the returns carry their invoice's parties and deposit day
+        {%- for role in ['supplier', 'recipient'] %}
+        select
+            cast(year(deposited_date) as integer) as year,
+            '{{ role }}' as party_role,
+            {{ role }}_structure_id as structure_id,
+            rejection_count,
+            recycling_count
+        from {{ ref('int_invoice_returns') }}
+        where scope = 'B2G'
+        {{ 'union all' if not loop.last }}
+        {%- endfor %}
     )
     group by all
 ),
@@ -54,14 +53,12 @@ deposited as (
     -- the invoices each ranked party deposited (or received) that year
     select year, party_role, structure_id, count(*) as deposited_count
     from (
-        unpivot (
-            select * from invoices
-            where
-                supplier in (select structure_id from ranked)
-                or recipient in (select structure_id from ranked)
-        )
-        on supplier, recipient
-        into name party_role value structure_id
+        {%- for role in ['supplier', 'recipient'] %}
+        select year, '{{ role }}' as party_role, {{ role }} as structure_id
+        from invoices
+        where {{ role }} in (select structure_id from ranked where party_role = '{{ role }}')
+        {{ 'union all' if not loop.last }}
+        {%- endfor %}
     ) as i
     semi join ranked as r using (year, party_role, structure_id)
     group by all

@@ -19,7 +19,7 @@
 
 with
 
-invoices as not materialized (
+invoices as {{ not_materialized() }} (
     -- the hub's activity: invoices to public recipients (international B2B invoices
     -- recorded for e-reporting are not part of it). Read where used, each time with its
     -- own day filter (materialized, the 55 M invoices were copied first)

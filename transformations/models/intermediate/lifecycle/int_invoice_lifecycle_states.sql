@@ -85,7 +85,7 @@ final as (
         {{ lifecycle_merge('s', 'd') }}
     from new_states as d
     left join states as s on d.invoice_id = s.invoice_id
-    union all by name
+    union all
     {{ lifecycle_fold('history') }}
 )
 {%- else -%}

@@ -36,13 +36,13 @@ final as (
         i.is_credit_note,
         i.total_incl_vat as amount_incl_vat,
         m.receipt_at,
-        cast(timezone('Europe/Paris', m.receipt_at) as date) as receipt_date,
-        cast(timezone('Europe/Paris', m.suspended_at) as date) as interruption_date,
-        cast(timezone('Europe/Paris', m.completed_at) as date) as completion_date,
+        {{ local_date('m.receipt_at') }} as receipt_date,
+        {{ local_date('m.suspended_at') }} as interruption_date,
+        {{ local_date('m.completed_at') }} as completion_date,
         m.suspension_count,
         m.suspended_at is not null and m.mandated_at is not null and m.mandated_at < m.suspended_at
             as is_interrupted_after_mandate,
-        cast(timezone('Europe/Paris', m.accountant_received_at) as date) as accountant_received_date,
+        {{ local_date('m.accountant_received_at') }} as accountant_received_date,
         m.payment_date,
         m.rejected_at is not null as is_rejected,
         m.last_event_date

@@ -45,7 +45,7 @@ select
     cast(sum(amount_incl_vat) as decimal(18, 2)) as paid_amount_eur,
     cast(sum(amount_incl_vat) filter (where due_date is not null) as decimal(18, 2))
         as due_dated_amount_eur,
-    cast(sum(amount_incl_vat * date_diff('day', due_date, payment_date)) as decimal(24, 2))
+    cast(sum(amount_incl_vat * {{ dbt.datediff('due_date', 'payment_date', 'day') }}) as decimal(24, 2))
         as amount_days_after_due,
     max(last_event_date) as last_event_date
 from delays

@@ -12,7 +12,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ 'delete from ' ~ this if payment_delays_closed_months_stale() else '' }}",
+        pre_hook="{{ delete_where(this, 'true') if payment_delays_closed_months_stale() else '' }}",
     )
 }}
 

@@ -41,7 +41,7 @@ final as (
         any_value(c.as_of_date) as as_of_date,
         cast(count(*) as bigint) as pending_invoice_count,
         cast(sum(d.amount_incl_vat) as decimal(18, 2)) as pending_amount_eur,
-        cast(sum(d.amount_incl_vat * date_diff('day', d.receipt_date, c.as_of_date))
+        cast(sum(d.amount_incl_vat * {{ dbt.datediff('d.receipt_date', 'c.as_of_date', 'day') }})
             as decimal(24, 2)) as amount_days_pending
     from delays as d
     inner join counted_on as c

@@ -6,11 +6,13 @@
 -- stayed in the status before it (its producer numbered it). Incremental by landing day
 -- (delete+insert of the days read): an event reported late is counted on the day it left
 -- its status, by the day it landed.
+-- On Spark the landing day is the table's partition, overwritten for each day read.
 {{
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='recorded_date',
+        partition_by='recorded_date',
     )
 }}
 

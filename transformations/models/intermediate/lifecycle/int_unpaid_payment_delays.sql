@@ -11,13 +11,12 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{% if is_incremental() %}
-            delete from {{ this }}
-            where invoice_id in (
+        pre_hook="{% if is_incremental() %}{% set changed %}
+            invoice_id in (
                 select invoice_id from {{ ref('fct_payment_delays') }}
                 where {{ landing_window('last_event_date', 'last_event_date') }}
             )
-        {% endif %}",
+        {% endset %}{{ delete_where(this, changed) }}{% endif %}",
     )
 }}
 

@@ -3,15 +3,18 @@
 with
 
 days as (
-    select cast(d as date) as date_day
-    from generate_series(date '2012-01-01', date_trunc('year', current_date) + interval 2 year - interval 1 day, interval 1 day) as t(d)
+    select date_day
+    from {{ days_between_dates(
+        "date '2012-01-01'",
+        "cast(date_trunc('year', current_date) + interval 2 year - interval 1 day as date)",
+    ) }}
 ),
 
 years as (
     -- Easter Sunday by the anonymous Gregorian algorithm (Meeus/Jones/Butcher)
     select
         y,
-        y % 19 as a, y // 100 as b, y % 100 as c
+        y % 19 as a, {{ int_div('y', '100') }} as b, y % 100 as c
     from (select distinct year(date_day) as y from days)
 ),
 
@@ -20,18 +23,18 @@ easter as (
         y,
         make_date(
             y,
-            (h + l - 7 * m + 114) // 31,
+            {{ int_div('(h + l - 7 * m + 114)', '31') }},
             ((h + l - 7 * m + 114) % 31) + 1
         ) as easter_sunday
     from (
-        select *, (a + 11 * h + 22 * l) // 451 as m
+        select *, {{ int_div('(a + 11 * h + 22 * l)', '451') }} as m
         from (
             select *, (32 + 2 * e + 2 * i - h - k) % 7 as l
             from (
-                select *, (19 * a + b - d - g + 15) % 30 as h, c // 4 as i, c % 4 as k
+                select *, (19 * a + b - d - g + 15) % 30 as h, {{ int_div('c', '4') }} as i, c % 4 as k
                 from (
-                    select *, b // 4 as d, b % 4 as e, (b - f + 1) // 3 as g
-                    from (select *, (b + 8) // 25 as f from years)
+                    select *, {{ int_div('b', '4') }} as d, b % 4 as e, {{ int_div('(b - f + 1)', '3') }} as g
+                    from (select *, {{ int_div('(b + 8)', '25') }} as f from years)
                 )
             )
         )
@@ -58,12 +61,12 @@ final as (
         cast(month(d.date_day) as integer) as month,
         cast(date_trunc('month', d.date_day) as date) as month_start_date,
         cast(day(d.date_day) as integer) as day_of_month,
-        cast(isodow(d.date_day) as integer) as iso_day_of_week,
+        cast({{ iso_day_of_week('d.date_day') }} as integer) as iso_day_of_week,
         cast(weekofyear(d.date_day) as integer) as iso_week,
-        cast(least(3, (day(d.date_day) - 1) // 10 + 1) as integer) as decade_of_month,
-        isodow(d.date_day) >= 6 as is_weekend,
+        cast(least(3, {{ int_div('day(d.date_day) - 1', 10) }} + 1) as integer) as decade_of_month,
+        {{ iso_day_of_week('d.date_day') }} >= 6 as is_weekend,
         h.holiday_date is not null as is_public_holiday,
-        isodow(d.date_day) < 6 and h.holiday_date is null as is_working_day
+        {{ iso_day_of_week('d.date_day') }} < 6 and h.holiday_date is null as is_working_day
     from days as d
     left join (select distinct holiday_date from holidays) as h on d.date_day = h.holiday_date
 )

@@ -96,7 +96,7 @@ final as (
         c.first_deposited_date,
         c.rejected_date,
         c.new_deposited_date,
-        cast(date_diff('day', c.first_deposited_date, c.new_deposited_date) as integer)
+        cast({{ dbt.datediff('c.first_deposited_date', 'c.new_deposited_date', 'day') }} as integer)
             as days_lost
     from candidates as c
     left join {{ ref('stg_platform__structures') }} as s

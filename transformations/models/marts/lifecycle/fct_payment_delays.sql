@@ -52,7 +52,7 @@ clock as (
         -- one interruption, before the mandate (R.2192-27); a second one has no effect
         p.interruption_date is not null and not p.is_interrupted_after_mandate
             as is_interrupted,
-        date_diff('day', p.receipt_date, p.interruption_date) as elapsed_before_interruption_days
+        {{ dbt.datediff('p.receipt_date', 'p.interruption_date', 'day') }} as elapsed_before_interruption_days
     from payable as p
     inner join legal_delays as l on p.public_category = l.public_category
 ),
@@ -78,7 +78,7 @@ lateness as (
         *,
         case
             when payment_date is not null and due_date is not null
-                then greatest(0, date_diff('day', due_date, payment_date))
+                then greatest(0, {{ dbt.datediff('due_date', 'payment_date', 'day') }})
         end as days_late,
         case when due_date is not null then due_date + 1 end as interest_start_date
     from due
@@ -99,7 +99,7 @@ rated as (
         h.*,
         r.mro_rate_pct + 8 as interest_rate_pct
     from half_years as h
-    asof left join ecb_rates as r on h.interest_half_year_start_date >= r.effective_date
+    {{ join_rate_in_force('ecb_rates', 'r', 'h.interest_half_year_start_date') }}
 ),
 
 final as (
@@ -136,16 +136,16 @@ final as (
         cast(case when days_late > 0 then 40 else 0 end as decimal(18, 2))
             as recovery_indemnity_eur,
         -- the Observatoire's measure: receipt to payment, raw (no interruption rule)
-        cast(date_diff('day', receipt_date, payment_date) as integer) as observed_delay_days,
-        cast(date_diff('day', receipt_date, accountant_received_date) as integer)
+        cast({{ dbt.datediff('receipt_date', 'payment_date', 'day') }} as integer) as observed_delay_days,
+        cast({{ dbt.datediff('receipt_date', 'accountant_received_date', 'day') }} as integer)
             as ordonnateur_days,
-        cast(date_diff('day', accountant_received_date, payment_date) as integer)
+        cast({{ dbt.datediff('accountant_received_date', 'payment_date', 'day') }} as integer)
             as accountant_days,
         case
             when days_late > 0 and accountant_received_date is not null
                 and accountant_share_days is not null
                 then case
-                    when date_diff('day', receipt_date, accountant_received_date)
+                    when {{ dbt.datediff('receipt_date', 'accountant_received_date', 'day') }}
                         > legal_delay_days - accountant_share_days then 'ordonnateur'
                     else 'accountant'
                 end

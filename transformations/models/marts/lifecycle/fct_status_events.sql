@@ -1,6 +1,7 @@
 -- A view: the landed events are already a table (190 M rows for a national year), and
--- copying them again cost minutes per build for no gain.
-{{ config(materialized='view') }}
+-- copying them again cost minutes per build for no gain. On Spark a table: a Spark view
+-- lives in its metastore, which the publication (DuckDB, over the Parquet files) cannot read.
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}
 
 with
 

@@ -47,7 +47,7 @@ transitions as (
 ),
 
 states as (
-    select invoice_id, cast(timezone('Europe/Paris', receipt_at) as date) as receipt_date
+    select invoice_id, {{ local_date('receipt_at') }} as receipt_date
     from {{ ref('int_invoice_lifecycle_states') }}
     where receipt_at is not null
 ),
@@ -71,8 +71,8 @@ payments_before_receipt as (
         e.actor_role as producer,
         i.recipient_structure_id as structure_id,
         e.occurred_date as detected_date,
-        'payment ' || cast(e.payment_date as varchar) || ' < receipt '
-        || cast(e.receipt_date as varchar) as detail
+        'payment ' || cast(e.payment_date as {{ type_text() }}) || ' < receipt '
+        || cast(e.receipt_date as {{ type_text() }}) as detail
     from early_payments as e
     left join invoices as i on e.invoice_id = i.invoice_id
 ),
@@ -132,12 +132,12 @@ final as (
     select
         invoice_id,
         rule_code,
-        arg_min(record_table, detected_date) as record_table,
-        arg_min(record_id, detected_date) as record_id,
-        arg_min(producer, detected_date) as producer,
-        arg_min(structure_id, detected_date) as structure_id,
+        min_by(record_table, detected_date) as record_table,
+        min_by(record_id, detected_date) as record_id,
+        min_by(producer, detected_date) as producer,
+        min_by(structure_id, detected_date) as structure_id,
         min(detected_date) as detected_date,
-        arg_min(detail, detected_date) as detail
+        min_by(detail, detected_date) as detail
     from unioned
     group by invoice_id, rule_code
 )

@@ -18,7 +18,7 @@ renamed as (
         rule_codes,
         ---------- timestamps
         refused_at,
-        cast(timezone('Europe/Paris', refused_at) as date) as refused_date
+        {{ local_date('refused_at') }} as refused_date
     from source
 )
 

@@ -2,11 +2,13 @@
 -- transition (landing contract `InvoiceStatusEvent`). Incremental by landing day
 -- (delete+insert of the days read): the landing day is the Europe/Paris day the event was
 -- recorded, so an event reported late lands with the day that brought it.
+-- On Spark the landing day is the table's partition, overwritten for each day read.
 {{
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='recorded_date',
+        partition_by='recorded_date',
     )
 }}
 
@@ -37,13 +39,13 @@ renamed as (
         -- the days the invoice spent in its previous status (none for an out-of-order
         -- event: the invoice stayed in it)
         case when not is_out_of_order then
-            cast(date_diff('second', previous_status_at, occurred_at) / 86400.0 as decimal(9, 2))
+            cast({{ dbt.datediff('previous_status_at', 'occurred_at', 'second') }} / 86400.0 as decimal(9, 2))
         end as days_in_previous_status,
         ---------- dates
         payment_date,
         previous_status_at,
         occurred_at,
-        cast(timezone('Europe/Paris', occurred_at) as date) as occurred_date,
+        {{ local_date('occurred_at') }} as occurred_date,
         recorded_at,
         -- the landing folder is the Europe/Paris day of recorded_at (contract)
         cast(date as date) as recorded_date,

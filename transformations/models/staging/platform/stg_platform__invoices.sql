@@ -12,12 +12,12 @@
 
 with
 
-source as not materialized (
+source as {{ not_materialized() }} (
     select * from {{ source('platform', 'invoices') }}
     where {{ landing_window('landed_date') }}
 ),
 
-renamed as not materialized (
+renamed as {{ not_materialized() }} (
     select
         ---------- ids
         invoice_id,
@@ -56,18 +56,18 @@ renamed as not materialized (
         due_date,
         delivery_date,
         deposited_at,
-        cast(timezone('Europe/Paris', deposited_at) as date) as deposited_date,
+        {{ local_date('deposited_at') }} as deposited_date,
         updated_at,
         cast(date as date) as landed_date
     from source
 ),
 
 {% if is_incremental() %}
-candidates as not materialized (
+candidates as {{ not_materialized() }} (
     {{ not_older_than_kept('renamed', 'invoice_id') }}
 ),
 {% else %}
-candidates as not materialized (
+candidates as {{ not_materialized() }} (
     select * from renamed
 ),
 {% endif %}

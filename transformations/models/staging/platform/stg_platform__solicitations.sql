@@ -15,7 +15,7 @@ renamed as (
         channel as solicitation_channel,
         ---------- timestamps
         created_at,
-        cast(timezone('Europe/Paris', created_at) as date) as created_date
+        {{ local_date('created_at') }} as created_date
     from source
 )
 

@@ -45,7 +45,7 @@ renamed as (
         coalesce(vat_on_debits, false) as vat_on_debits,
         ---------- timestamps
         created_at,
-        cast(timezone('Europe/Paris', created_at) as date) as created_date,
+        {{ local_date('created_at') }} as created_date,
         updated_at,
         cast(date as date) as landed_date
     from latest

@@ -13,7 +13,7 @@ renamed as (
         role as user_role,
         ---------- timestamps
         created_at,
-        cast(timezone('Europe/Paris', created_at) as date) as created_date
+        {{ local_date('created_at') }} as created_date
     from source
 )
 
