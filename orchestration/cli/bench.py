@@ -192,7 +192,7 @@ def _report_build(settings, result, seconds: float) -> None:
         delays = con.execute("select count(*) from marts.fct_payment_delays").fetchone()[0]
     click.echo(
         f"bench build ({settings.engine}): {seconds:,.1f} s (dbt {result.dbt.seconds:,.1f} s, "
-        f"publication {seconds - result.dbt.seconds:,.1f} s), peak RSS "
+        f"landing check and publication {seconds - result.dbt.seconds:,.1f} s), peak RSS "
         f"dbt {children:,.2f} GiB, vigie {own:,.2f} GiB; {invoices:,} invoices, "
         f"{delays:,} payment delays → {result.snapshot.path}"
     )
