@@ -45,6 +45,8 @@ def run_dbt(settings: Settings, args: list[str], *, target_path: Path | None = N
     this process's JVM (its Spark session, reused by every run), so a run in a subprocess
     would forget the tables the previous one built."""
     settings.ensure_dirs()
+    if settings.engine == "spark":
+        require_spark()
     log_path = settings.dbt_dir / "last_run.log"
     began = time.perf_counter()
     if settings.engine == "spark" and settings.spark_metastore == "memory":
@@ -63,6 +65,23 @@ def run_dbt(settings: Settings, args: list[str], *, target_path: Path | None = N
         tail = log_path.read_text(encoding="utf-8").splitlines()[-25:]
         raise DbtFailed(f"dbt {' '.join(args)} failed (log: {log_path}):\n" + "\n".join(tail))
     return DbtRun(tuple(args), time.perf_counter() - began, log_path)
+
+
+class SparkMissing(DbtFailed):
+    """VIGIE_ENGINE=spark without the Spark engine installed."""
+
+
+def require_spark() -> None:
+    """Fail with what to do when the Spark engine is not installed (it is optional)."""
+    import importlib.util
+
+    missing = [m for m in ("pyspark", "dbt.adapters.spark") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise SparkMissing(
+            f"VIGIE_ENGINE=spark, but {' and '.join(missing)} is not installed: run "
+            "`make setup-spark` (pyspark and dbt-spark from requirements-spark.lock; "
+            "Spark needs a Java 17 runtime)"
+        )
 
 
 def _run_dbt_in_process(

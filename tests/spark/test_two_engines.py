@@ -19,15 +19,19 @@ from datetime import date
 
 import duckdb
 import pytest
-from helpers import SESSION_DEMO_ARGS
+from helpers import SESSION_DEMO_ARGS, grant, signed_in
+from streamlit.testing.v1 import AppTest
 
 from vigie.orchestration.pipeline import refresh_warehouse
 from vigie.orchestration.spark import spark_tables
 from vigie.platform.contracts.serving import current_snapshot
-from vigie.platform.settings import Settings, get_settings
+from vigie.platform.settings import REPO_ROOT, Settings, get_settings
 
 pytestmark = [pytest.mark.spark, pytest.mark.integration, pytest.mark.slow]
 
+APP = str(REPO_ROOT / "dashboards" / "app.py")
+#: granted by `vigie demo` (vigie.orchestration.demo_people), here on the Spark home too
+OPERATOR = "operateur@vigie.invalid"
 #: the session demo's history runs from 2019-10-01 to 2020-03-31 (tests/conftest.py)
 FIRST_STEP_TO = date(2020, 2, 15)
 
@@ -61,6 +65,23 @@ def _tables(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[str]
 
 def test_spark_serves_what_duckdb_serves_row_for_row(demo_home: Settings, spark_home: Settings):
     assert_same_snapshots(demo_home, spark_home)
+
+
+def test_the_dashboards_show_the_spark_build_as_they_show_the_duckdb_one(
+    demo_home: Settings, spark_home: Settings, monkeypatch
+):
+    """The bilan page (AppTest, the real app) on each home's snapshot: the same figures."""
+    grant(spark_home, OPERATOR, "operator")
+    shown = {}
+    for engine, home in (("duckdb", demo_home), ("spark", spark_home)):
+        monkeypatch.setenv("VIGIE_HOME", str(home.home))
+        app = signed_in(AppTest.from_file(APP, default_timeout=60), OPERATOR)
+        app.run()
+        assert not app.exception, engine
+        shown[engine] = (app.title[0].value, {m.label: m.value for m in app.metric})
+    assert shown["spark"] == shown["duckdb"]
+    title, metrics = shown["spark"]
+    assert title == "Bilan annuel" and metrics["Factures reçues"] not in ("", "0")
 
 
 def test_the_demo_job_runs_on_spark_in_dagster(demo_home: Settings, tmp_path, vigie_cli):
