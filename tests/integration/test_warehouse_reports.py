@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import polars as pl
 import pytest
@@ -98,5 +100,20 @@ def test_bench_build_prints_seconds_memory_and_counts(vigie_cli, demo_home, tmp_
     assert proc.returncode == 0, proc.stderr
     with duckdb.connect(str(demo_home.warehouse_path), read_only=True) as con:
         invoices = con.execute("select count(*) from marts.fct_invoices").fetchone()[0]
-    assert proc.stdout.startswith("bench build: ")
+    assert proc.stdout.startswith("bench build (duckdb): ")
+    assert "landing check and publication" in proc.stdout
     assert "peak RSS dbt" in proc.stdout and f"{invoices:,} invoices" in proc.stdout
+
+
+@pytest.mark.long
+def test_bench_build_at_a_scale_builds_a_generated_year_in_a_scratch_home(vigie_cli, tmp_path):
+    home = tmp_path / "home"
+    proc = vigie_cli(["bench", "build", "--engine", "duckdb", "--scale", "0.0001"], home)
+    assert proc.returncode == 0, proc.stderr
+    generated, built = proc.stdout.splitlines()
+    invoices = generated.split(": ")[2].split(" invoices")[0]
+    assert generated.startswith("bench build: generated 2020 at scale 0.0001: ")
+    # the year built is the year generated, and neither is left behind
+    assert built.startswith("bench build (duckdb): ") and f"; {invoices} invoices" in built
+    assert not home.exists()
+    assert not Path(built.rsplit(" → ", 1)[1]).exists()
