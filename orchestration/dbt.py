@@ -97,15 +97,11 @@ def _run_dbt_in_process(
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    failures = (
-        [
-            f"{r.node.unique_id}: {r.status}: {(r.message or '').splitlines()[0][:300]}"
-            for r in (result.result or [])
-            if getattr(r, "status", None) in ("error", "fail")
-        ]
-        if hasattr(result.result, "__iter__")
-        else []
-    )
+    failures = [  # the nodes that failed, a line each (a run's result lists its nodes)
+        f"{r.node.unique_id}: {r.status}: {((r.message or '').splitlines() or [''])[0][:300]}"
+        for r in getattr(result.result, "results", [])
+        if r.status in ("error", "fail")
+    ]
     log_path.write_text(
         f"dbt {' '.join(args)} (in process): success={result.success}\n"
         + "".join(f"{line}\n" for line in failures),
