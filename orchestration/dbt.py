@@ -78,9 +78,9 @@ def require_spark() -> None:
     missing = [m for m in ("pyspark", "dbt.adapters.spark") if importlib.util.find_spec(m) is None]
     if missing:
         raise SparkMissing(
-            f"VIGIE_ENGINE=spark, but {' and '.join(missing)} is not installed: run "
-            "`make setup-spark` (pyspark and dbt-spark from requirements-spark.lock; "
-            "Spark needs a Java 17 runtime)"
+            f"VIGIE_ENGINE=spark, but the Spark engine is not installed ({', '.join(missing)} "
+            "missing): run `make setup-spark` (pyspark and dbt-spark from "
+            "requirements-spark.lock; Spark needs a Java 17 runtime)"
         )
 
 

@@ -16,11 +16,11 @@ from vigie.platform.settings import get_settings
 
 
 def test_the_spark_engine_missing_says_what_to_run(monkeypatch):
-    real = importlib.util.find_spec
+    # whether or not it is installed here: pyspark found missing, dbt-spark found
     monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "pyspark" else real(name)
+        importlib.util, "find_spec", lambda name, *a: None if name == "pyspark" else object()
     )
-    with pytest.raises(SparkMissing, match=r"pyspark is not installed: run `make setup-spark`"):
+    with pytest.raises(SparkMissing, match=r"\(pyspark missing\): run `make setup-spark`"):
         require_spark()
 
 
