@@ -45,13 +45,13 @@ def run_dbt(settings: Settings, args: list[str], *, target_path: Path | None = N
     this process's JVM (its Spark session, reused by every run), so a run in a subprocess
     would forget the tables the previous one built."""
     settings.ensure_dirs()
-    if settings.engine == "spark":
-        require_spark()
     log_path = settings.dbt_dir / "last_run.log"
     began = time.perf_counter()
-    if settings.engine == "spark" and settings.spark_metastore == "memory":
-        _run_dbt_in_process(settings, args, target_path=target_path, log_path=log_path)
-        return DbtRun(tuple(args), time.perf_counter() - began, log_path)
+    if settings.engine == "spark":
+        require_spark()
+        if settings.spark_metastore == "memory":
+            _run_dbt_in_process(settings, args, target_path=target_path, log_path=log_path)
+            return DbtRun(tuple(args), time.perf_counter() - began, log_path)
     with log_path.open("w", encoding="utf-8") as log:
         proc = subprocess.run(
             [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR)],
